@@ -1,0 +1,51 @@
+import { Command, CommanderError } from 'commander';
+import { CliExit, ExitCode, type CliIo } from './io.js';
+import { registerCommands } from './commands/index.js';
+
+/**
+ * Runs the `usine` command line in-process and returns its exit code. The binary
+ * (main.ts) and the tests both call this, so what the tests see is what users get.
+ */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const program = new Command('usine')
+    .description(
+      'Usine: the control plane of an AI factory. Describe a workload once; Usine places it\n' +
+        'on the site of the federation that satisfies its sovereignty rules, and says why.',
+    )
+    .version(VERSION, '-V, --version')
+    .showSuggestionAfterError(true)
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .exitOverride()
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 ok, 1 error (invalid input), 2 usage, 3 nothing feasible or not found.\n' +
+        'Run `usine help COMMAND` for a command’s options and examples.',
+    );
+  let exitCode: number = ExitCode.ok;
+  registerCommands(program, io, (code) => {
+    exitCode = Math.max(exitCode, code);
+  });
+  for (const cmd of program.commands)
+    cmd.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CliExit) {
+      io.stderr(`usine: ${error.message}\n`);
+      return error.code;
+    }
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return ExitCode.ok;
+      if (error.code === 'commander.help') return ExitCode.ok;
+      return ExitCode.usage;
+    }
+    // An unexpected failure is a bug of ours: say so plainly, without a stack trace.
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr(`usine: internal error: ${message}\n(set USINE_DEBUG=1 for details)\n`);
+    if (io.env['USINE_DEBUG']) io.stderr(`${error instanceof Error ? error.stack : ''}\n`);
+    return ExitCode.error;
+  }
+}
+
+const VERSION = '0.1.0';
