@@ -1,12 +1,13 @@
 import type { Command } from 'commander';
 import type { CliIo } from '../io.js';
+import { registerSites } from './sites.js';
+import { registerValidate } from './validate.js';
 
 /** Records a command's exit code; the highest one wins. */
 export type SetExit = (code: number) => void;
 
 /** Every `usine` sub-command, registered in the order `usine --help` lists them. */
 export function registerCommands(program: Command, io: CliIo, setExit: SetExit): void {
-  void program;
-  void io;
-  void setExit;
+  registerValidate(program, io, setExit);
+  registerSites(program, io, setExit);
 }

@@ -1,0 +1,53 @@
+import type { Command } from 'commander';
+import { readDocuments } from '../../app/read-documents.js';
+import { formatDiagnostic } from '../../domain/documents/diagnostic.js';
+import { ExitCode, type CliIo } from '../io.js';
+import { readInputFiles } from '../read-input-files.js';
+import type { SetExit } from './index.js';
+
+export function registerValidate(program: Command, io: CliIo, setExit: SetExit): void {
+  program
+    .command('validate')
+    .summary('check job specs and catalog files')
+    .description(
+      'Check Usine documents (Job, Service, Provider, Site, ExchangeRates, Policy) and report every\n' +
+        'problem of every file at once, as FILE:LINE:COL: field.path: message. Catalog documents\n' +
+        'given together are checked together (a Site may name a Provider of another file).',
+    )
+    .argument('<file...>', 'YAML or JSON files')
+    .option('--json', 'print [{file, valid, errors: [{line, col, path, message}]}] on stdout')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  usine validate examples/jobs/*.yaml\n  usine validate --json job.yaml',
+    )
+    .action((files: string[], options: { json?: boolean }) => {
+      const { reports, specs, catalog } = readDocuments(readInputFiles(files, io.cwd));
+      const isValid = reports.every((r) => r.diagnostics.length === 0);
+      if (options.json) {
+        const out = reports.map((r) => ({
+          file: r.file,
+          valid: r.diagnostics.length === 0,
+          errors: r.diagnostics.map(({ line, col, path, message }) => ({ line, col, path, message })),
+        }));
+        io.stdout(`${JSON.stringify(out, null, 2)}\n`);
+      } else {
+        for (const report of reports) {
+          for (const d of report.diagnostics) io.stderr(`${formatDiagnostic(d)}\n`);
+          if (report.diagnostics.length === 0) {
+            const kinds = [
+              ...specs.filter((s) => s.file === report.file).map((s) => `${s.spec.kind} ${s.spec.name}`),
+            ];
+            io.stdout(`${report.file}: valid${kinds.length > 0 ? ` (${kinds.join(', ')})` : ''}\n`);
+          }
+        }
+        const errors = reports.reduce((n, r) => n + r.diagnostics.length, 0);
+        if (errors > 0) {
+          const bad = reports.filter((r) => r.diagnostics.length > 0).length;
+          io.stderr(`${errors} problem(s) in ${bad} of ${reports.length} file(s)\n`);
+        } else if (catalog.sites.length > 0) {
+          io.stderr(`catalog: ${catalog.providers.length} provider(s), ${catalog.sites.length} site(s)\n`);
+        }
+      }
+      setExit(isValid ? ExitCode.ok : ExitCode.error);
+    });
+}
