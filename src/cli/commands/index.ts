@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CliIo } from '../io.js';
 import { registerSites } from './sites.js';
+import { registerSimulate } from './simulate.js';
 import { registerValidate } from './validate.js';
 
 /** Records a command's exit code; the highest one wins. */
@@ -10,4 +11,5 @@ export type SetExit = (code: number) => void;
 export function registerCommands(program: Command, io: CliIo, setExit: SetExit): void {
   registerValidate(program, io, setExit);
   registerSites(program, io, setExit);
+  registerSimulate(program, io, setExit);
 }
