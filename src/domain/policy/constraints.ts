@@ -20,6 +20,8 @@ export interface Constraints {
   /** The ceiling price per GPU-hour; several caps (spec and policy) are all enforced. */
   readonly maxPricesPerGpuHour: readonly Money[];
   readonly objective: Objective;
+  /** True when nobody wrote an objective and `objective` is the default (cost): a policy's may then apply. */
+  readonly isObjectiveAssumed?: boolean;
   /** Where each rule came from, in words: "health data → residency EU, certification HDS". */
   readonly origins: readonly string[];
 }

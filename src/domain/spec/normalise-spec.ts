@@ -61,6 +61,7 @@ export function normaliseSpec(document: SourceDocument): JobSpec {
       prefer: [...(spec.placement?.prefer ?? [])],
       maxPricesPerGpuHour: caps,
       objective: spec.placement?.objective ?? 'cost',
+      isObjectiveAssumed: spec.placement?.objective === undefined,
       origins: implied ? [`${implied} (spec.data.classification)`] : [],
     },
   };
