@@ -1,31 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../src/cli/program.js';
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out,
-    err,
-    io: {
-      stdout: (t: string) => void out.push(t),
-      stderr: (t: string) => void err.push(t),
-      isTty: false,
-      cwd: process.cwd(),
-      env: {},
-      now: () => new Date('2026-11-27T00:00:00Z'),
-    },
-  };
-}
+import { runUsine } from './support/run-cli.js';
 
 describe('usine --help', () => {
-  it('describes Usine and its exit codes', async () => {
-    const c = capture();
-    expect(await runCli(['--help'], c.io)).toBe(0);
-    expect(c.out.join('')).toContain('Exit codes');
+  it('describes Usine, its commands and its exit codes', async () => {
+    const { code, stdout } = await runUsine(['--help']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('Exit codes');
+    expect(stdout).toMatch(/validate .*check job specs/);
+    expect(stdout).toMatch(/sites .*list the sites/);
   });
-  it('exits 2 on an unknown command', async () => {
-    const c = capture();
-    expect(await runCli(['frobnicate'], c.io)).toBe(2);
+
+  it('explains a command with `usine help COMMAND`', async () => {
+    const { code, stdout } = await runUsine(['help', 'validate']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('FILE:LINE:COL');
+    expect(stdout).toContain('--json');
+  });
+
+  it('exits 2 on an unknown command and suggests the near one', async () => {
+    const { code, stderr } = await runUsine(['valdate']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('validate');
   });
 });

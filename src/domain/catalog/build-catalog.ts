@@ -1,9 +1,9 @@
 import { checkSchema } from '../documents/check-schema.js';
+import { checkSiteRules } from './site-rules.js';
 import type { Diagnostic } from '../documents/diagnostic.js';
 import { formatFieldPath, type FieldPath } from '../documents/field-path.js';
 import type { SourceDocument } from '../documents/parse-documents.js';
 import { suggestClosest } from '../documents/suggest.js';
-import { isCountryCode } from '../geo/countries.js';
 import { expandRegion, type Region } from '../geo/region.js';
 import { isCurrencyCode } from '../money/currencies.js';
 import { decimalFromNumber, parseDecimal, type Decimal } from '../money/decimal.js';
@@ -54,9 +54,12 @@ export function buildCatalog(documents: readonly SourceDocument[]): CatalogResul
           : kind === 'ExchangeRates'
             ? ExchangeRatesDocument
             : PolicyDocument;
-    const schemaProblems = checkSchema(schema, doc);
-    if (schemaProblems.length > 0) {
-      diagnostics.push(...schemaProblems);
+    // Site rules run even when the schema fails elsewhere; a rule's message is the more precise.
+    const ruleProblems = kind === 'Site' ? checkSiteRules(doc) : [];
+    const explained = new Set(ruleProblems.map((d) => d.path));
+    const schemaProblems = checkSchema(schema, doc).filter((d) => !explained.has(d.path));
+    if (schemaProblems.length > 0 || ruleProblems.length > 0) {
+      diagnostics.push(...schemaProblems, ...ruleProblems);
       continue;
     }
     const before = diagnostics.length;
@@ -64,8 +67,7 @@ export function buildCatalog(documents: readonly SourceDocument[]): CatalogResul
       const provider = readProvider(doc.value as ProviderDocument);
       if (diagnostics.length === before) providers.push({ provider, doc });
     } else if (kind === 'Site') {
-      const site = readSite(doc.value as SiteDocument, report);
-      if (site && diagnostics.length === before) sites.push({ site, doc });
+      sites.push({ site: readSite(doc.value as SiteDocument), doc });
     } else if (kind === 'ExchangeRates') {
       const r = readExchangeRates(doc.value as ExchangeRatesDocument, report);
       if (diagnostics.length === before) rates.push({ rates: r, doc });
@@ -116,7 +118,8 @@ export function buildCatalog(documents: readonly SourceDocument[]): CatalogResul
       );
     }
   }
-  for (const { policy, doc } of policies) {
+  // A policy file checked alone cannot know the sites; with a catalog, its names must exist.
+  for (const { policy, doc } of sites.length > 0 ? policies : []) {
     for (const [field, names] of [
       ['sites', policy.sites ?? []],
       ['prefer', policy.prefer],
@@ -154,68 +157,21 @@ function readProvider(doc: ProviderDocument): Provider {
   };
 }
 
-function readSite(doc: SiteDocument, report: Report): Site | undefined {
+function readSite(doc: SiteDocument): Site {
   const spec = doc.spec;
-  if (!isCountryCode(spec.location.country)) {
-    report(
-      ['spec', 'location', 'country'],
-      `${spec.location.country} is not an ISO 3166 alpha-2 country code`,
-    );
-  }
-  const models = spec.capacity.map((row) => row.gpuModel.toUpperCase());
-  spec.capacity.forEach((row, i) => {
-    const isRepeated = spec.capacity
-      .slice(0, i)
-      .some(
-        (r) => r.gpuModel.toUpperCase() === row.gpuModel.toUpperCase() && r.gpuMemoryGiB === row.gpuMemoryGiB,
-      );
-    if (isRepeated) {
-      report(
-        ['spec', 'capacity', i, 'gpuModel'],
-        `${row.gpuModel} with ${row.gpuMemoryGiB} GiB is listed twice`,
-      );
-    }
-  });
-  const offerings = spec.offerings.map((offering, i) => {
-    if (!models.includes(offering.gpuModel.toUpperCase())) {
-      const hint = suggestClosest(
-        offering.gpuModel,
-        spec.capacity.map((r) => r.gpuModel),
-      );
-      report(
-        ['spec', 'offerings', i, 'gpuModel'],
-        `the site has no ${offering.gpuModel} in spec.capacity${hint ? `; did you mean ${hint}?` : ''}`,
-      );
-    }
-    const price = readMoney(offering.pricePerGpuHour, ['spec', 'offerings', i, 'pricePerGpuHour'], report);
-    return {
-      gpuModel: offering.gpuModel,
-      kind: offering.kind,
-      pricePerGpuHour: price,
-      minimumSeconds: offering.minimumSeconds,
-    };
-  });
-  const names = new Set<string>();
-  (spec.certifications ?? []).forEach((c, i) => {
-    if (names.has(c.name.toLowerCase()))
-      report(['spec', 'certifications', i, 'name'], `${c.name} is listed twice`);
-    names.add(c.name.toLowerCase());
-    if (c.expires !== undefined && Number.isNaN(Date.parse(`${c.expires}T00:00:00Z`))) {
-      report(['spec', 'certifications', i, 'expires'], `${c.expires} is not a calendar date`);
-    }
-  });
+  const price = (text: string): Money => {
+    const parsed = parseMoney(text);
+    if (!parsed.ok) throw new RangeError(`unchecked price ${text}`); // checkSiteRules ran first
+    return parsed.money;
+  };
+  const offerings = spec.offerings.map((o) => ({
+    gpuModel: o.gpuModel,
+    kind: o.kind,
+    pricePerGpuHour: price(o.pricePerGpuHour),
+    minimumSeconds: o.minimumSeconds,
+  }));
   const backend = spec.backend;
-  if ((backend.type === 'slurm' || backend.type === 'peer') && backend.url === undefined) {
-    report(['spec', 'backend'], `a ${backend.type} backend needs url`, 'key');
-  }
-  if (backend.type === 'slurm' && backend.partition === undefined) {
-    report(['spec', 'backend'], 'a slurm backend needs partition', 'key');
-  }
-  const egress =
-    spec.egressPerGiB === undefined
-      ? undefined
-      : readMoney(spec.egressPerGiB, ['spec', 'egressPerGiB'], report);
-  if (offerings.some((o) => o.pricePerGpuHour === undefined)) return undefined;
+  const egress = spec.egressPerGiB === undefined ? undefined : price(spec.egressPerGiB);
   return {
     name: doc.metadata.name,
     provider: spec.provider,
@@ -244,7 +200,7 @@ function readSite(doc: SiteDocument, report: Report): Site | undefined {
       cpusPerNode: row.cpusPerNode,
       memoryGiBPerNode: row.memoryGiBPerNode,
     })),
-    offerings: offerings.map((o) => ({ ...o, pricePerGpuHour: o.pricePerGpuHour as Money })),
+    offerings,
     egressPerGiB: egress,
   };
 }

@@ -116,7 +116,7 @@ export function parseDocuments(
     const locate = (path: FieldPath, where: 'key' | 'value' = 'value'): Position => {
       for (let n = path.length; n >= 0; n--) {
         const found = positions.get(pathKey(path.slice(0, n)));
-        if (found) return at(n === path.length ? found[where] : found.value);
+        if (found) return at(n === path.length ? found[where] : found.key);
       }
       return { line: 1, col: 1 };
     };

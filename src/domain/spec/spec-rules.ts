@@ -113,9 +113,10 @@ export function checkSpecRules(document: SourceDocument): Diagnostic[] {
       );
     });
   }
-  const cap = read(['placement', 'maxPricePerGpuHour'], Type.String());
+  // A bare number is the commonest slip: answer with the currency it lacks.
+  const cap = read(['placement', 'maxPricePerGpuHour'], Type.Union([Type.String(), Type.Number()]));
   if (cap !== undefined) {
-    const parsed = parseMoney(cap);
+    const parsed = parseMoney(String(cap));
     if (!parsed.ok) report([...S, 'placement', 'maxPricePerGpuHour'], parsed.message);
   }
   return diagnostics;

@@ -1,0 +1,46 @@
+import type { TSchema } from 'typebox';
+import {
+  ExchangeRatesDocument,
+  PolicyDocument,
+  ProviderDocument,
+  SiteDocument,
+} from '../domain/catalog/schema.js';
+import { WorkloadDocument } from '../domain/spec/schema.js';
+
+export const JSON_SCHEMA_PATH = 'schema/usine-v1.json';
+
+/**
+ * One JSON Schema for every `usine/v1` document, chosen by `kind`, for editors (the YAML
+ * language server) and other tools. Generated from the very schemas the validator uses.
+ */
+export function buildJsonSchema(): Record<string, unknown> {
+  const byKind: [string, TSchema][] = [
+    ['Job', WorkloadDocument],
+    ['Service', WorkloadDocument],
+    ['Provider', ProviderDocument],
+    ['Site', SiteDocument],
+    ['ExchangeRates', ExchangeRatesDocument],
+    ['Policy', PolicyDocument],
+  ];
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: 'https://usine.dev/schema/usine-v1.json',
+    title: 'Usine usine/v1 documents',
+    description: 'Job and Service specs, and the catalog kinds Provider, Site, ExchangeRates, Policy.',
+    type: 'object',
+    required: ['apiVersion', 'kind'],
+    properties: {
+      apiVersion: { const: 'usine/v1' },
+      kind: { enum: byKind.map(([kind]) => kind) },
+    },
+    allOf: byKind.map(([kind, schema]) => ({
+      if: { properties: { kind: { const: kind } }, required: ['kind'] },
+      then: toPlainJson(schema),
+    })),
+  };
+}
+
+/** The schema as plain JSON (TypeBox adds no symbols we need in a file). */
+function toPlainJson(schema: TSchema): unknown {
+  return JSON.parse(JSON.stringify(schema));
+}
