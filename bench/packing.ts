@@ -5,6 +5,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { format, resolveConfig } from 'prettier';
 import { POLICY_NAMES, type PolicyName } from '../src/domain/scheduling/packing-policies.js';
 import { runFillUpReplay } from '../src/sim/fill-up-replay.js';
 import { parseNodeList } from '../src/sim/trace-nodes.js';
@@ -76,7 +77,7 @@ const bestVsFgd = workloads.map((workload) => {
   const fgdPaper = reference.get(workload)?.get('06-FGD')?.['100'] ?? Number.NaN;
   return { workload: short(workload), bestAt100: best.summary.allocation['100']!, fgdPaperAt100: fgdPaper };
 });
-writeBenchmarks(join(root, 'docs/benchmarks.md'), renderTable());
+await writeBenchmarks(join(root, 'docs/benchmarks.md'), renderTable());
 
 const bestRows = rows.filter((r) => r.summary.policy === 'best');
 const bestPlacements = bestRows.reduce((sum, r) => sum + r.summary.placements, 0);
@@ -122,7 +123,8 @@ function renderTable(): string {
   return lines.join('\n');
 }
 
-function writeBenchmarks(path: string, table: string): void {
+/** Replaces the packing section only, and formats the file as `npm run lint` expects. */
+async function writeBenchmarks(path: string, table: string): Promise<void> {
   const start = '<!-- packing:start -->';
   const end = '<!-- packing:end -->';
   const section = `${start}\n${table}\n${end}`;
@@ -133,7 +135,10 @@ function writeBenchmarks(path: string, table: string): void {
     from >= 0 && to > from
       ? current.slice(0, from) + section + current.slice(to + end.length)
       : `${current.trimEnd()}\n\n${section}\n`;
-  writeFileSync(path, next);
+  writeFileSync(
+    path,
+    await format(next, { ...(await resolveConfig(path)), parser: 'markdown', filepath: path }),
+  );
 }
 
 function readReference(path: string): Map<string, Map<string, Record<string, number>>> {
