@@ -1,0 +1,57 @@
+import type { Allocation } from './records.js';
+
+/** What a backend can do; the core asks these, never a backend's name. */
+export interface ExecutorCapabilities {
+  readonly containers: boolean;
+  readonly fractionalGpus: boolean;
+  /** Jobs advance on a scaled clock; everything it reports is labelled simulated. */
+  readonly simulated: boolean;
+}
+
+export interface LaunchRequest {
+  readonly jobId: string;
+  readonly name: string;
+  readonly command: readonly string[];
+  readonly image: string | undefined;
+  readonly env: Readonly<Record<string, string>>;
+  readonly allocation: Allocation;
+  /** Stop the job past this many seconds; undefined: no limit. */
+  readonly maxDurationSeconds: number | undefined;
+  /** The user's estimate (a simulated backend runs for this long, scaled). */
+  readonly durationSeconds: number;
+}
+
+export type ExecutionState = 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'lost';
+
+export interface ExecutionStatus {
+  readonly state: ExecutionState;
+  readonly exitCode: number | null;
+  /** Why: `exit code 2`, `time limit 2h reached`, `killed by SIGTERM`, Slurm's pending reason… */
+  readonly reason: string | null;
+  readonly startedAt: string | null;
+  readonly finishedAt: string | null;
+}
+
+export interface GpuDevice {
+  readonly node: string;
+  readonly index: number;
+  readonly model: string;
+  readonly memoryGiB: number;
+  readonly virtual: boolean;
+}
+
+/** One backend: local processes, Slurm, a peer Usine, or a simulation. */
+export interface Executor {
+  readonly capabilities: ExecutorCapabilities;
+  /** The GPUs this backend runs on (virtual ones marked). */
+  inventory(): Promise<GpuDevice[]>;
+  /** Starts the job; returns a handle that survives restarts (stored with the job). */
+  launch(request: LaunchRequest): Promise<string>;
+  status(handle: string): Promise<ExecutionStatus>;
+  cancel(handle: string): Promise<void>;
+  /** Log bytes from `offset`; `follow` keeps the iterator open until the job ends. */
+  logs(handle: string, options: { offset: number; follow: boolean }): AsyncIterable<string>;
+  /** After a restart: the handles this backend still knows, so lost jobs can be told apart. */
+  reconcile(): Promise<string[]>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,94 @@
+import type { AuditEntry, AuditEvent } from '../../domain/audit/chain.js';
+import type { JobStatus } from '../../domain/jobs/lifecycle.js';
+import type { ApiKeyRecord, JobEventRecord, JobRecord, Role, TenantRecord } from './records.js';
+
+/**
+ * Persistence as the application needs it. Implemented by src/store/ on PostgreSQL and on
+ * embedded PGlite; every write of one use case happens in one transaction.
+ */
+export interface Store {
+  transaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` only if this process holds the cluster-wide lock `name` (a PostgreSQL
+   * advisory lock); returns undefined at once when another replica holds it.
+   */
+  withExclusiveLock<T>(name: string, work: () => Promise<T>): Promise<T | undefined>;
+  close(): Promise<void>;
+}
+
+export interface NewJob {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly project: string;
+  readonly name: string;
+  readonly kind: 'Job' | 'Service';
+  readonly labels: Readonly<Record<string, string>>;
+  readonly document: unknown;
+  readonly idempotencyKey: string;
+  /** sha256 of the canonical request body: same key + other body is a conflict. */
+  readonly requestHash: string;
+  readonly at: string;
+}
+
+export type CreateJobResult =
+  | { readonly outcome: 'created'; readonly job: JobRecord }
+  | { readonly outcome: 'replayed'; readonly job: JobRecord }
+  | { readonly outcome: 'conflict' };
+
+export interface JobFilter {
+  readonly status?: JobStatus;
+  readonly project?: string;
+  /** `key=value` label match. */
+  readonly label?: { readonly key: string; readonly value: string };
+  /** Opaque cursor from a previous page. */
+  readonly cursor?: string;
+  readonly limit: number;
+}
+
+/** Fields a transition may set; `status` is compared-and-set against `from`. */
+export interface JobTransition {
+  readonly from: JobStatus;
+  readonly to: JobStatus;
+  readonly at: string;
+  readonly reason?: string | null;
+  readonly placement?: unknown;
+  readonly site?: string | null;
+  readonly allocation?: JobRecord['allocation'];
+  readonly handle?: string | null;
+  readonly exitCode?: number | null;
+  readonly startedAt?: string | null;
+  readonly finishedAt?: string | null;
+}
+
+export interface StoreTx {
+  // tenants and keys
+  createTenant(tenant: TenantRecord): Promise<void>;
+  getTenant(id: string): Promise<TenantRecord | undefined>;
+  findTenantByName(name: string): Promise<TenantRecord | undefined>;
+  listTenants(): Promise<TenantRecord[]>;
+  createApiKey(key: ApiKeyRecord): Promise<void>;
+  findApiKeyByHash(secretHash: string): Promise<ApiKeyRecord | undefined>;
+  countApiKeys(role?: Role): Promise<number>;
+
+  // jobs
+  /** Inserts the job unless (tenant, idempotencyKey) exists: then replayed or conflict. */
+  createJob(job: NewJob): Promise<CreateJobResult>;
+  getJob(tenantId: string, id: string): Promise<JobRecord | undefined>;
+  listJobs(tenantId: string, filter: JobFilter): Promise<{ items: JobRecord[]; nextCursor: string | null }>;
+  /**
+   * Locks up to `limit` jobs in the given states for this transaction, skipping those
+   * another transaction holds (FOR UPDATE SKIP LOCKED), oldest first.
+   */
+  claimJobs(statuses: readonly JobStatus[], limit: number): Promise<JobRecord[]>;
+  /** Jobs holding an allocation (admitted, running), for live capacity. */
+  listAllocatedJobs(): Promise<JobRecord[]>;
+  /** Applies the transition if the job is still in `from`; returns the new record or undefined. */
+  transitionJob(id: string, change: JobTransition): Promise<JobRecord | undefined>;
+  appendJobEvent(jobId: string, at: string, type: string, data: unknown): Promise<JobEventRecord>;
+  listJobEvents(jobId: string, afterSeq: number, limit: number): Promise<JobEventRecord[]>;
+
+  // audit
+  /** Appends to the chain; serialised so the chain stays linear across replicas. */
+  appendAudit(event: AuditEvent): Promise<AuditEntry>;
+  listAudit(afterSeq: number, limit: number): Promise<AuditEntry[]>;
+}

@@ -1,0 +1,82 @@
+import { canonicalJson } from './canonical-json.js';
+import { sha256Hex } from './sha256.js';
+
+/** What happened, by whom, to what: one link of the tamper-evident audit chain. */
+export interface AuditEvent {
+  /** RFC 3339 instant of the decision. */
+  readonly at: string;
+  /** `key:<id>`, `admin`, `reconciler`, … */
+  readonly actor: string;
+  /** The tenant concerned, or null for operator actions. */
+  readonly tenantId: string | null;
+  /** `job.submit`, `job.place`, `job.admit`, `tenant.create`, … */
+  readonly action: string;
+  /** The resource acted on (`job_…`, `ten_…`). */
+  readonly subject: string;
+  readonly data: unknown;
+}
+
+export interface AuditEntry extends AuditEvent {
+  /** 1, 2, 3… without gaps. */
+  readonly seq: number;
+  readonly prevHash: string;
+  readonly hash: string;
+}
+
+/** The hash before the first entry. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** hash = sha256(previous hash ‖ canonical JSON of the entry, its sequence number included). */
+export function hashEntry(prevHash: string, seq: number, event: AuditEvent): string {
+  return sha256Hex(prevHash + canonicalJson({ ...event, seq }));
+}
+
+export function chainEntry(
+  previous: Pick<AuditEntry, 'seq' | 'hash'> | undefined,
+  event: AuditEvent,
+): AuditEntry {
+  const seq = (previous?.seq ?? 0) + 1;
+  const prevHash = previous?.hash ?? GENESIS_HASH;
+  return { ...event, seq, prevHash, hash: hashEntry(prevHash, seq, event) };
+}
+
+export interface ChainVerification {
+  readonly ok: boolean;
+  readonly entries: number;
+  /** The first entry that was edited, removed before, or moved; absent when ok. */
+  readonly firstBadEntry?: number;
+  readonly problem?: string;
+}
+
+/** Recomputes every link: any edit, deletion or reordering breaks the chain at that entry. */
+export function verifyChain(entries: Iterable<AuditEntry>): ChainVerification {
+  let previous: AuditEntry | undefined;
+  let count = 0;
+  for (const entry of entries) {
+    count++;
+    const expectedSeq = (previous?.seq ?? 0) + 1;
+    const expectedPrev = previous?.hash ?? GENESIS_HASH;
+    const { seq, prevHash, hash, ...event } = entry;
+    if (seq !== expectedSeq) {
+      return {
+        ok: false,
+        entries: count,
+        firstBadEntry: seq,
+        problem: `entry ${expectedSeq} is missing or moved`,
+      };
+    }
+    if (prevHash !== expectedPrev) {
+      return {
+        ok: false,
+        entries: count,
+        firstBadEntry: seq,
+        problem: `entry ${seq} does not follow entry ${seq - 1}`,
+      };
+    }
+    if (hashEntry(prevHash, seq, event) !== hash) {
+      return { ok: false, entries: count, firstBadEntry: seq, problem: `entry ${seq} was edited` };
+    }
+    previous = entry;
+  }
+  return { ok: true, entries: count };
+}
