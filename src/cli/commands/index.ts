@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import type { CliIo } from '../io.js';
 import { registerPlace } from './place.js';
+import { registerProviders } from './providers.js';
+import { registerRfp } from './rfp.js';
 import { registerSites } from './sites.js';
 import { registerSimulate } from './simulate.js';
 import { registerValidate } from './validate.js';
@@ -13,5 +15,7 @@ export function registerCommands(program: Command, io: CliIo, setExit: SetExit):
   registerValidate(program, io, setExit);
   registerSites(program, io, setExit);
   registerPlace(program, io, setExit);
+  registerProviders(program, io, setExit);
+  registerRfp(program, io, setExit);
   registerSimulate(program, io, setExit);
 }

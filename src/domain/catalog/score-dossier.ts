@@ -39,17 +39,14 @@ export function scoreDossier(provider: Provider, sites: readonly Site[], at: Dat
   const context: RuleContext = { provider, sites, at };
   const scores = {} as Record<Criterion, CriterionScore>;
   for (const criterion of CRITERIA) {
-    scores[criterion] = scoreCriterion(criterion, provider.dossier[criterion], RULES[criterion], context);
+    scores[criterion] = scoreCriterion(criterion, context);
   }
   return scores;
 }
 
-function scoreCriterion<C extends Criterion>(
-  criterion: C,
-  answer: DossierAnswer<C> | undefined,
-  rules: readonly DossierRule<C>[],
-  context: RuleContext,
-): CriterionScore {
+function scoreCriterion<C extends Criterion>(criterion: C, context: RuleContext): CriterionScore {
+  const answer: DossierAnswer<C> | undefined = context.provider.dossier[criterion];
+  const rules: readonly DossierRule<C>[] = RULES[criterion];
   const everyRule = rules.map((r) => r.id);
   if (answer === undefined) {
     return openScore(criterion, everyRule, { rule: `${criterion}.answer`, points: 0, message: 'no answer' });
