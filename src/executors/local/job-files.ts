@@ -1,0 +1,91 @@
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ProcessIdentity } from './process-identity.js';
+
+/**
+ * The files of one local job, `<workDir>/jobs/<jobId>/`. Each has one writer, so no file is
+ * ever written by two processes:
+ * * `spec.json`   — the executor, before launch: what the wrapper runs and its limits;
+ * * `state.json`  — the executor, after launch: the wrapper's pid, start time, boot id;
+ * * `child.json`  — the wrapper: the command's pid (and process group), start time, boot id;
+ * * `cancel.json` — the executor, on cancel: when it was asked;
+ * * `exit.json`   — the wrapper, at the end: outcome, exit code or signal, end time;
+ * * `output.log`  — the command's stdout and stderr, appended.
+ */
+export interface JobSpecFile {
+  readonly jobId: string;
+  readonly command: readonly string[];
+  readonly maxMs: number | null;
+  readonly graceMs: number;
+  readonly timeLimitReason: string;
+}
+
+export interface JobStateFile {
+  readonly jobId: string;
+  readonly wrapper: ProcessIdentity;
+  readonly startedAt: string;
+}
+
+export interface JobExitFile {
+  readonly outcome: 'exited' | 'time-limit' | 'cancelled' | 'spawn-error';
+  readonly exitCode?: number | null;
+  readonly signal?: string | null;
+  readonly errorCode?: string | null;
+  readonly message?: string;
+  readonly finishedAt: string;
+}
+
+export interface JobCancelFile {
+  readonly requestedAt: string;
+}
+
+export interface JobFiles {
+  readonly spec: JobSpecFile | undefined;
+  readonly state: JobStateFile | undefined;
+  readonly child: ProcessIdentity | undefined;
+  readonly cancel: JobCancelFile | undefined;
+  readonly exit: JobExitFile | undefined;
+}
+
+/** Job ids become directory names: nothing that could climb out of the work dir. */
+export function isSafeJobId(jobId: string): boolean {
+  return /^[A-Za-z0-9_.-]{1,200}$/.test(jobId) && jobId !== '.' && jobId !== '..';
+}
+
+export function locateJobDir(workDir: string, jobId: string): string {
+  return join(workDir, 'jobs', jobId);
+}
+
+export function locateLogFile(jobDir: string): string {
+  return join(jobDir, 'output.log');
+}
+
+/** Reads one JSON file; undefined when it is missing or half-written (writes are atomic, so rare). */
+export async function readJsonFile<T>(file: string): Promise<T | undefined> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes through a temporary file and a rename, so a reader never sees half a file. */
+export async function writeTextFile(file: string, text: string): Promise<void> {
+  await writeFile(`${file}.tmp`, text);
+  await rename(`${file}.tmp`, file);
+}
+
+export async function writeJsonFile(file: string, value: unknown): Promise<void> {
+  await writeTextFile(file, `${JSON.stringify(value)}\n`);
+}
+
+export async function readJobFiles(jobDir: string): Promise<JobFiles> {
+  const [spec, state, child, cancel, exit] = await Promise.all([
+    readJsonFile<JobSpecFile>(join(jobDir, 'spec.json')),
+    readJsonFile<JobStateFile>(join(jobDir, 'state.json')),
+    readJsonFile<ProcessIdentity>(join(jobDir, 'child.json')),
+    readJsonFile<JobCancelFile>(join(jobDir, 'cancel.json')),
+    readJsonFile<JobExitFile>(join(jobDir, 'exit.json')),
+  ]);
+  return { spec, state, child, cancel, exit };
+}
