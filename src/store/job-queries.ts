@@ -1,0 +1,180 @@
+import type { JobRecord } from '../app/ports/records.js';
+import type { CreateJobResult, JobFilter, JobTransition, NewJob } from '../app/ports/store.js';
+import { UsineError } from '../app/errors.js';
+import { canTransition, holdsAllocation, JOB_STATUSES, type JobStatus } from '../domain/jobs/lifecycle.js';
+import { decodeJobCursor, encodeJobCursor } from './job-cursor.js';
+import { readJob } from './read-rows.js';
+import type { SqlClient } from './sql-client.js';
+import {
+  toJsonParam,
+  toNullableJsonParam,
+  toNullableTimestampParam,
+  toTimestampParam,
+} from './sql-values.js';
+
+/**
+ * Inserts a queued job unless the tenant already used its idempotency key: the unique
+ * index (tenant_id, idempotency_key) decides, so two racing submissions create one job.
+ */
+export async function insertJob(sql: SqlClient, job: NewJob): Promise<CreateJobResult> {
+  const at = toTimestampParam(job.at, 'job.at');
+  const [created] = await sql.query(
+    `INSERT INTO jobs (id, tenant_id, project, name, kind, labels, document, status,
+                       idempotency_key, request_hash, created_at, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, 'queued', $8, $9, $10::timestamptz, $10::timestamptz)
+     ON CONFLICT (tenant_id, idempotency_key) DO NOTHING
+     RETURNING *`,
+    [
+      job.id,
+      job.tenantId,
+      job.project,
+      job.name,
+      job.kind,
+      toJsonParam(job.labels),
+      toJsonParam(job.document),
+      job.idempotencyKey,
+      job.requestHash,
+      at,
+    ],
+  );
+  if (created) return { outcome: 'created', job: readJob(created) };
+  // a new statement sees the row of the submission that won, even if it committed just now
+  const [existing] = await sql.query('SELECT * FROM jobs WHERE tenant_id = $1 AND idempotency_key = $2', [
+    job.tenantId,
+    job.idempotencyKey,
+  ]);
+  if (!existing) throw new Error(`store: job with idempotency key ${job.idempotencyKey} vanished`);
+  return existing['request_hash'] === job.requestHash
+    ? { outcome: 'replayed', job: readJob(existing) }
+    : { outcome: 'conflict' };
+}
+
+export async function selectJob(
+  sql: SqlClient,
+  tenantId: string,
+  id: string,
+): Promise<JobRecord | undefined> {
+  const [row] = await sql.query('SELECT * FROM jobs WHERE tenant_id = $1 AND id = $2', [tenantId, id]);
+  return row && readJob(row);
+}
+
+/** A tenant's jobs, newest first, a page at a time (keyset pagination on (created_at, id)). */
+export async function selectJobs(
+  sql: SqlClient,
+  tenantId: string,
+  filter: JobFilter,
+): Promise<{ items: JobRecord[]; nextCursor: string | null }> {
+  assertLimit(filter.limit);
+  const params: unknown[] = [tenantId];
+  const where = ['tenant_id = $1'];
+  const param = (value: unknown): string => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  if (filter.status !== undefined) where.push(`status = ${param(filter.status)}`);
+  if (filter.project !== undefined) where.push(`project = ${param(filter.project)}`);
+  if (filter.label !== undefined) {
+    where.push(`labels @> ${param(JSON.stringify({ [filter.label.key]: filter.label.value }))}::jsonb`);
+  }
+  if (filter.cursor !== undefined) {
+    const cursor = decodeJobCursor(filter.cursor);
+    if (cursor === undefined) {
+      throw new UsineError('USINE_INVALID_REQUEST', 'The cursor is not one this server gave out.', [
+        { path: 'cursor', message: 'pass back the nextCursor of the previous page, unchanged' },
+      ]);
+    }
+    where.push(`(created_at, id) < (${param(cursor.createdAt)}::timestamptz, ${param(cursor.id)})`);
+  }
+  // one row more than asked tells whether there is a next page
+  const rows = await sql.query(
+    `SELECT * FROM jobs WHERE ${where.join(' AND ')}
+     ORDER BY created_at DESC, id DESC LIMIT ${param(filter.limit + 1)}`,
+    params,
+  );
+  const items = rows.slice(0, filter.limit).map(readJob);
+  const last = items[items.length - 1];
+  const nextCursor =
+    rows.length > filter.limit && last ? encodeJobCursor({ createdAt: last.createdAt, id: last.id }) : null;
+  return { items, nextCursor };
+}
+
+/** Locks up to `limit` jobs in `statuses`, oldest first, skipping rows other transactions hold. */
+export async function claimJobs(
+  sql: SqlClient,
+  statuses: readonly JobStatus[],
+  limit: number,
+): Promise<JobRecord[]> {
+  assertLimit(limit);
+  if (statuses.length === 0) return [];
+  const list = statuses.map((_, i) => `$${i + 1}`).join(', ');
+  const rows = await sql.query(
+    `SELECT * FROM jobs WHERE status IN (${list})
+     ORDER BY created_at, id LIMIT $${statuses.length + 1}
+     FOR UPDATE SKIP LOCKED`,
+    [...statuses, limit],
+  );
+  return rows.map(readJob);
+}
+
+const ALLOCATED = JOB_STATUSES.filter(holdsAllocation);
+
+export async function selectAllocatedJobs(sql: SqlClient): Promise<JobRecord[]> {
+  const list = ALLOCATED.map((_, i) => `$${i + 1}`).join(', ');
+  const rows = await sql.query(`SELECT * FROM jobs WHERE status IN (${list}) ORDER BY created_at, id`, [
+    ...ALLOCATED,
+  ]);
+  return rows.map(readJob);
+}
+
+/**
+ * Compare-and-set: moves the job from `change.from` to `change.to` only if it is still in
+ * `from`; undefined otherwise (someone else moved it first). Fields left undefined keep
+ * their value; null clears them.
+ */
+export async function updateJobStatus(
+  sql: SqlClient,
+  id: string,
+  change: JobTransition,
+): Promise<JobRecord | undefined> {
+  if (!canTransition(change.from, change.to)) {
+    throw new Error(`store: a job cannot go from ${change.from} to ${change.to}`);
+  }
+  const params: unknown[] = [id, change.from];
+  const param = (value: unknown): string => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  const sets = [
+    `status = ${param(change.to)}`,
+    `updated_at = ${param(toTimestampParam(change.at, 'transition.at'))}::timestamptz`,
+  ];
+  if (change.reason !== undefined) sets.push(`reason = ${param(change.reason)}`);
+  if (change.placement !== undefined) {
+    sets.push(`placement = ${param(toNullableJsonParam(change.placement))}::jsonb`);
+  }
+  if (change.site !== undefined) sets.push(`site = ${param(change.site)}`);
+  if (change.allocation !== undefined) {
+    sets.push(`allocation = ${param(toNullableJsonParam(change.allocation))}::jsonb`);
+  }
+  if (change.handle !== undefined) sets.push(`handle = ${param(change.handle)}`);
+  if (change.exitCode !== undefined) sets.push(`exit_code = ${param(change.exitCode)}::integer`);
+  if (change.startedAt !== undefined) {
+    const startedAt = toNullableTimestampParam(change.startedAt, 'transition.startedAt');
+    sets.push(`started_at = ${param(startedAt)}::timestamptz`);
+  }
+  if (change.finishedAt !== undefined) {
+    const finishedAt = toNullableTimestampParam(change.finishedAt, 'transition.finishedAt');
+    sets.push(`finished_at = ${param(finishedAt)}::timestamptz`);
+  }
+  const [row] = await sql.query(
+    `UPDATE jobs SET ${sets.join(', ')} WHERE id = $1 AND status = $2 RETURNING *`,
+    params,
+  );
+  return row && readJob(row);
+}
+
+function assertLimit(limit: number): void {
+  if (!Number.isSafeInteger(limit) || limit < 1) {
+    throw new Error(`store: limit must be a positive integer, got ${limit}`);
+  }
+}

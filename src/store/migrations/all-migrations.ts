@@ -1,0 +1,5 @@
+import { migration0001 } from './0001-init.js';
+import type { Migration } from './migration.js';
+
+/** Every migration, in the order they apply; ids are 1, 2, 3… without gaps. */
+export const MIGRATIONS: readonly Migration[] = [migration0001];

@@ -1,0 +1,29 @@
+/**
+ * The little the store needs from a database driver, so one set of hand-written queries runs
+ * on PostgreSQL (node-postgres) and on embedded PGlite alike.
+ */
+export interface SqlClient {
+  /** One statement with `$1…` parameters; rows as the driver parses them. */
+  query<R = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<R[]>;
+  /** A script of several statements, without parameters (migrations). */
+  exec(script: string): Promise<void>;
+}
+
+export type SqlDialect = 'postgresql' | 'pglite';
+
+export interface SqlDatabase {
+  readonly dialect: SqlDialect;
+  /** Runs `work` between BEGIN and COMMIT; ROLLBACK when it throws. */
+  transaction<T>(work: (sql: SqlClient) => Promise<T>): Promise<T>;
+  /** Runs `work` while holding the lock `name`; undefined at once when someone else holds it. */
+  withExclusiveLock<T>(name: string, work: () => Promise<T>): Promise<T | undefined>;
+  close(): Promise<void>;
+}
+
+/**
+ * The advisory-lock key of `name`, scoped to the current schema so that two deployments
+ * (or two test files) in one database never block each other.
+ */
+export function advisoryLockKey(nameParam: string): string {
+  return `hashtextextended(coalesce(current_schema(), '') || '/' || ${nameParam}, 0)`;
+}
