@@ -19,11 +19,10 @@ import {
   locateJobDir,
   locateLogFile,
   readJobFiles,
-  writeJsonFile,
-  writeTextFile,
   type JobSpecFile,
   type JobStateFile,
 } from './job-files.js';
+import { writeJsonFile, writeTextFile } from '../json-file.js';
 import { buildJobEnv } from './build-job-env.js';
 import { identifyProcess, isProcessAlive, signalGroup } from './process-identity.js';
 import { WRAPPER_SOURCE } from './wrapper-source.js';
