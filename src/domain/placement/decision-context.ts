@@ -1,7 +1,8 @@
+import type { Decimal } from '../money/decimal.js';
 import type { Money } from '../money/money.js';
 import type { PlacementConstraints, SourcedCap } from '../policy/merge-constraints.js';
 import type { JobSpec } from '../spec/job-spec.js';
-import type { PreparedCatalog } from './prepare-catalog.js';
+import { rescale, type PreparedCatalog } from './prepare-catalog.js';
 import type { SiteLoad } from './site-load.js';
 
 /** What one decision computes once before scanning the sites. */
@@ -22,7 +23,12 @@ export interface DecisionContext {
   /** Candidate prices in the tenant's currency, by candidate index. */
   readonly tenantPrices: readonly (Money | undefined)[];
   /** Every cap with the candidate prices in the cap's currency. */
-  readonly caps: readonly { readonly cap: SourcedCap; readonly prices: readonly (Money | undefined)[] }[];
+  readonly caps: readonly {
+    readonly cap: SourcedCap;
+    /** The cap's amount at PRICE_SCALE digits, for one-bigint comparisons. */
+    readonly amount: Decimal;
+    readonly prices: readonly (Money | undefined)[];
+  }[];
   readonly load: ReadonlyMap<string, SiteLoad> | undefined;
 }
 
@@ -48,7 +54,11 @@ export function buildDecisionContext(
     allowedSites: constraints.sites ? new Set(constraints.sites) : undefined,
     preferredSites: new Set(constraints.prefer),
     tenantPrices: prepared.pricesIn(constraints.currency),
-    caps: constraints.sourcedCaps.map((cap) => ({ cap, prices: prepared.pricesIn(cap.cap.currency) })),
+    caps: constraints.sourcedCaps.map((cap) => ({
+      cap,
+      amount: rescale(cap.cap).amount,
+      prices: prepared.pricesIn(cap.cap.currency),
+    })),
     load,
   };
 }

@@ -1,13 +1,18 @@
 import type { Catalog, TenantPolicy } from '../catalog/catalog.js';
-import { approximateDecimal, decimalFromInteger, multiplyDecimals } from '../money/decimal.js';
-import { roundToMinorUnit, type Money } from '../money/money.js';
+import { decimalFromInteger, multiplyDecimals } from '../money/decimal.js';
+import type { Money } from '../money/money.js';
 import { mergeConstraints, type PlacementConstraints } from '../policy/merge-constraints.js';
 import type { JobSpec } from '../spec/job-spec.js';
 import type { Seconds } from '../time/duration.js';
-import { checkSite, type FeasibleCandidate } from './check-site.js';
+import { checkSite } from './check-site.js';
 import { buildDecisionContext, type DecisionContext } from './decision-context.js';
 import { estimateCarbonKg, estimateCost, estimateEnergyKWh } from './estimate-run.js';
-import { prepareCatalog, type PreparedCatalog } from './prepare-catalog.js';
+import {
+  prepareCatalog,
+  type PreparedCandidate,
+  type PreparedCatalog,
+  type PreparedSite,
+} from './prepare-catalog.js';
 import { compareRankKeys, type RankKey } from './rank-options.js';
 import type { RejectionReason } from './rejection-reason.js';
 import { estimateStart, type SiteLoad } from './site-load.js';
@@ -65,36 +70,39 @@ export function placeJob(input: PlacementInput): PlacementResult {
   const prepared = 'isPrepared' in input.catalog ? input.catalog : prepareCatalog(input.catalog);
   const constraints = mergeConstraints(input.job, input.policy);
   const context = buildDecisionContext(input.job, constraints, prepared, input.at, input.load);
-  const bests: { key: RankKey; feasible: FeasibleCandidate }[] = [];
+  const bests: Best[] = [];
   const rejected: SiteRejection[] = [];
   for (const site of prepared.sites) {
-    const check = checkSite(site, context);
-    if (check.reasons.length > 0) {
-      rejected.push({ site: site.site.name, reasons: check.reasons });
-      continue;
-    }
-    let best: { key: RankKey; feasible: FeasibleCandidate } | undefined;
-    for (const feasible of check.feasible) {
-      const key = buildRankKey(feasible, context);
-      if (!best || compareRankKeys(key, best.key, constraints.objective) < 0) best = { key, feasible };
-    }
-    if (best) bests.push(best);
+    let best: Best | undefined;
+    const load = input.load?.get(site.site.name);
+    const reasons = checkSite(site, context, (candidate, tenantPrice) => {
+      const key = buildRankKey(site, candidate, tenantPrice, load, context);
+      if (!best || compareRankKeys(key, best.key, constraints.objective) < 0) best = { key, site, candidate };
+    });
+    if (reasons.length > 0) rejected.push({ site: site.site.name, reasons });
+    else if (best) bests.push(best);
   }
   bests.sort((a, b) => compareRankKeys(a.key, b.key, constraints.objective));
-  const ranked = bests.map((b) => buildOption(b.key, b.feasible, context));
+  const ranked = bests.map((b) => buildOption(b, context));
   return { feasible: ranked.length > 0, constraints, decision: ranked[0], ranked, rejected };
 }
 
-function buildRankKey(feasible: FeasibleCandidate, context: DecisionContext): RankKey {
-  const { site, candidate, tenantPrice } = feasible;
+interface Best {
+  readonly key: RankKey;
+  readonly site: PreparedSite;
+  readonly candidate: PreparedCandidate;
+}
+
+function buildRankKey(
+  site: PreparedSite,
+  candidate: PreparedCandidate,
+  tenantPrice: Money,
+  load: SiteLoad | undefined,
+  context: DecisionContext,
+): RankKey {
   const { row, offering } = candidate;
   const { job, constraints } = context;
-  const start = estimateStart(
-    context.load?.get(site.site.name),
-    row.gpuModel,
-    context.gpusPerNode,
-    job.resources.nodes,
-  );
+  const start = estimateStart(load, row.gpuModel, context.gpusPerNode, job.resources.nodes);
   const energy = estimateEnergyKWh(context.totalGpus, row.boardPowerW, job.duration, site.site.pue);
   const billedSeconds = Math.max(job.duration, offering.minimumSeconds ?? 0);
   return {
@@ -111,36 +119,35 @@ function buildRankKey(feasible: FeasibleCandidate, context: DecisionContext): Ra
   };
 }
 
-function buildOption(key: RankKey, feasible: FeasibleCandidate, context: DecisionContext): PlacementOption {
-  const { site, candidate } = feasible;
+function buildOption({ key, site, candidate }: Best, context: DecisionContext): PlacementOption {
   const { job, constraints } = context;
-  const estimatedCost = estimateCost(
-    key.tenantPrice,
-    job.resources.milliGpus,
-    job.resources.nodes,
-    key.billedSeconds,
-  );
-  const energyKWh = estimateEnergyKWh(
-    context.totalGpus,
-    candidate.row.boardPowerW,
-    job.duration,
-    site.site.pue,
-  );
+  const { milliGpus, nodes } = job.resources;
+  const estimatedCost = estimateCost(key.tenantPrice, milliGpus, nodes, key.billedSeconds);
   return {
-    ...key,
+    isPreferred: key.isPreferred,
+    expectedStartSeconds: key.expectedStartSeconds,
+    carbonKg: key.carbonKg,
+    tenantPrice: key.tenantPrice,
+    billedSeconds: key.billedSeconds,
+    costKey: key.costKey,
+    site: key.site,
+    gpuModel: key.gpuModel,
+    offering: key.offering,
+    gpuMemoryGiB: key.gpuMemoryGiB,
     provider: site.site.provider,
     country: site.site.country,
     pricePerGpuHour: candidate.offering.pricePerGpuHour,
     estimatedCost,
-    energyKWh,
+    energyKWh: estimateEnergyKWh(context.totalGpus, candidate.row.boardPowerW, job.duration, site.site.pue),
     gridCarbonGPerKWh: site.gridCarbonGPerKWh,
     gridCarbonSource: site.gridCarbonSource,
     score: scoreOf(key, estimatedCost, job.duration, constraints.objective),
   };
 }
 
+/** A float for display and the JSON `score` only; ranking compares the exact keys. */
 function scoreOf(key: RankKey, cost: Money, duration: Seconds, objective: string): number | null {
   if (objective === 'time') return key.expectedStartSeconds + duration;
   if (objective === 'carbon') return key.carbonKg ?? null;
-  return approximateDecimal(roundToMinorUnit(cost).amount);
+  return Math.round((Number(cost.amount.coefficient) / 10 ** cost.amount.scale) * 100) / 100;
 }

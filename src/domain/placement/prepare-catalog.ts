@@ -7,7 +7,7 @@ import type {
   SiteOffering,
 } from '../catalog/catalog.js';
 import { findCountryGridCarbon } from '../energy/grid-carbon.js';
-import { convertMoney } from '../money/convert.js';
+import { CONVERSION_SCALE, convertMoney } from '../money/convert.js';
 import type { Money } from '../money/money.js';
 
 /** A party whose law the site answers to: the operator or one of its parents. */
@@ -26,6 +26,7 @@ export interface PreparedCandidate {
   readonly modelKey: string;
   readonly row: CapacityRow;
   readonly offering: SiteOffering;
+  readonly isSpot: boolean;
 }
 
 export interface PreparedSite {
@@ -39,6 +40,8 @@ export interface PreparedSite {
   /** Distinct GPU models the site both has and sells, as written. */
   readonly models: readonly string[];
   readonly candidates: readonly PreparedCandidate[];
+  /** The same by lower-case GPU model. */
+  readonly candidatesByModel: ReadonlyMap<string, readonly PreparedCandidate[]>;
 }
 
 /**
@@ -50,7 +53,10 @@ export interface PreparedCatalog {
   readonly isPrepared: true;
   readonly catalog: Catalog;
   readonly sites: readonly PreparedSite[];
-  /** Every candidate's price per GPU-hour in `currency`, by candidate index; undefined without a rate. */
+  /**
+   * Every candidate's price per GPU-hour in `currency`, by candidate index, at PRICE_SCALE digits
+   * (exact: a conversion is already rounded there); undefined without a rate.
+   */
   readonly pricesIn: (currency: string) => readonly (Money | undefined)[];
 }
 
@@ -62,7 +68,9 @@ export function prepareCatalog(catalog: Catalog): PreparedCatalog {
   const pricesIn = (currency: string): readonly (Money | undefined)[] => {
     let prices = converted.get(currency);
     if (!prices) {
-      prices = all.map((c) => convertMoney(c.offering.pricePerGpuHour, currency, catalog.exchangeRates));
+      prices = all.map((c) =>
+        rescale(convertMoney(c.offering.pricePerGpuHour, currency, catalog.exchangeRates)),
+      );
       converted.set(currency, prices);
     }
     return prices;
@@ -81,13 +89,17 @@ function prepareSite(site: Site, provider: Provider | undefined, all: PreparedCa
   const countryCarbon = findCountryGridCarbon(site.country);
   const candidates: PreparedCandidate[] = [];
   const models = new Map<string, string>();
+  const candidatesByModel = new Map<string, PreparedCandidate[]>();
   for (const offering of site.offerings) {
     const modelKey = offering.gpuModel.toLowerCase();
     for (const row of site.capacity) {
       if (row.gpuModel.toLowerCase() !== modelKey) continue;
-      const candidate = { index: all.length, modelKey, row, offering };
+      const candidate = { index: all.length, modelKey, row, offering, isSpot: offering.kind === 'spot' };
       all.push(candidate);
       candidates.push(candidate);
+      const sameModel = candidatesByModel.get(modelKey);
+      if (sameModel) sameModel.push(candidate);
+      else candidatesByModel.set(modelKey, [candidate]);
       if (!models.has(modelKey)) models.set(modelKey, row.gpuModel);
     }
   }
@@ -101,5 +113,19 @@ function prepareSite(site: Site, provider: Provider | undefined, all: PreparedCa
       site.gridCarbonGPerKWh !== undefined ? 'site' : countryCarbon !== undefined ? 'country' : undefined,
     models: [...models.values()],
     candidates,
+    candidatesByModel,
   };
+}
+
+/** Prices are compared at one scale, so a comparison is one bigint comparison. */
+export const PRICE_SCALE = CONVERSION_SCALE;
+
+/** The same amount at PRICE_SCALE digits when that loses nothing; unchanged otherwise. */
+export function rescale<T extends Money | undefined>(money: T): T {
+  if (!money || money.amount.scale >= PRICE_SCALE) return money;
+  const factor = 10n ** BigInt(PRICE_SCALE - money.amount.scale);
+  return {
+    amount: { coefficient: money.amount.coefficient * factor, scale: PRICE_SCALE },
+    currency: money.currency,
+  } as T;
 }

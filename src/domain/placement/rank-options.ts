@@ -1,5 +1,6 @@
 import type { OfferingKind } from '../catalog/schema.js';
-import { compareDecimals, type Decimal } from '../money/decimal.js';
+import type { Decimal } from '../money/decimal.js';
+import { compareAmounts } from './compare-amounts.js';
 import type { Money } from '../money/money.js';
 import type { Objective } from '../spec/schema.js';
 import type { Seconds } from '../time/duration.js';
@@ -38,7 +39,7 @@ export function compareRankKeys(a: RankKey, b: RankKey, objective: Objective): n
     if (b.carbonKg === undefined) return -1;
     return a.carbonKg - b.carbonKg;
   }
-  const byCost = compareDecimals(a.costKey, b.costKey);
+  const byCost = compareAmounts(a.costKey, b.costKey);
   if (byCost !== 0) return byCost;
   return (
     compareText(a.site, b.site) ||
