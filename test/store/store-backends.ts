@@ -1,7 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { Store } from '../../src/app/ports/store.js';
+import { migrate } from '../../src/store/migrate.js';
 import { openStore } from '../../src/store/open-store.js';
+import { openPgliteDatabase } from '../../src/store/pglite-database.js';
+import { openPostgresDatabase } from '../../src/store/postgres-database.js';
+import type { SqlDatabase } from '../../src/store/sql-client.js';
+import { createSqlStore } from '../../src/store/sql-store.js';
 
 /** Where the PostgreSQL half of the suite runs; unset, it is skipped (CI sets it). */
 export const TEST_DATABASE_URL = process.env['TEST_DATABASE_URL'];
@@ -15,16 +20,29 @@ export interface StoreBackend {
   readonly skip: boolean;
   /** A fresh, migrated, empty store: in-memory PGlite, or a new schema on PostgreSQL. */
   open(): Promise<Store>;
+  /** The same, with the database beneath it, for tests that must reach past the store. */
+  openWithDatabase(): Promise<{ store: Store; db: SqlDatabase }>;
 }
 
 export const STORE_BACKENDS: readonly StoreBackend[] = [
-  { name: 'PGlite', skip: false, open: () => openStore() },
+  {
+    name: 'PGlite',
+    skip: false,
+    open: () => openStore(),
+    openWithDatabase: async () => withStore(await openPgliteDatabase(undefined)),
+  },
   {
     name: `PostgreSQL${POSTGRES_SKIPPED}`,
     skip: TEST_DATABASE_URL === undefined,
     open: async () => openStore({ databaseUrl: (await createTestSchema()).url }),
+    openWithDatabase: async () => withStore(openPostgresDatabase((await createTestSchema()).url)),
   },
 ];
+
+async function withStore(db: SqlDatabase): Promise<{ store: Store; db: SqlDatabase }> {
+  await migrate(db);
+  return { store: createSqlStore(db), db };
+}
 
 export interface TestSchema {
   readonly name: string;
