@@ -5,8 +5,3 @@ export function describeTimeLimit(seconds: number): string {
   const text = Number.isInteger(seconds) && seconds > 0 ? formatDuration(seconds) : `${seconds}s`;
   return `time limit ${text} reached`;
 }
-
-/** The final states: once reached, an execution never changes again. */
-export function isFinalState(state: string): boolean {
-  return state !== 'pending' && state !== 'running';
-}

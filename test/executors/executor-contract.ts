@@ -107,6 +107,10 @@ export function describeExecutorContract(name: string, makeSubject: () => Promis
       expect((await subject.executor.status('not a handle at all')).state).toBe('lost');
     });
 
+    it('has no logs for a handle it never gave out, even when following', async () => {
+      expect(await readAllLogs(subject.executor, 'not a handle at all', true)).toBe('');
+    });
+
     it('lists the running jobs when reconciling, and not the finished ones', async () => {
       const first = await subject.executor.launch(buildRequest('job_a', subject.runningFor(30)));
       const second = await subject.executor.launch(buildRequest('job_b', subject.runningFor(30)));
@@ -123,6 +127,11 @@ export function describeExecutorContract(name: string, makeSubject: () => Promis
       const request = buildRequest('job_twice', subject.runningFor(30));
       const handle = await subject.executor.launch(request);
       expect(await subject.executor.launch(request)).toBe(handle);
+      const [again, andAgain] = await Promise.all([
+        subject.executor.launch(request),
+        subject.executor.launch(request),
+      ]);
+      expect([again, andAgain]).toEqual([handle, handle]);
       await subject.executor.cancel(handle);
     });
 

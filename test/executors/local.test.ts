@@ -127,6 +127,14 @@ describe('local executor', () => {
     await expect(executor.launch(request)).rejects.toThrow(/cannot run container images/);
   });
 
+  it('starts a job launched twice at once only once', async () => {
+    const request = buildRequest('job_once', job(runNode(`console.log('ran')`)));
+    const handles = await Promise.all([executor.launch(request), executor.launch(request)]);
+    expect(handles[0]).toBe(handles[1]);
+    await finish(executor, handles[0]);
+    expect(await readAllLogs(executor, handles[0])).toBe('ran\n');
+  });
+
   it('streams logs as they come and ends when the job ends', async () => {
     const script = `let i = 0; const t = setInterval(() => { console.log('tick ' + ++i); if (i === 3) clearInterval(t); }, 150);`;
     const handle = await executor.launch(buildRequest('job_follow', job(runNode(script))));
@@ -164,6 +172,20 @@ describe('local executor', () => {
         state: 'failed',
         exitCode: 7,
         reason: 'exit code 7',
+      });
+    });
+
+    it('still enforces the time limit while no executor watches', async () => {
+      const sleeper = job(runNode('setInterval(() => {}, 1000)'));
+      const handle = await executor.launch(
+        buildRequest('job_unwatched', sleeper, { maxDurationSeconds: 0.2 }),
+      );
+      await executor.close();
+      await sleep(500);
+      const restarted = makeLocalExecutor(workDir);
+      expect(await restarted.status(handle)).toMatchObject({
+        state: 'failed',
+        reason: 'time limit 0.2s reached',
       });
     });
 

@@ -10,7 +10,8 @@ import type {
   GpuDevice,
   LaunchRequest,
 } from '../../app/ports/executor.js';
-import { describeTimeLimit, isFinalState } from '../describe-time-limit.js';
+import { describeTimeLimit } from '../describe-time-limit.js';
+import { isFinalState } from '../is-final-state.js';
 import { describeExit, describeRunning, describeUnknown, describeVanished } from './describe-job-status.js';
 import { followLogFile } from './follow-log-file.js';
 import { listVirtualGpus, queryNvidiaSmi, type VirtualGpus } from './gpu-inventory.js';
@@ -67,6 +68,7 @@ export class LocalExecutor implements Executor {
   private readonly pollIntervalMs: number;
   private readonly closing = new AbortController();
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly launching = new Map<string, Promise<string>>();
   private wrapperFile: Promise<string> | undefined;
   private gpus: Promise<GpuDevice[]> | undefined;
 
@@ -89,7 +91,15 @@ export class LocalExecutor implements Executor {
   }
 
   /** Idempotent per job id: launching a job that already has a directory returns its handle. */
-  async launch(request: LaunchRequest): Promise<string> {
+  launch(request: LaunchRequest): Promise<string> {
+    const inFlight = this.launching.get(request.jobId);
+    if (inFlight !== undefined) return inFlight;
+    const launched = this.startJob(request).finally(() => this.launching.delete(request.jobId));
+    this.launching.set(request.jobId, launched);
+    return launched;
+  }
+
+  private async startJob(request: LaunchRequest): Promise<string> {
     if (!isSafeJobId(request.jobId)) {
       throw new Error(
         `job id ${JSON.stringify(request.jobId)} cannot name a directory: use letters, digits, _ . -`,

@@ -10,7 +10,7 @@ import type {
   LaunchRequest,
 } from '../../app/ports/executor.js';
 import type { CapacityRow } from '../../domain/catalog/catalog.js';
-import { isFinalState } from '../describe-time-limit.js';
+import { isFinalState } from '../is-final-state.js';
 import { readJsonFile, writeJsonFile } from '../json-file.js';
 import { computeSimulatedStatus, writeSimulatedLog, type SimulatedLogContext } from './simulated-course.js';
 import { encodeSimulatedHandle, parseSimulatedHandle, type SimulatedRun } from './simulated-handle.js';
@@ -60,6 +60,7 @@ export class SimulatedExecutor implements Executor {
   private readonly site: string;
   private readonly records = new Map<string, SimulatedRecord>();
   private readonly closing = new AbortController();
+  private readonly launching = new Map<string, Promise<string>>();
 
   constructor(private readonly options: SimulatedExecutorOptions) {
     this.clock = options.clock;
@@ -83,7 +84,16 @@ export class SimulatedExecutor implements Executor {
     return devices;
   }
 
-  async launch(request: LaunchRequest): Promise<string> {
+  /** Idempotent per job id, like every executor's launch. */
+  launch(request: LaunchRequest): Promise<string> {
+    const inFlight = this.launching.get(request.jobId);
+    if (inFlight !== undefined) return inFlight;
+    const launched = this.startRun(request).finally(() => this.launching.delete(request.jobId));
+    this.launching.set(request.jobId, launched);
+    return launched;
+  }
+
+  private async startRun(request: LaunchRequest): Promise<string> {
     const known = await this.findRecord(request.jobId);
     if (known !== undefined) return known.handle;
     const run: SimulatedRun = {

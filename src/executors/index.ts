@@ -1,0 +1,7 @@
+export { LocalExecutor, parseLocalHandle, type LocalExecutorOptions } from './local/local-executor.js';
+export { type VirtualGpus } from './local/gpu-inventory.js';
+export {
+  SimulatedExecutor,
+  SIMULATED_EXIT_CODE_ENV,
+  type SimulatedExecutorOptions,
+} from './simulated/simulated-executor.js';
