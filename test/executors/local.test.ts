@@ -97,16 +97,15 @@ describe('local executor', () => {
   });
 
   it('kills a job that ignores SIGTERM once the grace period is over', async () => {
-    const stubborn = runNode(
-      `process.on('SIGTERM', () => console.log('not yet')); setInterval(() => {}, 1000);`,
-    );
-    const handle = await executor.launch(buildRequest('job_stubborn', job(stubborn)));
-    await sleep(200);
+    const script = `process.on('SIGTERM', () => console.log('not yet')); console.log('ready'); setInterval(() => {}, 1000);`;
+    const handle = await executor.launch(buildRequest('job_stubborn', job(runNode(script))));
+    await waitFor(async () => ((await readAllLogs(executor, handle)).includes('ready') ? true : undefined));
     await executor.cancel(handle);
     expect(await finish(executor, handle)).toMatchObject({
       state: 'cancelled',
       reason: 'cancelled (killed by SIGKILL)',
     });
+    expect(await readAllLogs(executor, handle)).toContain('not yet');
   });
 
   it('fails a command that cannot start, saying why', async () => {
