@@ -1,52 +1,14 @@
-import { formatMoney, roundToMinorUnit, type Money } from '../domain/money/money.js';
+import { formatMoney } from '../domain/money/money.js';
 import { formatConvertedPrice } from '../domain/placement/describe-price.js';
+import { formatCost, roundFigure, toPlacementView } from '../domain/placement/placement-view.js';
 import type { PlacementOption, PlacementResult } from '../domain/placement/place-job.js';
 import type { JobSpec } from '../domain/spec/job-spec.js';
 import { formatDuration } from '../domain/time/duration.js';
 import { renderTable } from './render-table.js';
 
-/** The `--json` contract of `usine place`: these names never change; fields may be added. */
+/** The `--json` contract of `usine place` (see toPlacementView). */
 export function renderPlacementJson(result: PlacementResult, job: JobSpec): string {
-  const d = result.decision;
-  const json = {
-    feasible: result.feasible,
-    decision: d
-      ? {
-          site: d.site,
-          provider: d.provider,
-          country: d.country,
-          gpuModel: d.gpuModel,
-          offering: d.offering,
-          pricePerGpuHour: formatMoney(d.pricePerGpuHour),
-          estimatedCost: formatCost(d.estimatedCost),
-          energyKWh: roundFigure(d.energyKWh),
-          carbonKg: d.carbonKg === undefined ? null : roundFigure(d.carbonKg),
-          gpuMemoryGiB: d.gpuMemoryGiB,
-          pricePerGpuHourInCurrency: formatConvertedPrice(d.tenantPrice),
-          expectedStartSeconds: d.expectedStartSeconds,
-          gridCarbonGPerKWh: d.gridCarbonGPerKWh ?? null,
-          preferred: d.isPreferred,
-        }
-      : null,
-    ranked: result.ranked.map((o) => ({
-      site: o.site,
-      estimatedCost: formatCost(o.estimatedCost),
-      score: o.score === null ? null : roundFigure(o.score),
-      gpuModel: o.gpuModel,
-      offering: o.offering,
-      pricePerGpuHour: formatMoney(o.pricePerGpuHour),
-      preferred: o.isPreferred,
-    })),
-    rejected: result.rejected.map((r) => ({
-      site: r.site,
-      reasons: r.reasons.map(({ code, message }) => ({ code, message })),
-    })),
-    job: job.name,
-    objective: result.constraints.objective,
-    currency: result.constraints.currency,
-    constraints: result.constraints.origins,
-  };
-  return `${JSON.stringify(json, null, 2)}\n`;
+  return `${JSON.stringify(toPlacementView(result, job), null, 2)}\n`;
 }
 
 /** The explanation for a person: the decision and why, the alternatives, every rejection. */
@@ -133,14 +95,4 @@ function describeCarbon(o: PlacementOption): string {
   if (o.carbonKg === undefined) return 'carbon unknown (no grid intensity for the country)';
   const source = o.gridCarbonSource === 'site' ? "the site's figure" : "the country's, Electricity Maps 2025";
   return `carbon ${roundFigure(o.carbonKg)} kg CO2e (${o.gridCarbonGPerKWh} g/kWh, ${source})`;
-}
-
-/** Money shown rounded half to even to the currency's minor unit. */
-function formatCost(cost: Money): string {
-  return formatMoney(roundToMinorUnit(cost));
-}
-
-/** Energy and carbon figures to three decimals: estimates, not amounts. */
-function roundFigure(value: number): number {
-  return Math.round(value * 1000) / 1000;
 }
