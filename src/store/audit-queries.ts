@@ -1,7 +1,7 @@
 import type { AuditEntry, AuditEvent } from '../domain/audit/chain.js';
 import { chainEntry } from '../domain/audit/chain.js';
 import { readAuditEntry } from './read-rows.js';
-import { advisoryLockKey, type SqlClient } from './sql-client.js';
+import { lockForTransaction, type SqlClient } from './sql-client.js';
 import { roundTripJson, toJsonParam, toTimestampParam } from './sql-values.js';
 
 /**
@@ -12,7 +12,7 @@ import { roundTripJson, toJsonParam, toTimestampParam } from './sql-values.js';
  * verifying what the store returns gives the same hashes.
  */
 export async function insertAuditEntry(sql: SqlClient, event: AuditEvent): Promise<AuditEntry> {
-  await sql.query(`SELECT pg_advisory_xact_lock(${advisoryLockKey('$1')})`, ['usine.audit']);
+  await lockForTransaction(sql, 'usine.audit');
   const [last] = await sql.query<{ seq: number | string; hash: string }>(
     'SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1',
   );

@@ -1,11 +1,11 @@
 import type { JobEventRecord } from '../app/ports/records.js';
 import { readJobEvent } from './read-rows.js';
-import { advisoryLockKey, type SqlClient } from './sql-client.js';
+import { lockForTransaction, type SqlClient } from './sql-client.js';
 import { toJsonParam, toTimestampParam } from './sql-values.js';
 
 /**
  * Appends the job's next event. A transaction-scoped advisory lock per job serialises
- * writers, so seq is 1, 2, 3… without gaps; the primary key (job_id, seq) would refuse a
+ * writers on PostgreSQL (PGlite runs one transaction at a time anyway), so seq is 1, 2, 3… without gaps; the primary key (job_id, seq) would refuse a
  * duplicate anyway.
  */
 export async function insertJobEvent(
@@ -15,7 +15,7 @@ export async function insertJobEvent(
   type: string,
   data: unknown,
 ): Promise<JobEventRecord> {
-  await sql.query(`SELECT pg_advisory_xact_lock(${advisoryLockKey("'usine.job-events/' || $1")})`, [jobId]);
+  await lockForTransaction(sql, `usine.job-events/${jobId}`);
   const [row] = await sql.query(
     `INSERT INTO job_events (job_id, seq, at, type, data)
      SELECT $1, coalesce(max(seq), 0) + 1, $2::timestamptz, $3, $4::jsonb FROM job_events WHERE job_id = $1

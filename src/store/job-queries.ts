@@ -116,6 +116,18 @@ export async function claimJobs(
   return rows.map(readJob);
 }
 
+/** How many jobs are in each state, all tenants together; states with none are absent. */
+export async function countJobsByStatus(sql: SqlClient): Promise<Partial<Record<JobStatus, number>>> {
+  const rows = await sql.query<{ status: string; n: number }>(
+    'SELECT status, count(*)::integer AS n FROM jobs GROUP BY status',
+  );
+  const counts: Partial<Record<JobStatus, number>> = {};
+  for (const row of rows) {
+    if (JOB_STATUSES.includes(row.status as JobStatus)) counts[row.status as JobStatus] = Number(row.n);
+  }
+  return counts;
+}
+
 const ALLOCATED = JOB_STATUSES.filter(holdsAllocation);
 
 export async function selectAllocatedJobs(sql: SqlClient): Promise<JobRecord[]> {

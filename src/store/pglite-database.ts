@@ -14,6 +14,7 @@ export async function openPgliteDatabase(dataDir: string | undefined): Promise<S
   const mutex = new Mutex();
   const heldLocks = new Set<string>();
   const client: SqlClient = {
+    runsAlone: true,
     async query<R>(text: string, params: readonly unknown[] = []): Promise<R[]> {
       return (await db.query<R>(text, params as unknown[])).rows;
     },

@@ -68,6 +68,7 @@ export function openPostgresDatabase(connectionString: string): SqlDatabase {
 
 function wrapConnection(connection: pg.PoolClient): SqlClient {
   return {
+    runsAlone: false,
     async query<R>(text: string, params: readonly unknown[] = []): Promise<R[]> {
       const result = await connection.query(text, params as unknown[]);
       return result.rows as R[];

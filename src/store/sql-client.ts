@@ -7,6 +7,11 @@ export interface SqlClient {
   query<R = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<R[]>;
   /** A script of several statements, without parameters (migrations). */
   exec(script: string): Promise<void>;
+  /**
+   * True when no other transaction can run beside this one (PGlite's single connection):
+   * the queries then skip the advisory locks that serialise writers on PostgreSQL.
+   */
+  readonly runsAlone: boolean;
 }
 
 export type SqlDialect = 'postgresql' | 'pglite';
@@ -18,6 +23,12 @@ export interface SqlDatabase {
   /** Runs `work` while holding the lock `name`; undefined at once when someone else holds it. */
   withExclusiveLock<T>(name: string, work: () => Promise<T>): Promise<T | undefined>;
   close(): Promise<void>;
+}
+
+/** Holds the transaction-scoped advisory lock `name` until COMMIT or ROLLBACK. */
+export async function lockForTransaction(sql: SqlClient, name: string): Promise<void> {
+  if (sql.runsAlone) return;
+  await sql.query(`SELECT pg_advisory_xact_lock(${advisoryLockKey('$1')})`, [name]);
 }
 
 /**

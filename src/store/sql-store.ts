@@ -3,6 +3,7 @@ import { insertAuditEntry, selectAuditEntries } from './audit-queries.js';
 import { insertJobEvent, selectJobEvents } from './job-event-queries.js';
 import {
   claimJobs,
+  countJobsByStatus,
   insertJob,
   selectAllocatedJobs,
   selectJob,
@@ -43,6 +44,7 @@ function bindStoreTx(sql: SqlClient): StoreTx {
     getJob: (tenantId, id) => selectJob(sql, tenantId, id),
     listJobs: (tenantId, filter) => selectJobs(sql, tenantId, filter),
     claimJobs: (statuses, limit) => claimJobs(sql, statuses, limit),
+    countJobsByStatus: () => countJobsByStatus(sql),
     listAllocatedJobs: () => selectAllocatedJobs(sql),
     transitionJob: (id, change) => updateJobStatus(sql, id, change),
     appendJobEvent: (jobId, at, type, data) => insertJobEvent(sql, jobId, at, type, data),

@@ -358,6 +358,18 @@ describe.each(STORE_BACKENDS)('store on $name', (backend) => {
       expect(later.map((e) => e.seq)).toEqual([4]);
     });
 
+    it('counts jobs by state across tenants', async () => {
+      const before = await store.transaction((tx) => tx.countJobsByStatus());
+      const job = await createJob();
+      await store.transaction((tx) =>
+        tx.transitionJob(job.id, { from: 'queued', to: 'cancelled', at: '2026-11-01T10:00:00Z' }),
+      );
+      const after = await store.transaction((tx) => tx.countJobsByStatus());
+      expect(after.cancelled).toBe((before.cancelled ?? 0) + 1);
+      expect(after.queued ?? 0).toBe(before.queued ?? 0);
+      expect(Object.values(after).every((n) => n > 0)).toBe(true);
+    });
+
     it('claims queued jobs oldest first', async () => {
       const job = await createJob();
       const claimed = await store.transaction((tx) => tx.claimJobs(['queued'], 1000));
