@@ -22,7 +22,9 @@ export interface FileReport {
 }
 
 export interface DocumentSet {
-  readonly specs: readonly { readonly file: string; readonly spec: JobSpec }[];
+  readonly specs: readonly { readonly file: string; readonly spec: JobSpec; readonly document: unknown }[];
+  /** How many documents the files held, of any kind. */
+  readonly documentCount: number;
   readonly catalog: Catalog;
   /** One report per input file, in the order given; a file is valid when its list is empty. */
   readonly reports: readonly FileReport[];
@@ -38,7 +40,8 @@ const KNOWN_KINDS = [...WORKLOAD_KINDS, ...CATALOG_KINDS];
 export function readDocuments(files: readonly InputFile[]): DocumentSet {
   const byFile = new Map<string, Diagnostic[]>(files.map((f) => [f.name, []]));
   const add = (d: Diagnostic) => byFile.get(d.file)?.push(d);
-  const specs: { file: string; spec: JobSpec }[] = [];
+  const specs: { file: string; spec: JobSpec; document: unknown }[] = [];
+  let documentCount = 0;
   const catalogDocuments: SourceDocument[] = [];
   for (const file of files) {
     if (file.problem !== undefined) {
@@ -51,6 +54,7 @@ export function readDocuments(files: readonly InputFile[]): DocumentSet {
       add({ file: file.name, line: 1, col: 1, path: '', message: 'the file holds no document' });
     }
     for (const document of parsed.documents) {
+      documentCount++;
       const value = document.value;
       if (value === null || typeof value !== 'object' || Array.isArray(value)) {
         const { line, col } = document.locate([]);
@@ -81,7 +85,7 @@ export function readDocuments(files: readonly InputFile[]): DocumentSet {
       }
       if (WORKLOAD_KINDS.includes(kind)) {
         const result = readSpec(document);
-        if (result.ok) specs.push({ file: file.name, spec: result.spec });
+        if (result.ok) specs.push({ file: file.name, spec: result.spec, document: document.value });
         else result.diagnostics.forEach(add);
       } else {
         catalogDocuments.push(document);
@@ -92,6 +96,7 @@ export function readDocuments(files: readonly InputFile[]): DocumentSet {
   diagnostics.forEach(add);
   return {
     specs,
+    documentCount,
     catalog,
     reports: files.map((f) => ({ file: f.name, diagnostics: sortDiagnostics(byFile.get(f.name) ?? []) })),
   };

@@ -8,6 +8,8 @@ export interface CliIo {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** The instant "now" for commands that need one; injected so tests are deterministic. */
   readonly now: () => Date;
+  /** Resolves when the process is asked to stop (SIGINT, SIGTERM): long-running commands wait on it. */
+  readonly waitForShutdown: () => Promise<string>;
 }
 
 /** Documented exit codes: 0 ok, 1 error, 2 usage, 3 nothing feasible / not found. */

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/program.js';
+import { runUsine } from '../support/run-cli.js';
 import { runFillUpReplay } from '../../src/sim/fill-up-replay.js';
 import { parseNodeList } from '../../src/sim/trace-nodes.js';
 import { parsePodList } from '../../src/sim/trace-pods.js';
@@ -14,17 +14,7 @@ const hasTrace = existsSync(nodesFile) && existsSync(podsFile);
 if (!hasTrace) console.warn(`skipping the trace replays: ${traceDir} is absent (set USINE_SHARED)`);
 
 function run(argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io = {
-    stdout: (t: string) => void out.push(t),
-    stderr: (t: string) => void err.push(t),
-    isTty: false,
-    cwd: process.cwd(),
-    env: {},
-    now: () => new Date('2026-11-27T00:00:00Z'),
-  };
-  return runCli(argv, io).then((code) => ({ code, out: out.join(''), err: err.join('') }));
+  return runUsine(argv, { now: '2026-11-27T00:00:00Z' }).then((r) => ({ code: r.code, out: r.stdout, err: r.stderr }));
 }
 
 describe.skipIf(!hasTrace)('fill-up replay of the Alibaba trace (a 200-node subset)', () => {

@@ -80,6 +80,8 @@ export interface StoreTx {
    * another transaction holds (FOR UPDATE SKIP LOCKED), oldest first.
    */
   claimJobs(statuses: readonly JobStatus[], limit: number): Promise<JobRecord[]>;
+  /** How many jobs are in each state (all tenants), for metrics. */
+  countJobsByStatus(): Promise<Partial<Record<JobStatus, number>>>;
   /** Jobs holding an allocation (admitted, running), for live capacity. */
   listAllocatedJobs(): Promise<JobRecord[]>;
   /** Applies the transition if the job is still in `from`; returns the new record or undefined. */

@@ -1,10 +1,16 @@
 import type { Command } from 'commander';
 import type { CliIo } from '../io.js';
+import { registerAudit } from './audit.js';
+import { registerJobActions } from './job-actions.js';
+import { registerJobs } from './jobs.js';
 import { registerPlace } from './place.js';
 import { registerProviders } from './providers.js';
 import { registerRfp } from './rfp.js';
-import { registerSites } from './sites.js';
 import { registerSimulate } from './simulate.js';
+import { registerSites } from './sites.js';
+import { registerSubmit } from './submit.js';
+import { registerTenants } from './tenants.js';
+import { registerUp } from './up.js';
 import { registerValidate } from './validate.js';
 
 /** Records a command's exit code; the highest one wins. */
@@ -12,10 +18,18 @@ export type SetExit = (code: number) => void;
 
 /** Every `usine` sub-command, registered in the order `usine --help` lists them. */
 export function registerCommands(program: Command, io: CliIo, setExit: SetExit): void {
+  // files: no server needed
   registerValidate(program, io, setExit);
   registerSites(program, io, setExit);
   registerPlace(program, io, setExit);
   registerProviders(program, io, setExit);
   registerRfp(program, io, setExit);
   registerSimulate(program, io, setExit);
+  // the factory and its API
+  registerUp(program, io, setExit);
+  registerSubmit(program, io, setExit);
+  registerJobs(program, io, setExit);
+  registerJobActions(program, io, setExit);
+  registerTenants(program, io, setExit);
+  registerAudit(program, io, setExit);
 }

@@ -48,34 +48,25 @@ export interface ChainVerification {
   readonly problem?: string;
 }
 
+/** Checks one link: undefined when `entry` rightly follows `previous`, else what is wrong. */
+export function checkLink(previous: AuditEntry | undefined, entry: AuditEntry): string | undefined {
+  const expectedSeq = (previous?.seq ?? 0) + 1;
+  const expectedPrev = previous?.hash ?? GENESIS_HASH;
+  const { seq, prevHash, hash, ...event } = entry;
+  if (seq !== expectedSeq) return `entry ${expectedSeq} is missing or moved`;
+  if (prevHash !== expectedPrev) return `entry ${seq} does not follow entry ${seq - 1}`;
+  if (hashEntry(prevHash, seq, event) !== hash) return `entry ${seq} was edited`;
+  return undefined;
+}
+
 /** Recomputes every link: any edit, deletion or reordering breaks the chain at that entry. */
 export function verifyChain(entries: Iterable<AuditEntry>): ChainVerification {
   let previous: AuditEntry | undefined;
   let count = 0;
   for (const entry of entries) {
     count++;
-    const expectedSeq = (previous?.seq ?? 0) + 1;
-    const expectedPrev = previous?.hash ?? GENESIS_HASH;
-    const { seq, prevHash, hash, ...event } = entry;
-    if (seq !== expectedSeq) {
-      return {
-        ok: false,
-        entries: count,
-        firstBadEntry: seq,
-        problem: `entry ${expectedSeq} is missing or moved`,
-      };
-    }
-    if (prevHash !== expectedPrev) {
-      return {
-        ok: false,
-        entries: count,
-        firstBadEntry: seq,
-        problem: `entry ${seq} does not follow entry ${seq - 1}`,
-      };
-    }
-    if (hashEntry(prevHash, seq, event) !== hash) {
-      return { ok: false, entries: count, firstBadEntry: seq, problem: `entry ${seq} was edited` };
-    }
+    const problem = checkLink(previous, entry);
+    if (problem) return { ok: false, entries: count, firstBadEntry: entry.seq, problem };
     previous = entry;
   }
   return { ok: true, entries: count };

@@ -1,0 +1,146 @@
+import Type, { type Static } from 'typebox';
+import { JOB_STATUSES } from '../domain/jobs/lifecycle.js';
+import { WorkloadDocument } from '../domain/spec/schema.js';
+
+/** The shapes of the HTTP API, one definition each: validation, types and /openapi.json. */
+
+const Instant = Type.String({ format: 'date-time' });
+const NullableInstant = Type.Union([Instant, Type.Null()]);
+
+export const Problem = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer(),
+    detail: Type.String(),
+    code: Type.String(),
+    instance: Type.Optional(Type.String()),
+    errors: Type.Optional(
+      Type.Array(
+        Type.Object({
+          path: Type.String(),
+          message: Type.String(),
+          line: Type.Optional(Type.Integer()),
+          col: Type.Optional(Type.Integer()),
+        }),
+      ),
+    ),
+  },
+  { description: 'RFC 9457 problem details; `code` is stable (docs/errors.md).' },
+);
+
+export const CreateTenantBody = Type.Object(
+  { name: Type.String({ minLength: 1, maxLength: 63 }) },
+  { additionalProperties: false },
+);
+export const Tenant = Type.Object({ id: Type.String(), name: Type.String(), createdAt: Instant });
+export const TenantList = Type.Object({ items: Type.Array(Tenant) });
+
+export const CreateKeyBody = Type.Object(
+  {
+    role: Type.Enum(['owner', 'member', 'viewer', 'auditor']),
+    project: Type.Optional(Type.String({ minLength: 1, maxLength: 63 })),
+  },
+  { additionalProperties: false },
+);
+export const CreatedKey = Type.Object({
+  id: Type.String(),
+  key: Type.String({ description: 'Shown once; only its hash is stored.' }),
+  role: Type.String(),
+  tenantId: Type.String(),
+  project: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const Allocation = Type.Object({
+  site: Type.String(),
+  virtual: Type.Boolean({ description: 'GPUs declared in config, not found by nvidia-smi.' }),
+  nodes: Type.Array(
+    Type.Object({ node: Type.String(), gpuIndices: Type.Array(Type.Integer()), milliGpus: Type.Integer() }),
+  ),
+});
+
+export const Job = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  kind: Type.Enum(['Job', 'Service']),
+  project: Type.String(),
+  labels: Type.Record(Type.String(), Type.String()),
+  status: Type.Enum(JOB_STATUSES),
+  reason: Type.Union([Type.String(), Type.Null()], { description: 'Why the job is in its state.' }),
+  site: Type.Union([Type.String(), Type.Null()]),
+  placement: Type.Unknown({
+    description: 'The placement decision, alternatives and every rejected site with its reasons.',
+  }),
+  allocation: Type.Union([Allocation, Type.Null()]),
+  exitCode: Type.Union([Type.Integer(), Type.Null()]),
+  createdAt: Instant,
+  updatedAt: Instant,
+  startedAt: NullableInstant,
+  finishedAt: NullableInstant,
+  spec: WorkloadDocument,
+});
+
+export const JobList = Type.Object({
+  items: Type.Array(Job),
+  nextCursor: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const JobListQuery = Type.Object({
+  status: Type.Optional(Type.Enum(JOB_STATUSES)),
+  project: Type.Optional(Type.String()),
+  label: Type.Optional(Type.String({ description: 'key=value' })),
+  cursor: Type.Optional(Type.String()),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+});
+
+export const Site = Type.Object({
+  name: Type.String(),
+  provider: Type.String(),
+  country: Type.String(),
+  backend: Type.String(),
+  running: Type.Boolean({ description: 'A backend runs this site here.' }),
+  virtual: Type.Boolean(),
+  gpus: Type.Record(Type.String(), Type.Integer()),
+  gpusAllocated: Type.Number(),
+  gpusFree: Type.Number(),
+  certifications: Type.Array(
+    Type.Object({
+      name: Type.String(),
+      expires: Type.Union([Type.String(), Type.Null()]),
+      valid: Type.Boolean(),
+    }),
+  ),
+});
+export const SiteList = Type.Object({ items: Type.Array(Site) });
+
+export const AuditEntry = Type.Object({
+  seq: Type.Integer(),
+  at: Instant,
+  actor: Type.String(),
+  tenantId: Type.Union([Type.String(), Type.Null()]),
+  action: Type.String(),
+  subject: Type.String(),
+  data: Type.Unknown(),
+  prevHash: Type.String(),
+  hash: Type.String(),
+});
+export const AuditPage = Type.Object({
+  items: Type.Array(AuditEntry),
+  nextCursor: Type.Union([Type.String(), Type.Null()]),
+});
+export const AuditVerification = Type.Object({
+  ok: Type.Boolean(),
+  entries: Type.Integer(),
+  firstBadEntry: Type.Optional(Type.Integer()),
+  problem: Type.Optional(Type.String()),
+  headHash: Type.Optional(Type.String()),
+});
+
+export type ProblemBody = Static<typeof Problem>;
+export type TenantView = Static<typeof Tenant>;
+export type CreatedKeyView = Static<typeof CreatedKey>;
+export type JobView = Static<typeof Job>;
+export type JobListView = Static<typeof JobList>;
+export type SiteView = Static<typeof Site>;
+export type AuditPageView = Static<typeof AuditPage>;
+export type AuditVerificationView = Static<typeof AuditVerification>;

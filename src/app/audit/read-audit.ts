@@ -1,0 +1,55 @@
+import { checkLink, type AuditEntry, type ChainVerification } from '../../domain/audit/chain.js';
+import type { AppContext } from '../context.js';
+import { requireAllowed, type Principal } from '../auth/principal.js';
+import { UsineError } from '../errors.js';
+
+const PAGE = 1000;
+
+/**
+ * A page of the audit log: the operator sees every entry, a tenant's owner or auditor only
+ * the tenant's own. Cursor: the last sequence number seen.
+ */
+export async function listAudit(
+  ctx: AppContext,
+  principal: Principal,
+  cursor: string | undefined,
+  limit: number,
+): Promise<{ items: AuditEntry[]; nextCursor: string | null }> {
+  requireAllowed(principal, 'audit.read');
+  let after = cursor === undefined ? 0 : Number(cursor);
+  if (!Number.isSafeInteger(after) || after < 0)
+    throw new UsineError('USINE_INVALID_REQUEST', 'cursor: not a cursor from this API');
+  const items: AuditEntry[] = [];
+  // a tenant's entries are a subset: scan a bounded number of pages per request
+  for (let scanned = 0; items.length < limit && scanned < 20; scanned++) {
+    const page = await ctx.store.transaction((tx) => tx.listAudit(after, PAGE));
+    for (const entry of page) {
+      after = entry.seq;
+      if (principal.tenantId === null || entry.tenantId === principal.tenantId) items.push(entry);
+      if (items.length === limit) break;
+    }
+    if (page.length < PAGE) return { items, nextCursor: items.length === limit ? String(after) : null };
+  }
+  return { items, nextCursor: String(after) };
+}
+
+/** Recomputes the whole chain, page by page; says where it first breaks. */
+export async function verifyAudit(
+  ctx: AppContext,
+  principal: Principal,
+): Promise<ChainVerification & { headHash?: string }> {
+  requireAllowed(principal, 'audit.read');
+  let previous: AuditEntry | undefined;
+  let count = 0;
+  for (;;) {
+    const page = await ctx.store.transaction((tx) => tx.listAudit(previous?.seq ?? 0, PAGE));
+    for (const entry of page) {
+      count++;
+      const problem = checkLink(previous, entry);
+      if (problem) return { ok: false, entries: count, firstBadEntry: entry.seq, problem };
+      previous = entry;
+    }
+    if (page.length < PAGE) break;
+  }
+  return { ok: true, entries: count, ...(previous ? { headHash: previous.hash } : {}) };
+}

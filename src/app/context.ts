@@ -1,0 +1,16 @@
+import type { Catalog } from '../domain/catalog/catalog.js';
+import type { Clock, IdSource } from './ports/clock.js';
+import type { Executor } from './ports/executor.js';
+import type { Store } from './ports/store.js';
+
+/** What the use cases need from the world, wired once by the composition root. */
+export interface AppContext {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly ids: IdSource;
+  readonly catalog: Catalog;
+  /** The executor of each site, by site name. */
+  readonly executors: ReadonlyMap<string, Executor>;
+  /** Called after a job changed, so streams (SSE, log follow) wake up at once. */
+  readonly onJobChange?: (jobId: string) => void;
+}

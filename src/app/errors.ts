@@ -1,0 +1,43 @@
+/**
+ * Every failure the API can answer, in one registry: code → HTTP status → title.
+ * docs/errors.md lists them all (a test checks it). Expected outcomes of the domain
+ * (a job that does not fit) are not errors: they are reason codes on the job.
+ */
+export const ERROR_CODES = {
+  USINE_INVALID_REQUEST: { status: 400, title: 'The request is malformed' },
+  USINE_IDEMPOTENCY_KEY_REQUIRED: { status: 400, title: 'An Idempotency-Key header is required' },
+  USINE_UNAUTHENTICATED: { status: 401, title: 'A valid API key is required' },
+  USINE_FORBIDDEN: { status: 403, title: 'This key may not do that' },
+  USINE_NOT_FOUND: { status: 404, title: 'No such resource' },
+  USINE_CONFLICT: { status: 409, title: 'The resource is not in a state that allows this' },
+  USINE_PAYLOAD_TOO_LARGE: { status: 413, title: 'The request body is too large' },
+  USINE_UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported content type' },
+  USINE_INVALID_SPEC: { status: 422, title: 'The spec is invalid' },
+  USINE_IDEMPOTENCY_CONFLICT: { status: 422, title: 'The Idempotency-Key was used with another body' },
+  USINE_RATE_LIMITED: { status: 429, title: 'Too many requests for this key' },
+  USINE_INTERNAL: { status: 500, title: 'Internal error' },
+  USINE_NOT_READY: { status: 503, title: 'The server is not ready' },
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** A field at fault: its path, and where it was written when the body was a file. */
+export interface FieldError {
+  readonly path: string;
+  readonly message: string;
+  readonly line?: number;
+  readonly col?: number;
+}
+
+/** A failure with a stable code; the server turns it into application/problem+json. */
+export class UsineError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    detail: string,
+    readonly errors: readonly FieldError[] = [],
+  ) {
+    super(detail);
+    this.status = ERROR_CODES[code].status;
+  }
+}

@@ -1,0 +1,63 @@
+import type { JobStatus } from '../../domain/jobs/lifecycle.js';
+import { JOB_STATUSES } from '../../domain/jobs/lifecycle.js';
+import type { AppContext } from '../context.js';
+import { UsineError } from '../errors.js';
+import { requireAllowed, requireTenant, type Principal } from '../auth/principal.js';
+import type { JobRecord } from '../ports/records.js';
+
+/** A job of the caller's tenant (and project, for a member key); 404 otherwise, never 403. */
+export async function getJob(ctx: AppContext, principal: Principal, id: string): Promise<JobRecord> {
+  requireAllowed(principal, 'job.read');
+  const tenantId = requireTenant(principal);
+  const job = await ctx.store.transaction((tx) => tx.getJob(tenantId, id));
+  if (!job || (principal.project !== null && job.project !== principal.project)) {
+    throw new UsineError('USINE_NOT_FOUND', `no job ${id}`);
+  }
+  return job;
+}
+
+export interface ListQuery {
+  readonly status?: string;
+  readonly project?: string;
+  /** `key=value` */
+  readonly label?: string;
+  readonly cursor?: string;
+  readonly limit?: number;
+}
+
+export async function listJobs(
+  ctx: AppContext,
+  principal: Principal,
+  query: ListQuery,
+): Promise<{ items: JobRecord[]; nextCursor: string | null }> {
+  requireAllowed(principal, 'job.read');
+  const tenantId = requireTenant(principal);
+  if (query.status !== undefined && !JOB_STATUSES.includes(query.status as JobStatus)) {
+    throw new UsineError('USINE_INVALID_REQUEST', `status: must be one of ${JOB_STATUSES.join(', ')}`, [
+      { path: 'status', message: `must be one of ${JOB_STATUSES.join(', ')}` },
+    ]);
+  }
+  let label: { key: string; value: string } | undefined;
+  if (query.label !== undefined) {
+    const [k, ...rest] = query.label.split('=');
+    if (!k || rest.length === 0) {
+      throw new UsineError('USINE_INVALID_REQUEST', 'label: write it key=value', [
+        { path: 'label', message: 'must be key=value' },
+      ]);
+    }
+    label = { key: k, value: rest.join('=') };
+  }
+  const project = principal.project ?? query.project;
+  if (principal.project !== null && query.project !== undefined && query.project !== principal.project) {
+    return { items: [], nextCursor: null };
+  }
+  return ctx.store.transaction((tx) =>
+    tx.listJobs(tenantId, {
+      ...(query.status ? { status: query.status as JobStatus } : {}),
+      ...(project ? { project } : {}),
+      ...(label ? { label } : {}),
+      ...(query.cursor ? { cursor: query.cursor } : {}),
+      limit: Math.min(Math.max(query.limit ?? 50, 1), 500),
+    }),
+  );
+}

@@ -1,0 +1,33 @@
+import type { AppContext } from '../context.js';
+import { hashSecret } from '../auth/hash-secret.js';
+
+/**
+ * On first start, creates the operator's admin key and returns its secret (to be written to
+ * DATA_DIR/admin.key and printed once); undefined when an admin key already exists.
+ */
+export async function bootstrapAdminKey(ctx: AppContext): Promise<string | undefined> {
+  return ctx.store.transaction(async (tx) => {
+    if ((await tx.countApiKeys('admin')) > 0) return undefined;
+    const secret = ctx.ids.newSecret();
+    const at = ctx.clock.now().toISOString();
+    const id = ctx.ids.newId('key');
+    await tx.createApiKey({
+      id,
+      tenantId: null,
+      role: 'admin',
+      project: null,
+      secretHash: hashSecret(secret),
+      createdAt: at,
+      revokedAt: null,
+    });
+    await tx.appendAudit({
+      at,
+      actor: 'system',
+      tenantId: null,
+      action: 'key.create',
+      subject: id,
+      data: { role: 'admin' },
+    });
+    return secret;
+  });
+}

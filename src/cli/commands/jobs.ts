@@ -1,0 +1,134 @@
+import type { Command } from 'commander';
+import type { JobView } from '../../api/schemas.js';
+import { addClientOptions, withClient } from '../client-config.js';
+import { formatAge } from '../format-age.js';
+import { ExitCode, type CliIo } from '../io.js';
+import { renderTable } from '../render-table.js';
+import type { SetExit } from './index.js';
+
+export function registerJobs(program: Command, io: CliIo, setExit: SetExit): void {
+  addClientOptions(
+    program
+      .command('jobs')
+      .summary('list jobs')
+      .option('--status <status>', 'only jobs in this state')
+      .option('--project <project>', 'only this project')
+      .option('--label <key=value>', 'only jobs with this label')
+      .option('--limit <n>', 'at most this many', '50')
+      .option('--json', 'print {items, nextCursor} as JSON'),
+  ).action(
+    async (options: {
+      status?: string;
+      project?: string;
+      label?: string;
+      limit: string;
+      json?: boolean;
+      url?: string;
+      apiKey?: string;
+    }) => {
+      await withClient(io, options, async (client) => {
+        const page = await client.listJobs({
+          status: options.status,
+          project: options.project,
+          label: options.label,
+          limit: options.limit,
+        });
+        if (options.json) io.stdout(`${JSON.stringify(page, null, 2)}\n`);
+        else {
+          const now = io.now();
+          io.stdout(
+            renderTable(
+              ['id', 'name', 'project', 'status', 'site', 'age', 'reason'],
+              page.items.map((j) => [
+                j.id,
+                j.name,
+                j.project,
+                j.status,
+                j.site ?? '-',
+                formatAge(j.createdAt, now),
+                shorten(j.reason ?? ''),
+              ]),
+            ),
+          );
+          if (page.nextCursor)
+            io.stderr('(more: narrow with --status/--project, or use --json and the cursor)\n');
+        }
+        setExit(ExitCode.ok);
+      });
+    },
+  );
+
+  addClientOptions(
+    program
+      .command('job')
+      .summary('show a job: where it is, why, and what it waits for')
+      .argument('<id>', 'the job id (job_…)')
+      .option('--json', 'print the job as JSON'),
+  ).action(async (id: string, options: { json?: boolean; url?: string; apiKey?: string }) => {
+    await withClient(io, options, async (client) => {
+      const job = await client.getJob(id);
+      io.stdout(options.json ? `${JSON.stringify(job, null, 2)}\n` : describeJob(job, io.now()));
+      setExit(ExitCode.ok);
+    });
+  });
+}
+
+/** A job for a person: state, the placement decision and its reasons, allocation, times. */
+export function describeJob(job: JobView, now: Date): string {
+  const lines = [
+    `${job.id}  ${job.kind} ${job.name}  (project ${job.project})`,
+    `status:     ${job.status}${job.exitCode !== null ? ` (exit code ${job.exitCode})` : ''}`,
+  ];
+  if (job.reason) lines.push(`reason:     ${job.reason}`);
+  const placement = job.placement as {
+    decision?: {
+      site: string;
+      provider: string;
+      country: string;
+      gpuModel: string;
+      offering: string;
+      pricePerGpuHour: string;
+      estimatedCost: string;
+      energyKWh: number;
+      carbonKg: number | null;
+    } | null;
+    ranked?: { site: string; estimatedCost: string }[];
+    rejected?: { site: string; reasons: { code: string; message: string }[] }[];
+    constraints?: string[];
+    objective?: string;
+  } | null;
+  if (placement?.decision) {
+    const d = placement.decision;
+    lines.push(
+      `placed on:  ${d.site} (${d.provider}, ${d.country}) — ${d.gpuModel} ${d.offering} at ${d.pricePerGpuHour}/GPU-h`,
+      `estimate:   ${d.estimatedCost}, ${d.energyKWh} kWh, ${d.carbonKg ?? '?'} kg CO2e (objective ${placement.objective ?? 'cost'})`,
+    );
+    const others = (placement.ranked ?? []).slice(1).map((r) => `${r.site} ${r.estimatedCost}`);
+    if (others.length > 0) lines.push(`also fit:   ${others.join(', ')}`);
+  }
+  if (placement?.constraints?.length) lines.push(`rules:      ${placement.constraints.join('; ')}`);
+  if (placement?.rejected?.length) {
+    lines.push('rejected:');
+    for (const r of placement.rejected)
+      lines.push(`  ${r.site}: ${r.reasons.map((x) => `${x.code} (${x.message})`).join('; ')}`);
+  }
+  if (job.allocation) {
+    const nodes = job.allocation.nodes.map(
+      (n) =>
+        `${n.node} GPU ${n.gpuIndices.join(',')}${n.milliGpus % 1000 ? ` (${n.milliGpus / 1000} GPU)` : ''}`,
+    );
+    lines.push(`allocation: ${nodes.join('; ')}${job.allocation.virtual ? ' [virtual GPUs]' : ''}`);
+  }
+  lines.push(
+    `created:    ${job.createdAt} (${formatAge(job.createdAt, now)} ago)`,
+    ...(job.startedAt ? [`started:    ${job.startedAt}`] : []),
+    ...(job.finishedAt ? [`finished:   ${job.finishedAt}`] : []),
+  );
+  if (job.status === 'queued') lines.push('waiting for: placement (the reconciler runs every half second)');
+  if (job.status === 'placed') lines.push(`waiting for: free GPUs on ${job.site ?? 'its site'}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function shorten(text: string): string {
+  return text.length > 60 ? `${text.slice(0, 57)}…` : text;
+}

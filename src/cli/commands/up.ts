@@ -1,0 +1,103 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { startFactory } from '../../server/start-factory.js';
+import { DEFAULT_DATA_DIR } from '../client-config.js';
+import { CliExit, ExitCode, type CliIo } from '../io.js';
+import { loadDocuments } from '../load-documents.js';
+import type { SetExit } from './index.js';
+
+export const VERSION = '0.1.0';
+
+export function registerUp(program: Command, io: CliIo, setExit: SetExit): void {
+  program
+    .command('up')
+    .summary('run the whole factory on this machine')
+    .description(
+      'Start Usine on this machine: the API, the reconciler, the local executor on this machine’s\n' +
+        'GPUs (virtual ones from the catalog when nvidia-smi finds none) and the simulated sites of\n' +
+        'the catalog. Data lives in embedded PostgreSQL (PGlite) under --data-dir, or in PostgreSQL\n' +
+        'when DATABASE_URL is set. On the first start it prints the admin key once.',
+    )
+    .option('--port <port>', 'port to listen on (USINE_PORT)', io.env['USINE_PORT'] ?? '7777')
+    .option('--host <host>', 'address to listen on (USINE_HOST)', io.env['USINE_HOST'] ?? '127.0.0.1')
+    .option(
+      '--data-dir <dir>',
+      'where data lives (USINE_DATA_DIR)',
+      io.env['USINE_DATA_DIR'] ?? DEFAULT_DATA_DIR,
+    )
+    .option(
+      '--catalog <file>',
+      'the federation catalog (USINE_CATALOG)',
+      io.env['USINE_CATALOG'] ?? 'examples/federation.yaml',
+    )
+    .option(
+      '--time-scale <n>',
+      'speed-up of simulated sites (3600: an hour in a second)',
+      io.env['USINE_TIME_SCALE'] ?? '3600',
+    )
+    .option(
+      '--log-level <level>',
+      'fatal, error, warn, info, debug (USINE_LOG_LEVEL)',
+      io.env['USINE_LOG_LEVEL'] ?? 'warn',
+    )
+    .addHelpText('after', '\nExample:\n  usine up --port 7777 --catalog examples/federation.yaml')
+    .action(
+      async (options: {
+        port: string;
+        host: string;
+        dataDir: string;
+        catalog: string;
+        timeScale: string;
+        logLevel: string;
+      }) => {
+        const port = Number(options.port);
+        const timeScale = Number(options.timeScale);
+        const problems = [
+          ...(Number.isInteger(port) && port >= 0 && port < 65536
+            ? []
+            : [`--port ${options.port}: must be a port number`]),
+          ...(timeScale > 0 ? [] : [`--time-scale ${options.timeScale}: must be a positive number`]),
+          ...(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(options.logLevel)
+            ? []
+            : [`--log-level ${options.logLevel}: must be fatal, error, warn, info or debug`]),
+        ];
+        if (problems.length > 0) throw new CliExit(ExitCode.usage, problems.join('\n'));
+        const { catalog } = loadDocuments([options.catalog], io);
+        const dataDir = resolve(io.cwd, options.dataDir);
+        const factory = await startFactory({
+          catalog,
+          dataDir,
+          ...(io.env['DATABASE_URL'] ? { databaseUrl: io.env['DATABASE_URL'] } : {}),
+          host: options.host,
+          port,
+          timeScale,
+          reconcileIntervalMs: 500,
+          logger: { level: options.logLevel },
+          rateLimit: {
+            perSecond: Number(io.env['USINE_RATE_LIMIT'] ?? 200),
+            burst: Number(io.env['USINE_RATE_BURST'] ?? 400),
+          },
+          version: VERSION,
+        });
+        const store = io.env['DATABASE_URL']
+          ? 'PostgreSQL (DATABASE_URL)'
+          : `embedded PostgreSQL in ${dataDir}/db`;
+        io.stdout(`Usine ${VERSION} is up at ${factory.url}\n`);
+        io.stdout(`  store:   ${store}\n  catalog: ${options.catalog} (${catalog.sites.length} sites)\n`);
+        if (factory.idleSites.length > 0)
+          io.stdout(`  no backend here yet for: ${factory.idleSites.join(', ')}\n`);
+        if (factory.adminKey) {
+          io.stdout(
+            `\nAdmin key (shown once; also in ${dataDir}/admin.key, mode 0600):\n  ${factory.adminKey}\n`,
+          );
+        }
+        io.stdout(`\nTry:  npx usine tenants create acme\nStop: Ctrl-C\n`);
+        const signal = await io.waitForShutdown();
+        io.stderr(
+          `usine: ${signal}: stopping (running jobs keep running and are adopted on the next start)\n`,
+        );
+        await factory.close();
+        setExit(ExitCode.ok);
+      },
+    );
+}

@@ -1,0 +1,163 @@
+import type {
+  AuditPageView,
+  AuditVerificationView,
+  CreatedKeyView,
+  JobListView,
+  JobView,
+  ProblemBody,
+  SiteView,
+  TenantView,
+} from '../api/schemas.js';
+
+/** A failed API call: the HTTP status and the problem details the server sent. */
+export class UsineApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly problem: ProblemBody | undefined,
+  ) {
+    super(problem ? `${problem.detail} (${problem.code})` : `HTTP ${status}`);
+  }
+}
+
+export interface ClientOptions {
+  /** `http://127.0.0.1:7777` */
+  readonly url: string;
+  readonly apiKey: string | undefined;
+}
+
+export interface JobEvent {
+  readonly id: number;
+  readonly type: string;
+  readonly data: Record<string, unknown>;
+}
+
+/** The typed HTTP client of the Usine API, used by the CLI and the console. */
+export class UsineClient {
+  constructor(private readonly options: ClientOptions) {}
+
+  createTenant(name: string): Promise<TenantView> {
+    return this.call('POST', '/v1/tenants', { json: { name } });
+  }
+
+  listTenants(): Promise<{ items: TenantView[] }> {
+    return this.call('GET', '/v1/tenants');
+  }
+
+  createKey(tenantId: string, role: string, project?: string): Promise<CreatedKeyView> {
+    return this.call('POST', `/v1/tenants/${encodeURIComponent(tenantId)}/keys`, {
+      json: { role, ...(project ? { project } : {}) },
+    });
+  }
+
+  /** Submits a spec as written (YAML or JSON text); `created` is false for a replay. */
+  async submitJob(
+    text: string,
+    idempotencyKey: string,
+    isJson: boolean,
+  ): Promise<{ job: JobView; created: boolean }> {
+    const response = await this.send('POST', '/v1/jobs', {
+      body: text,
+      headers: {
+        'content-type': isJson ? 'application/json' : 'application/yaml',
+        'idempotency-key': idempotencyKey,
+      },
+    });
+    return { job: (await response.json()) as JobView, created: response.status === 201 };
+  }
+
+  listJobs(query: Record<string, string | undefined>): Promise<JobListView> {
+    const params = new URLSearchParams(
+      Object.entries(query).filter((e): e is [string, string] => e[1] !== undefined),
+    );
+    return this.call('GET', `/v1/jobs${params.size > 0 ? `?${params}` : ''}`);
+  }
+
+  getJob(id: string): Promise<JobView> {
+    return this.call('GET', `/v1/jobs/${encodeURIComponent(id)}`);
+  }
+
+  cancelJob(id: string): Promise<JobView> {
+    return this.call('POST', `/v1/jobs/${encodeURIComponent(id)}/cancel`);
+  }
+
+  listSites(): Promise<{ items: SiteView[] }> {
+    return this.call('GET', '/v1/sites');
+  }
+
+  listAudit(cursor?: string, limit = 100): Promise<AuditPageView> {
+    return this.call(
+      'GET',
+      `/v1/audit?limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+    );
+  }
+
+  verifyAudit(): Promise<AuditVerificationView> {
+    return this.call('GET', '/v1/audit/verify');
+  }
+
+  /** The job's output as it comes; with follow, until the job ends. */
+  async *streamLogs(id: string, follow: boolean, signal?: AbortSignal): AsyncIterable<string> {
+    const response = await this.send('GET', `/v1/jobs/${encodeURIComponent(id)}/logs?follow=${follow}`, {
+      signal,
+    });
+    if (!response.body) return;
+    const decoder = new TextDecoder();
+    for await (const chunk of response.body) yield decoder.decode(chunk as Uint8Array, { stream: true });
+  }
+
+  /** The job's state changes (Server-Sent Events) until it finishes. */
+  async *streamEvents(id: string, signal?: AbortSignal): AsyncIterable<JobEvent> {
+    const response = await this.send('GET', `/v1/jobs/${encodeURIComponent(id)}/events`, { signal });
+    if (!response.body) return;
+    const decoder = new TextDecoder();
+    let buffer = '';
+    for await (const chunk of response.body) {
+      buffer += decoder.decode(chunk as Uint8Array, { stream: true });
+      let end: number;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const field = (name: string) =>
+          block
+            .split('\n')
+            .find((l) => l.startsWith(`${name}: `))
+            ?.slice(name.length + 2);
+        yield {
+          id: Number(field('id') ?? 0),
+          type: field('event') ?? 'message',
+          data: JSON.parse(field('data') ?? '{}') as Record<string, unknown>,
+        };
+      }
+    }
+  }
+
+  private async call<T>(method: string, path: string, options: { json?: unknown } = {}): Promise<T> {
+    const response = await this.send(method, path, {
+      ...(options.json !== undefined
+        ? { body: JSON.stringify(options.json), headers: { 'content-type': 'application/json' } }
+        : {}),
+    });
+    return (await response.json()) as T;
+  }
+
+  private async send(
+    method: string,
+    path: string,
+    options: { body?: string; headers?: Record<string, string>; signal?: AbortSignal | undefined },
+  ): Promise<Response> {
+    const response = await fetch(new URL(path, this.options.url), {
+      method,
+      headers: {
+        ...(this.options.apiKey ? { authorization: `Bearer ${this.options.apiKey}` } : {}),
+        ...options.headers,
+      },
+      ...(options.body !== undefined ? { body: options.body } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    if (!response.ok) {
+      const problem = (await response.json().catch(() => undefined)) as ProblemBody | undefined;
+      throw new UsineApiError(response.status, problem);
+    }
+    return response;
+  }
+}

@@ -1,0 +1,137 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { AppContext } from '../app/context.js';
+import { authenticate } from '../app/auth/authenticate.js';
+import { UsineError } from '../app/errors.js';
+import { buildOpenApi } from './openapi.js';
+import { toProblem } from './problem.js';
+import { RateLimiter } from './rate-limiter.js';
+import { ANONYMOUS, type RouteSpec } from './route-spec.js';
+import type { JobNotifier } from './job-notifier.js';
+import type { ServerMetrics } from './metrics.js';
+import { listAuditRoutes } from './routes/audit-routes.js';
+import { listJobRoutes } from './routes/job-routes.js';
+import { listOperationRoutes } from './routes/operation-routes.js';
+import { describeSites, listSiteRoutes } from './routes/site-routes.js';
+import { listStreamRoutes } from './routes/stream-routes.js';
+import { listTenantRoutes } from './routes/tenant-routes.js';
+
+export interface ServerOptions {
+  readonly ctx: AppContext;
+  readonly notifier: JobNotifier;
+  readonly metrics: ServerMetrics;
+  readonly version: string;
+  readonly logger: FastifyServerOptions['logger'];
+  /** Requests per second per API key, and the burst allowed. */
+  readonly rateLimit: { readonly perSecond: number; readonly burst: number };
+  readonly bodyLimitBytes?: number;
+}
+
+/**
+ * Every route. Without arguments (to write /openapi.json offline) the handlers are wired to
+ * nothing and must not be called.
+ */
+export function listApiRoutes(
+  wiring: {
+    ctx: AppContext;
+    notifier: JobNotifier;
+    metrics: ServerMetrics;
+    isReady: () => Promise<boolean>;
+    openApi: () => Record<string, unknown>;
+    refreshGauges: () => Promise<void>;
+  } = OFFLINE,
+): RouteSpec[] {
+  const { ctx, notifier, metrics } = wiring;
+  return [
+    ...listOperationRoutes(metrics, wiring.isReady, wiring.openApi, wiring.refreshGauges),
+    ...listTenantRoutes(ctx),
+    ...listJobRoutes(ctx),
+    ...listStreamRoutes(ctx, notifier),
+    ...listSiteRoutes(ctx),
+    ...listAuditRoutes(ctx),
+  ];
+}
+
+const OFFLINE = {
+  ctx: undefined as unknown as AppContext,
+  notifier: undefined as unknown as JobNotifier,
+  metrics: undefined as unknown as ServerMetrics,
+  isReady: () => Promise.resolve(false),
+  openApi: () => ({}),
+  refreshGauges: () => Promise.resolve(),
+};
+
+const TEXT_TYPES = ['application/json', 'application/yaml', 'application/x-yaml', 'text/yaml', 'text/plain'];
+
+/** The HTTP API: every route from one table, errors as problem+json, a key on every /v1 call. */
+export function buildServer(options: ServerOptions): { app: FastifyInstance; routes: RouteSpec[] } {
+  const { ctx, metrics } = options;
+  const app = Fastify({
+    logger: options.logger,
+    bodyLimit: options.bodyLimitBytes ?? 1024 * 1024,
+    return503OnClosing: true,
+  });
+  // Bodies stay text: a spec is parsed by our own reader, so errors point at its lines.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(TEXT_TYPES, { parseAs: 'string' }, (_request, body, done) => done(null, body));
+
+  const limiter = new RateLimiter(options.rateLimit.perSecond, options.rateLimit.burst, () => Date.now());
+  const routes: RouteSpec[] = [];
+  const openApi = () => buildOpenApi(routes, options.version);
+  const refreshGauges = async () => {
+    for (const site of await describeSites(ctx)) {
+      metrics.gpusAllocated.set({ site: site.name }, site.gpusAllocated);
+      metrics.gpusFree.set({ site: site.name }, site.gpusFree);
+    }
+    const counts = await ctx.store.transaction((tx) => tx.countJobsByStatus());
+    metrics.jobs.reset();
+    for (const [state, n] of Object.entries(counts)) metrics.jobs.set({ state }, n ?? 0);
+  };
+  const isReady = () => ctx.store.transaction(async (tx) => (await tx.countApiKeys()) >= 0);
+  routes.push(
+    ...listApiRoutes({ ctx, notifier: options.notifier, metrics, isReady, openApi, refreshGauges }),
+  );
+
+  for (const route of routes) {
+    app.route({
+      method: route.method,
+      url: route.url,
+      handler: async (request, reply) => {
+        let principal = ANONYMOUS;
+        if (route.auth) {
+          principal = await authenticate(ctx, request.headers.authorization);
+          const allowed = limiter.take(principal.keyId);
+          if (!allowed.ok) {
+            reply.header('retry-after', String(allowed.retryAfterSeconds));
+            throw new UsineError('USINE_RATE_LIMITED', `slow down: retry in ${allowed.retryAfterSeconds} s`);
+          }
+        }
+        const result = await route.handle(request, reply, principal);
+        return result === undefined ? reply : result;
+      },
+    });
+  }
+
+  app.setErrorHandler((error, request, reply) => {
+    const problem = toProblem(error, request.url);
+    if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+    void reply.code(problem.status).type('application/problem+json').send(problem);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const problem = toProblem(
+      new UsineError('USINE_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`),
+      request.url,
+    );
+    void reply.code(404).type('application/problem+json').send(problem);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.httpSeconds.observe(
+      {
+        method: request.method,
+        route: request.routeOptions.url ?? 'unknown',
+        status: String(reply.statusCode),
+      },
+      reply.elapsedTime / 1000,
+    );
+  });
+  return { app, routes };
+}

@@ -1,0 +1,23 @@
+import type { JobRecord } from '../app/ports/records.js';
+
+/** A job as the API shows it: its state, why, where, and the spec as submitted. */
+export function toJobView(job: JobRecord) {
+  return {
+    id: job.id,
+    name: job.name,
+    kind: job.kind,
+    project: job.project,
+    labels: job.labels,
+    status: job.status,
+    reason: job.reason,
+    site: job.site,
+    placement: job.placement ?? null,
+    allocation: job.allocation,
+    exitCode: job.exitCode,
+    createdAt: job.createdAt,
+    updatedAt: job.updatedAt,
+    startedAt: job.startedAt,
+    finishedAt: job.finishedAt,
+    spec: job.document,
+  };
+}

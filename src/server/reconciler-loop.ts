@@ -1,0 +1,73 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { AppContext } from '../app/context.js';
+import { createReconcilerState, reconcileOnce } from '../app/reconcile/reconcile-once.js';
+import type { ServerMetrics } from './metrics.js';
+
+/**
+ * Runs the reconciler every `intervalMs`, and at once when a job changes, under the
+ * cluster-wide lock: with several replicas on one PostgreSQL, one pass runs at a time.
+ */
+export class ReconcilerLoop {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private stopped = false;
+  private readonly state = createReconcilerState();
+
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly metrics: ServerMetrics,
+    private readonly log: FastifyBaseLogger,
+    private readonly intervalMs: number,
+  ) {}
+
+  start(): void {
+    this.schedule(0);
+  }
+
+  /** Ask for a pass soon (a job was submitted or cancelled). */
+  poke(): void {
+    if (this.stopped) return;
+    if (this.running) this.again = true;
+    else this.schedule(10);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  private schedule(delayMs: number): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.pass(), delayMs);
+  }
+
+  private async pass(): Promise<void> {
+    if (this.stopped || this.running) return;
+    const started = performance.now();
+    this.running = (async () => {
+      try {
+        const report = await this.ctx.store.withExclusiveLock('reconciler', () =>
+          reconcileOnce(this.ctx, this.state),
+        );
+        if (report) {
+          for (const s of report.placementSeconds) this.metrics.placementSeconds.observe(s);
+          for (const step of ['placed', 'unplaceable', 'admitted', 'launched', 'finished'] as const) {
+            if (report[step] > 0) this.metrics.jobTransitions.inc({ step }, report[step]);
+          }
+        }
+      } catch (error) {
+        this.log.error({ err: error }, 'reconciler pass failed');
+      } finally {
+        this.metrics.reconcileSeconds.observe((performance.now() - started) / 1000);
+      }
+    })();
+    await this.running;
+    this.running = undefined;
+    if (this.stopped) return;
+    const soon = this.again;
+    this.again = false;
+    this.schedule(soon ? 10 : this.intervalMs);
+  }
+}

@@ -1,0 +1,65 @@
+import Type from 'typebox';
+import type { RouteSpec } from '../route-spec.js';
+import type { ServerMetrics } from '../metrics.js';
+
+/** Health, readiness, metrics and the API description: no key needed. */
+export function listOperationRoutes(
+  metrics: ServerMetrics,
+  isReady: () => Promise<boolean>,
+  openApi: () => Record<string, unknown>,
+  refreshGauges: () => Promise<void>,
+): RouteSpec[] {
+  return [
+    {
+      method: 'GET',
+      url: '/healthz',
+      operationId: 'health',
+      summary: 'The process is alive',
+      tag: 'operations',
+      auth: false,
+      responses: { 200: { description: 'Alive', schema: Type.Object({ status: Type.Literal('ok') }) } },
+      handle: async () => ({ status: 'ok' }),
+    },
+    {
+      method: 'GET',
+      url: '/readyz',
+      operationId: 'ready',
+      summary: 'The store answers and the server takes requests',
+      tag: 'operations',
+      auth: false,
+      responses: {
+        200: { description: 'Ready', schema: Type.Object({ status: Type.String() }) },
+        503: { description: 'Not ready' },
+      },
+      handle: async (_request, reply) => {
+        const ready = await isReady().catch(() => false);
+        reply.code(ready ? 200 : 503);
+        return { status: ready ? 'ready' : 'not ready' };
+      },
+    },
+    {
+      method: 'GET',
+      url: '/metrics',
+      operationId: 'metrics',
+      summary: 'Prometheus metrics (usine_*)',
+      tag: 'operations',
+      auth: false,
+      responses: { 200: { description: 'Prometheus text format', contentType: 'text/plain' } },
+      handle: async (_request, reply) => {
+        await refreshGauges();
+        reply.header('content-type', metrics.registry.contentType);
+        return metrics.registry.metrics();
+      },
+    },
+    {
+      method: 'GET',
+      url: '/openapi.json',
+      operationId: 'openapi',
+      summary: 'This API, as OpenAPI 3.1',
+      tag: 'operations',
+      auth: false,
+      responses: { 200: { description: 'OpenAPI 3.1 document' } },
+      handle: async () => openApi(),
+    },
+  ];
+}

@@ -1,0 +1,80 @@
+import type { AppContext } from '../../app/context.js';
+import { requireAllowed } from '../../app/auth/principal.js';
+import { createApiKey } from '../../app/tenants/create-api-key.js';
+import { createTenant } from '../../app/tenants/create-tenant.js';
+import {
+  CreatedKey,
+  CreateKeyBody,
+  CreateTenantBody,
+  Problem,
+  Tenant,
+  TenantList,
+} from '../../api/schemas.js';
+import { parseJsonBody } from '../parse-body.js';
+import type { RouteSpec } from '../route-spec.js';
+
+const problems = {
+  400: { description: 'Invalid body', schema: Problem },
+  401: { description: 'No valid API key', schema: Problem },
+  403: { description: 'Not allowed for this key', schema: Problem },
+};
+
+export function listTenantRoutes(ctx: AppContext): RouteSpec[] {
+  return [
+    {
+      method: 'POST',
+      url: '/v1/tenants',
+      operationId: 'createTenant',
+      summary: 'Create a tenant (operator)',
+      tag: 'tenants',
+      auth: true,
+      body: CreateTenantBody,
+      responses: {
+        201: { description: 'Created', schema: Tenant },
+        ...problems,
+        409: { description: 'Name taken', schema: Problem },
+      },
+      handle: async (request, reply, principal) => {
+        const { name } = parseJsonBody(request, CreateTenantBody);
+        const tenant = await createTenant(ctx, principal, name);
+        reply.code(201);
+        return { id: tenant.id, name: tenant.name, createdAt: tenant.createdAt };
+      },
+    },
+    {
+      method: 'GET',
+      url: '/v1/tenants',
+      operationId: 'listTenants',
+      summary: 'List tenants (the operator sees all, a tenant key its own)',
+      tag: 'tenants',
+      auth: true,
+      responses: { 200: { description: 'Tenants', schema: TenantList }, ...problems },
+      handle: async (_request, _reply, principal) => {
+        requireAllowed(principal, 'tenant.read');
+        const all = await ctx.store.transaction((tx) => tx.listTenants());
+        return { items: all.filter((t) => principal.tenantId === null || t.id === principal.tenantId) };
+      },
+    },
+    {
+      method: 'POST',
+      url: '/v1/tenants/:id/keys',
+      operationId: 'createApiKey',
+      summary: 'Create an API key for a tenant (shown once)',
+      tag: 'tenants',
+      auth: true,
+      body: CreateKeyBody,
+      responses: {
+        201: { description: 'Created; the key is shown once', schema: CreatedKey },
+        ...problems,
+        404: { description: 'No such tenant', schema: Problem },
+      },
+      handle: async (request, reply, principal) => {
+        const body = parseJsonBody(request, CreateKeyBody);
+        const { id } = request.params as { id: string };
+        const key = await createApiKey(ctx, principal, id, body.role, body.project);
+        reply.code(201);
+        return key;
+      },
+    },
+  ];
+}

@@ -1,0 +1,137 @@
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyServerOptions } from 'fastify';
+import type { AppContext } from '../app/context.js';
+import type { Clock } from '../app/ports/clock.js';
+import type { Executor } from '../app/ports/executor.js';
+import type { Store } from '../app/ports/store.js';
+import { bootstrapAdminKey } from '../app/tenants/bootstrap-admin.js';
+import type { Catalog, Site } from '../domain/catalog/catalog.js';
+import { LocalExecutor, SimulatedExecutor } from '../executors/index.js';
+import { openStore } from '../store/open-store.js';
+import { buildServer } from './build-server.js';
+import { JobNotifier } from './job-notifier.js';
+import { ServerMetrics } from './metrics.js';
+import { createRandomIds } from './random-ids.js';
+import { ReconcilerLoop } from './reconciler-loop.js';
+
+export interface FactoryOptions {
+  readonly catalog: Catalog;
+  readonly dataDir: string;
+  readonly databaseUrl?: string;
+  readonly host: string;
+  readonly port: number;
+  /** Simulated sites run this many times faster than real time (3600: an hour in a second). */
+  readonly timeScale: number;
+  readonly reconcileIntervalMs: number;
+  readonly logger: FastifyServerOptions['logger'];
+  readonly rateLimit: { readonly perSecond: number; readonly burst: number };
+  readonly version: string;
+  readonly clock?: Clock;
+  /** An already open store (tests share one). */
+  readonly store?: Store;
+}
+
+export interface RunningFactory {
+  readonly url: string;
+  /** The admin key's secret, only on the very first start. */
+  readonly adminKey: string | undefined;
+  readonly ctx: AppContext;
+  /** Sites of the catalog no backend runs here (e.g. slurm before it is configured). */
+  readonly idleSites: readonly string[];
+  close(): Promise<void>;
+}
+
+/**
+ * The composition root of `usine up`: the store (PGlite under the data dir, or PostgreSQL),
+ * an executor per site of the catalog, the API and the reconciler loop.
+ */
+export async function startFactory(options: FactoryOptions): Promise<RunningFactory> {
+  mkdirSync(options.dataDir, { recursive: true });
+  const clock = options.clock ?? { now: () => new Date() };
+  const store =
+    options.store ??
+    (await openStore({
+      ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
+      dataDir: join(options.dataDir, 'db'),
+    }));
+  const executors = new Map<string, Executor>();
+  const idleSites: string[] = [];
+  for (const site of options.catalog.sites) {
+    const executor = createExecutor(site, options, clock);
+    if (executor) executors.set(site.name, executor);
+    else idleSites.push(site.name);
+  }
+  const notifier = new JobNotifier();
+  const metrics = new ServerMetrics();
+  // the loop needs the context, and the context pokes the loop: wired after both exist
+  const wiring: { loop?: ReconcilerLoop } = {};
+  const ctx: AppContext = {
+    store,
+    clock,
+    ids: createRandomIds(clock),
+    catalog: options.catalog,
+    executors,
+    onJobChange: (jobId) => {
+      notifier.notify(jobId);
+      wiring.loop?.poke();
+    },
+  };
+  const adminKey = await bootstrapAdminKey(ctx);
+  if (adminKey) {
+    const path = join(options.dataDir, 'admin.key');
+    writeFileSync(path, `${adminKey}\n`, { mode: 0o600 });
+    chmodSync(path, 0o600);
+  }
+  const { app } = buildServer({
+    ctx,
+    notifier,
+    metrics,
+    version: options.version,
+    logger: options.logger,
+    rateLimit: options.rateLimit,
+  });
+  const address = await app.listen({ host: options.host, port: options.port });
+  const url = address.replace('[::1]', 'localhost');
+  writeFileSync(join(options.dataDir, 'client.json'), `${JSON.stringify({ url }, null, 2)}\n`);
+  const loop = new ReconcilerLoop(ctx, metrics, app.log, options.reconcileIntervalMs);
+  wiring.loop = loop;
+  loop.start();
+  return {
+    url,
+    adminKey,
+    ctx,
+    idleSites,
+    async close() {
+      await loop.stop();
+      await app.close();
+      for (const executor of executors.values()) await executor.close();
+      if (!options.store) await store.close();
+    },
+  };
+}
+
+/** The backend of a site, by what the catalog says; slurm and peer come with their issue. */
+function createExecutor(site: Site, options: FactoryOptions, clock: Clock): Executor | undefined {
+  switch (site.backend.type) {
+    case 'local':
+      return new LocalExecutor({
+        workDir: join(options.dataDir, 'sites', site.name),
+        virtualGpus: site.capacity.map((row) => ({
+          model: row.gpuModel,
+          memoryGiB: row.gpuMemoryGiB,
+          count: row.gpusPerNode * row.nodes,
+        })),
+      });
+    case 'simulated':
+      return new SimulatedExecutor({
+        clock,
+        timeScale: site.backend.timeScale ?? options.timeScale,
+        site: site.name,
+        capacity: [...site.capacity],
+        workDir: join(options.dataDir, 'sites', site.name),
+      });
+    default:
+      return undefined;
+  }
+}

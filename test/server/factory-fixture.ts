@@ -1,0 +1,109 @@
+import { mkdtempSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readDocuments } from '../../src/app/read-documents.js';
+import { startFactory, type RunningFactory } from '../../src/server/start-factory.js';
+
+/** A catalog with a local site of 2 virtual L40S and a simulated French site of 2 × 8 H100. */
+export const TEST_CATALOG = `apiVersion: usine/v1
+kind: Provider
+metadata: { name: self }
+spec: { legalName: Test Org, jurisdiction: FR }
+---
+apiVersion: usine/v1
+kind: Site
+metadata: { name: local }
+spec:
+  provider: self
+  location: { country: FR }
+  pue: 1.5
+  backend: { type: local }
+  capacity: [{ gpuModel: L40S, gpuMemoryGiB: 48, gpusPerNode: 2, nodes: 1, boardPowerW: 350 }]
+  offerings: [{ gpuModel: L40S, kind: on-demand, pricePerGpuHour: "0 EUR" }]
+---
+apiVersion: usine/v1
+kind: Site
+metadata: { name: sim-paris }
+spec:
+  provider: self
+  location: { country: FR }
+  certifications: [{ name: HDS }]
+  pue: 1.3
+  backend: { type: simulated }
+  capacity: [{ gpuModel: H100, gpuMemoryGiB: 80, gpusPerNode: 8, nodes: 2, boardPowerW: 700 }]
+  offerings: [{ gpuModel: H100, kind: on-demand, pricePerGpuHour: "2.50 EUR" }]
+`;
+
+export function readTestCatalog(text = TEST_CATALOG) {
+  const set = readDocuments([{ name: 'catalog.yaml', text }]);
+  const problems = set.reports.flatMap((r) => r.diagnostics);
+  if (problems.length > 0) throw new Error(JSON.stringify(problems));
+  return set.catalog;
+}
+
+export async function startTestFactory(
+  options: { dataDir?: string; rateLimit?: { perSecond: number; burst: number }; catalogText?: string } = {},
+): Promise<RunningFactory & { dataDir: string; adminKey: string }> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'usine-factory-'));
+  const factory = await startFactory({
+    catalog: readTestCatalog(options.catalogText),
+    dataDir,
+    host: '127.0.0.1',
+    port: 0,
+    timeScale: 3600,
+    reconcileIntervalMs: 100,
+    logger: false,
+    rateLimit: options.rateLimit ?? { perSecond: 1000, burst: 1000 },
+    version: 'test',
+  });
+  const adminKey = factory.adminKey ?? readFileSync(join(dataDir, 'admin.key'), 'utf8').trim();
+  return { ...factory, close: () => factory.close(), dataDir, adminKey };
+}
+
+/** A small HTTP helper: JSON in, status and JSON (or text) out. */
+export function api(base: string) {
+  return async (
+    method: string,
+    path: string,
+    options: { key?: string; json?: unknown; body?: string; headers?: Record<string, string> } = {},
+  ) => {
+    const response = await fetch(new URL(path, base), {
+      method,
+      headers: {
+        ...(options.key ? { authorization: `Bearer ${options.key}` } : {}),
+        ...(options.json !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...options.headers,
+      },
+      ...(options.json !== undefined ? { body: JSON.stringify(options.json) } : {}),
+      ...(options.body !== undefined ? { body: options.body } : {}),
+    });
+    const text = await response.text();
+    let body: unknown = text;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      // not JSON: keep the text
+    }
+    return {
+      status: response.status,
+      headers: response.headers,
+      body: body as Record<string, unknown> & { items?: unknown[] },
+    };
+  };
+}
+
+export const JOB_YAML = (
+  name: string,
+  command = '["node", "-e", "console.log(\'hello from usine\')"]',
+  extra = '',
+) => `apiVersion: usine/v1
+kind: Job
+metadata: { name: ${name} }
+spec:
+  workload: dev
+  command: ${command}
+  resources: { gpus: 0.5 }
+  duration: 1m
+  placement: { sites: [local] }
+${extra}`;
