@@ -11,9 +11,20 @@ export interface PodClass {
   readonly weight: number;
 }
 
+/** GPU pods asking for one amount of memory, and how often (share of all the workload's pods). */
+export interface MemoryClass {
+  readonly memoryMib: number;
+  readonly weight: number;
+}
+
 /** The pod distribution a fragmentation measure is taken against. */
 export interface WorkloadProfile {
   readonly classes: readonly PodClass[];
+  /**
+   * The GPU pods' memory requests, ascending. Kept apart from `classes` so that FGD's measure
+   * stays the paper's (CPU and GPU only); `best` reads it to see GPUs stranded by memory.
+   */
+  readonly gpuPodMemory: readonly MemoryClass[];
 }
 
 /**
@@ -39,10 +50,16 @@ export function buildWorkloadProfile(pods: readonly PodRequest[]): WorkloadProfi
   }
   const total = pods.length;
   const keys = [...counts.keys()].sort();
+  const memory = new Map<number, number>();
+  for (const pod of pods)
+    if (pod.gpuCount > 0) memory.set(pod.memoryMib, (memory.get(pod.memoryMib) ?? 0) + 1);
   return {
     classes: keys.map((key) => {
       const entry = counts.get(key)!;
       return { ...entry.cls, weight: entry.count / total };
     }),
+    gpuPodMemory: [...memory.keys()]
+      .sort((a, b) => a - b)
+      .map((memoryMib) => ({ memoryMib, weight: memory.get(memoryMib)! / total })),
   };
 }
