@@ -86,6 +86,8 @@ const site = (name: string, providers: number): fc.Arbitrary<Site> =>
           model: fc.integer({ min: 0, max: 2 }),
           kind: fc.constantFrom('on-demand', 'committed', 'spot'),
           price: money,
+          // A billing minimum makes costs of equal prices differ: ranking must still be exact.
+          minimumSeconds: rarely(fc.constantFrom(3_600, 86_400, 2_592_000)),
         }),
         { minLength: 1, maxLength: 4 },
       ),
@@ -130,7 +132,7 @@ const site = (name: string, providers: number): fc.Arbitrary<Site> =>
             o.model === 2 ? (models[0] ?? 'H100').toLowerCase() : (models[o.model % models.length] ?? 'H100'),
           kind: o.kind as 'on-demand' | 'committed' | 'spot',
           pricePerGpuHour: o.price,
-          minimumSeconds: undefined,
+          minimumSeconds: o.minimumSeconds,
         })),
         egressPerGiB: undefined,
       };

@@ -145,7 +145,11 @@ export function rankByBruteForce(
             preferred: prefer.includes(v.site.name) && start <= wait,
             start,
             carbon: estimateCarbonKg(energy, intensity),
-            cost: multiplyDecimals((k.tenantPrice as Money).amount, decimalFromInteger(job.duration)),
+            // Billed: the duration, or the offering's billing minimum when longer.
+            cost: multiplyDecimals(
+              (k.tenantPrice as Money).amount,
+              decimalFromInteger(Math.max(job.duration, k.offering.minimumSeconds ?? 0)),
+            ),
             option: {
               site: v.site.name,
               gpuModel: k.row.gpuModel,

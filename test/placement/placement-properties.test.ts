@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { placeJob } from '../../src/domain/placement/place-job.js';
+import { toPlacementView } from '../../src/domain/placement/placement-view.js';
 import { prepareCatalog } from '../../src/domain/placement/prepare-catalog.js';
 import type { ReasonCode } from '../../src/domain/placement/rejection-reason.js';
 import {
@@ -98,9 +99,11 @@ describe('placement over random catalogs, policies and jobs', () => {
       fc.property(cases, ({ catalog, job, policy, load }) => {
         const prepared = prepareCatalog(catalog);
         placeJob({ job, policy, catalog: prepared, at: DECISION_AT, load });
-        expect(placeJob({ job, policy, catalog: prepared, at: DECISION_AT, load })).toEqual(
-          placeJob({ job, policy, catalog, at: DECISION_AT, load }),
-        );
+        const fromPrepared = placeJob({ job, policy, catalog: prepared, at: DECISION_AT, load });
+        const fromRaw = placeJob({ job, policy, catalog, at: DECISION_AT, load });
+        expect(fromPrepared).toEqual(fromRaw);
+        // The view reads every lazily built option, rejection and sentence.
+        expect(toPlacementView(fromPrepared, job)).toEqual(toPlacementView(fromRaw, job));
       }),
       { numRuns: 100 },
     );

@@ -1,20 +1,15 @@
-import type { Money } from '../money/money.js';
-import type { DecisionContext } from './decision-context.js';
-import { describeCandidateFailures, describeSiteFailure } from './describe-rejection.js';
-import type { PreparedCandidate, PreparedSite } from './prepare-catalog.js';
 import { compareAmounts } from './compare-amounts.js';
-import { describeCapacityShortfall, holdsValid } from './shortfall.js';
-import type { ReasonCode, RejectionReason } from './rejection-reason.js';
+import type { Money } from '../money/money.js';
+import type { CapColumn, DecisionContext } from './decision-context.js';
+import type { PreparedCandidate, PreparedSite } from './prepare-catalog.js';
+import type { ReasonCode } from './rejection-reason.js';
 
-/** The failures of one way to run, as bits: cheap to collect over thousands of offerings. */
-const CANDIDATE_CODES = ['GPU_MEMORY', 'CAPACITY', 'PRICE_CAP', 'CURRENCY'] as const;
-const GPU_MEMORY = 1;
-const CAPACITY = 2;
-const PRICE_CAP = 4;
-const CURRENCY = 8;
-
-/** The order reasons are listed in, the order of the brief's filters. */
-const ORDER: readonly ReasonCode[] = [
+/**
+ * The reasons of a rejection as bits, in the order they are listed (the order of the brief's
+ * filters): a decision over a thousand sites keeps one integer per site and writes reasons
+ * only when they are read.
+ */
+export const REASON_ORDER: readonly ReasonCode[] = [
   'SITE_NOT_ALLOWED',
   'RESIDENCY',
   'JURISDICTION',
@@ -26,100 +21,128 @@ const ORDER: readonly ReasonCode[] = [
   'CURRENCY',
   'BUDGET',
 ];
+const SITE_NOT_ALLOWED = 1 << 0;
+const RESIDENCY = 1 << 1;
+const JURISDICTION = 1 << 2;
+const CERTIFICATION = 1 << 3;
+export const GPU_MODEL = 1 << 4;
+const GPU_MEMORY = 1 << 5;
+const CAPACITY = 1 << 6;
+const PRICE_CAP = 1 << 7;
+const CURRENCY = 1 << 8;
 
-/**
- * Checks one site against every hard filter, never stopping at the first failure: the
- * site-wide rules (allow-list, residency, jurisdiction, certifications), then each way to run
- * there (offering × capacity row of an acceptable GPU model and offering kind). The site is
- * rejected when no way passes; its reasons are then the site-wide failures and every failure of
- * every way. Messages are written when first read: a decision over thousands of sites does not
- * pay for sentences nobody looks at.
- */
-export function checkSite(
-  site: PreparedSite,
-  context: DecisionContext,
-  onFeasible: (candidate: PreparedCandidate, tenantPrice: Money) => void,
-): readonly RejectionReason[] {
-  const siteCodes = checkSiteRules(site, context);
-  const failing: (PreparedCandidate[] | undefined)[] = [undefined, undefined, undefined, undefined];
-  let accepted = 0;
-  let feasible = 0;
-  const models = context.acceptedModels ? [...context.acceptedModels] : undefined;
-  const lists = models ? models.map((m) => site.candidatesByModel.get(m)) : [site.candidates];
-  for (const list of lists) {
-    if (!list) continue;
-    for (const candidate of list) {
-      if (candidate.isSpot && !context.job.preemptible) continue;
-      accepted += 1;
-      const mask = checkCandidate(candidate, context);
-      if (mask === 0) {
-        if (siteCodes.length === 0) {
-          feasible += 1;
-          onFeasible(candidate, context.tenantPrices[candidate.index] as Money);
-        }
-        continue;
-      }
-      for (let bit = 0; bit < CANDIDATE_CODES.length; bit++) {
-        if (mask & (1 << bit)) (failing[bit] ??= []).push(candidate);
+/** The bit of a reason code. */
+export function bitOf(code: ReasonCode): number {
+  return 1 << REASON_ORDER.indexOf(code);
+}
+
+/** The rules that hold for the whole site, whatever GPU it would run on, as a mask (0: passes). */
+export function checkSiteRules(prepared: PreparedSite, context: DecisionContext): number {
+  let mask = 0;
+  if (context.allowedSites && !context.allowedSites.has(prepared.site.name)) mask |= SITE_NOT_ALLOWED;
+  const residency = context.isInResidency;
+  if (residency && residency[prepared.countryId] !== 1) mask |= RESIDENCY;
+  const jurisdiction = context.isInJurisdiction;
+  if (jurisdiction) {
+    const seats = prepared.partyCountryIds;
+    for (let p = 0; p < seats.length; p++) {
+      const seat = seats[p] as number;
+      if (seat < 0 || jurisdiction[seat] !== 1) {
+        mask |= JURISDICTION;
+        break;
       }
     }
   }
-  if (feasible > 0) return [];
-  const codes: ReasonCode[] = [...siteCodes];
-  if (accepted === 0) codes.push('GPU_MODEL');
-  CANDIDATE_CODES.forEach((code, bit) => {
-    if (failing[bit]) codes.push(code);
-  });
-  codes.sort((a, b) => ORDER.indexOf(a) - ORDER.indexOf(b));
-  return codes.map((code) => {
-    const bit = (CANDIDATE_CODES as readonly string[]).indexOf(code);
-    return bit >= 0
-      ? lazyReason(code, () => describeCandidateFailures(code, failing[bit] ?? [], context))
-      : lazyReason(code, () => describeSiteFailure(code, site, context));
-  });
-}
-
-/** A reason whose sentence is written on first read (and kept). */
-function lazyReason(code: ReasonCode, describe: () => string): RejectionReason {
-  let text: string | undefined;
-  return {
-    code,
-    get message(): string {
-      text ??= describe();
-      return text;
-    },
-  };
-}
-
-/** The rules that hold for the whole site, whatever GPU it would run on. */
-function checkSiteRules(prepared: PreparedSite, context: DecisionContext): ReasonCode[] {
-  const { site } = prepared;
-  const codes: ReasonCode[] = [];
-  if (context.allowedSites && !context.allowedSites.has(site.name)) codes.push('SITE_NOT_ALLOWED');
-  if (context.residency && !context.residency.has(site.country)) codes.push('RESIDENCY');
-  const jurisdiction = context.jurisdiction;
-  if (jurisdiction && prepared.parties.some((p) => p.country === undefined || !jurisdiction.has(p.country))) {
-    codes.push('JURISDICTION');
-  }
-  if (context.constraints.sourcedCertifications.some((c) => !holdsValid(prepared, c.name, context.at))) {
-    codes.push('CERTIFICATION');
-  }
-  return codes;
-}
-
-/** The failures of one way to run, as a bit mask (0: it passes). */
-function checkCandidate(candidate: PreparedCandidate, context: DecisionContext): number {
-  const { row } = candidate;
-  const { job } = context;
-  let mask = 0;
-  const wantedMemory = job.resources.gpuMemoryGiB;
-  if (wantedMemory !== undefined && row.gpuMemoryGiB < wantedMemory) mask |= GPU_MEMORY;
-  if (describeCapacityShortfall(candidate, context, false) !== undefined) mask |= CAPACITY;
-  if (!context.tenantPrices[candidate.index]) mask |= CURRENCY;
-  for (const { amount, prices } of context.caps) {
-    const price = prices[candidate.index];
-    if (!price) mask |= CURRENCY;
-    else if (compareAmounts(price.amount, amount) > 0) mask |= PRICE_CAP;
+  const keys = context.certificationKeys;
+  for (let c = 0; c < keys.length; c++) {
+    // Valid until the end of its expiry day (catalog/certification.ts), computed once per catalog.
+    const until = prepared.certificationValidUntil.get(keys[c] as string);
+    if (until === undefined || !(context.atMs < until)) {
+      mask |= CERTIFICATION;
+      break;
+    }
   }
   return mask;
+}
+
+/**
+ * What checking one way to run reads, flattened for a decision: the catalog's columns and the
+ * job's wants as numbers (-Infinity where it asks nothing: no row is ever short of it).
+ */
+export interface CandidateCheck {
+  readonly modelId: Int32Array;
+  readonly isSpot: Uint8Array;
+  readonly gpuMemoryGiB: Float64Array;
+  readonly gpusPerNode: Float64Array;
+  readonly nodes: Float64Array;
+  readonly cpusPerNode: Float64Array;
+  readonly memoryGiBPerNode: Float64Array;
+  /** By model id (1: accepted); undefined: any model. */
+  readonly isModelAccepted: Uint8Array | undefined;
+  readonly isSpotAccepted: boolean;
+  readonly wantedGpuMemoryGiB: number;
+  readonly wantedGpusPerNode: number;
+  readonly wantedNodes: number;
+  readonly wantedCpus: number;
+  readonly wantedMemoryGiB: number;
+  readonly tenantUnits: Float64Array;
+  readonly tenantPrices: readonly (Money | undefined)[];
+  readonly caps: readonly CapColumn[];
+}
+
+/** True when the candidate is a way to run the job at all: an accepted model and offering kind. */
+export function isCandidateAccepted(index: number, k: CandidateCheck): boolean {
+  const accepted = k.isModelAccepted;
+  if (accepted !== undefined && accepted[k.modelId[index] as number] !== 1) return false;
+  return k.isSpotAccepted || k.isSpot[index] !== 1;
+}
+
+/** The failures of one way to run, as a mask (0: it passes); numbers only, nothing allocated. */
+export function checkCandidate(index: number, k: CandidateCheck): number {
+  let mask = 0;
+  if ((k.gpuMemoryGiB[index] as number) < k.wantedGpuMemoryGiB) mask |= GPU_MEMORY;
+  if (
+    !((k.gpusPerNode[index] as number) >= k.wantedGpusPerNode) ||
+    !((k.nodes[index] as number) >= k.wantedNodes) ||
+    (k.cpusPerNode[index] as number) < k.wantedCpus ||
+    (k.memoryGiBPerNode[index] as number) < k.wantedMemoryGiB
+  ) {
+    mask |= CAPACITY;
+  }
+  const tenant = k.tenantUnits[index] as number;
+  if (tenant !== tenant && k.tenantPrices[index] === undefined) mask |= CURRENCY;
+  const caps = k.caps;
+  for (let c = 0; c < caps.length; c++) mask |= checkCap(index, caps[c] as CapColumn);
+  return mask;
+}
+
+function checkCap(index: number, cap: CapColumn): number {
+  const units = cap.units[index] as number;
+  if (units === units && cap.amountUnits === cap.amountUnits) return units > cap.amountUnits ? PRICE_CAP : 0;
+  const price = cap.prices[index];
+  if (!price) return CURRENCY;
+  return compareAmounts(price.amount, cap.amount) > 0 ? PRICE_CAP : 0;
+}
+
+/**
+ * The ways to run on a rejected site that fail with `bit`, in the order the sentences list
+ * them: by accepted model as the job names them, then as the catalog lists them.
+ */
+export function collectFailing(
+  prepared: PreparedSite,
+  bit: number,
+  context: DecisionContext,
+): PreparedCandidate[] {
+  const lists = context.acceptedModels
+    ? [...context.acceptedModels].map((m) => prepared.candidatesByModel.get(m) ?? [])
+    : [prepared.candidates];
+  const failing: PreparedCandidate[] = [];
+  const check = context.check;
+  for (const list of lists) {
+    for (const candidate of list) {
+      if (!isCandidateAccepted(candidate.index, check)) continue;
+      if (checkCandidate(candidate.index, check) & bit) failing.push(candidate);
+    }
+  }
+  return failing;
 }

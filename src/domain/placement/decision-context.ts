@@ -2,14 +2,30 @@ import type { Decimal } from '../money/decimal.js';
 import type { Money } from '../money/money.js';
 import type { PlacementConstraints, SourcedCap } from '../policy/merge-constraints.js';
 import type { JobSpec } from '../spec/job-spec.js';
-import { rescale, type PreparedCatalog } from './prepare-catalog.js';
+import { rescale, PRICE_SCALE, type PreparedCatalog } from './prepare-catalog.js';
+import { toExactUnits, type PriceColumn } from './price-column.js';
+import type { CandidateCheck } from './check-site.js';
+import type { RankContext } from './rank-options.js';
 import type { SiteLoad } from './site-load.js';
+
+/** A price cap with the candidate prices in its currency. */
+export interface CapColumn {
+  readonly cap: SourcedCap;
+  /** The cap's amount at PRICE_SCALE digits, for one-bigint comparisons. */
+  readonly amount: Decimal;
+  /** The same as an exact float (NaN: not representable, compare the Decimals). */
+  readonly amountUnits: number;
+  readonly prices: readonly (Money | undefined)[];
+  readonly units: Float64Array;
+}
 
 /** What one decision computes once before scanning the sites. */
 export interface DecisionContext {
   readonly job: JobSpec;
   readonly constraints: PlacementConstraints;
   readonly at: Date;
+  readonly atMs: number;
+  readonly prepared: PreparedCatalog;
   /** Lower-case acceptable GPU models; undefined: any. */
   readonly acceptedModels: ReadonlySet<string> | undefined;
   /** GPUs each node must have: the job's per-node count, or 1 for a fraction of a GPU. */
@@ -18,18 +34,22 @@ export interface DecisionContext {
   readonly totalGpus: number;
   readonly residency: ReadonlySet<string> | undefined;
   readonly jurisdiction: ReadonlySet<string> | undefined;
+  /** The same by country id (1: inside); undefined: any country. */
+  readonly isInResidency: Uint8Array | undefined;
+  readonly isInJurisdiction: Uint8Array | undefined;
+  /** Lower-case names of the required certifications. */
+  readonly certificationKeys: readonly string[];
   readonly allowedSites: ReadonlySet<string> | undefined;
   readonly preferredSites: ReadonlySet<string>;
   /** Candidate prices in the tenant's currency, by candidate index. */
   readonly tenantPrices: readonly (Money | undefined)[];
+  readonly tenantColumn: PriceColumn;
   /** Every cap with the candidate prices in the cap's currency. */
-  readonly caps: readonly {
-    readonly cap: SourcedCap;
-    /** The cap's amount at PRICE_SCALE digits, for one-bigint comparisons. */
-    readonly amount: Decimal;
-    readonly prices: readonly (Money | undefined)[];
-  }[];
+  readonly caps: readonly CapColumn[];
   readonly load: ReadonlyMap<string, SiteLoad> | undefined;
+  /** The same wants flattened for the scan over every way to run. */
+  readonly check: CandidateCheck;
+  readonly rank: RankContext;
 }
 
 export function buildDecisionContext(
@@ -40,25 +60,82 @@ export function buildDecisionContext(
   load: ReadonlyMap<string, SiteLoad> | undefined,
 ): DecisionContext {
   const models = job.resources.gpuModels;
+  const acceptedModels = models.length > 0 ? new Set(models.map((m) => m.toLowerCase())) : undefined;
   const regionSet = (r: PlacementConstraints['residency']) =>
     r.kind === 'any' ? undefined : new Set(r.countries);
+  const residency = regionSet(constraints.residency);
+  const jurisdiction = regionSet(constraints.jurisdiction);
+  const tenantColumn = prepared.priceColumnIn(constraints.currency);
+  const { gpuMemoryGiB, cpus, memoryGiB } = job.resources;
+  const isModelAccepted = acceptedModels && flagIds(acceptedModels, prepared.modelIds);
+  const gpusPerNode = Math.max(1, Math.ceil(job.resources.gpus));
+  const caps = constraints.sourcedCaps.map((cap) => {
+    const amount = rescale(cap.cap).amount;
+    const column = prepared.priceColumnIn(cap.cap.currency);
+    return {
+      cap,
+      amount,
+      amountUnits: toExactUnits({ amount, currency: cap.cap.currency }, PRICE_SCALE),
+      prices: column.prices,
+      units: column.units,
+    };
+  });
+  const columns = prepared.columns;
+  const check: CandidateCheck = {
+    modelId: columns.modelId,
+    isSpot: columns.isSpot,
+    gpuMemoryGiB: columns.gpuMemoryGiB,
+    gpusPerNode: columns.gpusPerNode,
+    nodes: columns.nodes,
+    cpusPerNode: columns.cpusPerNode,
+    memoryGiBPerNode: columns.memoryGiBPerNode,
+    isModelAccepted,
+    isSpotAccepted: job.preemptible,
+    wantedGpuMemoryGiB: gpuMemoryGiB ?? Number.NEGATIVE_INFINITY,
+    wantedGpusPerNode: gpusPerNode,
+    wantedNodes: job.resources.nodes,
+    wantedCpus: cpus ?? Number.NEGATIVE_INFINITY,
+    wantedMemoryGiB: memoryGiB ?? Number.NEGATIVE_INFINITY,
+    tenantUnits: tenantColumn.units,
+    tenantPrices: tenantColumn.prices,
+    caps,
+  };
   return {
     job,
     constraints,
     at,
-    acceptedModels: models.length > 0 ? new Set(models.map((m) => m.toLowerCase())) : undefined,
-    gpusPerNode: Math.max(1, Math.ceil(job.resources.gpus)),
+    atMs: at.getTime(),
+    prepared,
+    acceptedModels,
+    gpusPerNode,
     totalGpus: (job.resources.milliGpus / 1000) * job.resources.nodes,
-    residency: regionSet(constraints.residency),
-    jurisdiction: regionSet(constraints.jurisdiction),
+    residency,
+    jurisdiction,
+    isInResidency: residency && flagIds(residency, prepared.countryIds),
+    isInJurisdiction: jurisdiction && flagIds(jurisdiction, prepared.countryIds),
+    certificationKeys: constraints.sourcedCertifications.map((c) => c.name.toLowerCase()),
     allowedSites: constraints.sites ? new Set(constraints.sites) : undefined,
     preferredSites: new Set(constraints.prefer),
-    tenantPrices: prepared.pricesIn(constraints.currency),
-    caps: constraints.sourcedCaps.map((cap) => ({
-      cap,
-      amount: rescale(cap.cap).amount,
-      prices: prepared.pricesIn(cap.cap.currency),
-    })),
+    tenantPrices: tenantColumn.prices,
+    tenantColumn,
+    caps,
     load,
+    check,
+    rank: {
+      objective: constraints.objective,
+      tenantUnits: tenantColumn.units,
+      tenantPrices: tenantColumn.prices,
+      tieRank: columns.tieRank,
+    },
   };
+}
+
+/** 1 at the id of every name of `names` that has one. */
+function flagIds(names: ReadonlySet<string>, ids: ReadonlyMap<string, number>): Uint8Array {
+  const flags = new Uint8Array(ids.size);
+  for (const name of names) {
+    const id = ids.get(name);
+    if (id !== undefined) flags[id] = 1;
+  }
+  return flags;
 }

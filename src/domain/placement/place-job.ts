@@ -1,21 +1,16 @@
 import type { Catalog, TenantPolicy } from '../catalog/catalog.js';
-import { decimalFromInteger, multiplyDecimals } from '../money/decimal.js';
 import type { Money } from '../money/money.js';
 import { mergeConstraints, type PlacementConstraints } from '../policy/merge-constraints.js';
 import type { JobSpec } from '../spec/job-spec.js';
-import type { Seconds } from '../time/duration.js';
-import { checkSite } from './check-site.js';
-import { buildDecisionContext, type DecisionContext } from './decision-context.js';
-import { estimateCarbonKg, estimateCost, estimateEnergyKWh } from './estimate-run.js';
-import {
-  prepareCatalog,
-  type PreparedCandidate,
-  type PreparedCatalog,
-  type PreparedSite,
-} from './prepare-catalog.js';
-import { compareRankKeys, type RankKey } from './rank-options.js';
+import { buildOption } from './build-option.js';
+import { buildRejections } from './build-rejections.js';
+import { buildDecisionContext } from './decision-context.js';
+import { prepareCatalog, type PreparedCatalog } from './prepare-catalog.js';
+import type { RankKey } from './rank-options.js';
+import { sortRankEntries } from './rank-options.js';
 import type { RejectionReason } from './rejection-reason.js';
-import { estimateStart, type SiteLoad } from './site-load.js';
+import { scanSites } from './scan-sites.js';
+import type { SiteLoad } from './site-load.js';
 
 export interface PlacementInput {
   readonly job: JobSpec;
@@ -65,89 +60,35 @@ export interface PlacementResult {
  * checks every site against every hard filter, ranks what is left by the objective, and says
  * why about each site. Pure: the instant and the live load are given. No feasible site is an
  * answer (feasible: false), not an exception.
+ *
+ * The decision (feasibility, the full ranking, the chosen option with its exact cost, every
+ * rejected site's codes) is made here; the objects of the other ranked options and of the
+ * rejections are built when `ranked` and `rejected` are first read (then kept), from the
+ * numbers the scan kept: a decision over a thousand sites allocates almost nothing.
  */
 export function placeJob(input: PlacementInput): PlacementResult {
   const prepared = 'isPrepared' in input.catalog ? input.catalog : prepareCatalog(input.catalog);
   const constraints = mergeConstraints(input.job, input.policy);
   const context = buildDecisionContext(input.job, constraints, prepared, input.at, input.load);
-  const bests: Best[] = [];
-  const rejected: SiteRejection[] = [];
-  for (const site of prepared.sites) {
-    let best: Best | undefined;
-    const load = input.load?.get(site.site.name);
-    const reasons = checkSite(site, context, (candidate, tenantPrice) => {
-      const key = buildRankKey(site, candidate, tenantPrice, load, context);
-      if (!best || compareRankKeys(key, best.key, constraints.objective) < 0) best = { key, site, candidate };
-    });
-    if (reasons.length > 0) rejected.push({ site: site.site.name, reasons });
-    else if (best) bests.push(best);
-  }
-  bests.sort((a, b) => compareRankKeys(a.key, b.key, constraints.objective));
-  const ranked = bests.map((b) => buildOption(b, context));
-  return { feasible: ranked.length > 0, constraints, decision: ranked[0], ranked, rejected };
-}
-
-interface Best {
-  readonly key: RankKey;
-  readonly site: PreparedSite;
-  readonly candidate: PreparedCandidate;
-}
-
-function buildRankKey(
-  site: PreparedSite,
-  candidate: PreparedCandidate,
-  tenantPrice: Money,
-  load: SiteLoad | undefined,
-  context: DecisionContext,
-): RankKey {
-  const { row, offering } = candidate;
-  const { job, constraints } = context;
-  const start = estimateStart(load, row.gpuModel, context.gpusPerNode, job.resources.nodes);
-  const energy = estimateEnergyKWh(context.totalGpus, row.boardPowerW, job.duration, site.site.pue);
-  const billedSeconds = Math.max(job.duration, offering.minimumSeconds ?? 0);
+  const scan = scanSites(context);
+  const order = sortRankEntries(scan.table, context.rank);
+  const first = order[0];
+  const decision = first === undefined ? undefined : buildOption(scan.table, first, context);
+  let ranked: readonly PlacementOption[] | undefined;
+  let rejected: readonly SiteRejection[] | undefined;
   return {
-    isPreferred: context.preferredSites.has(site.site.name) && start <= constraints.maxWaitForPreferred,
-    expectedStartSeconds: start,
-    carbonKg: estimateCarbonKg(energy, site.gridCarbonGPerKWh),
-    tenantPrice,
-    billedSeconds,
-    costKey: multiplyDecimals(tenantPrice.amount, decimalFromInteger(billedSeconds)),
-    site: site.site.name,
-    gpuModel: row.gpuModel,
-    offering: offering.kind,
-    gpuMemoryGiB: row.gpuMemoryGiB,
+    feasible: decision !== undefined,
+    constraints,
+    decision,
+    get ranked(): readonly PlacementOption[] {
+      ranked ??= order.map((slot, k) =>
+        k === 0 && decision ? decision : buildOption(scan.table, slot, context),
+      );
+      return ranked;
+    },
+    get rejected(): readonly SiteRejection[] {
+      rejected ??= buildRejections(scan.rejectedSites, scan.rejectedMasks, context);
+      return rejected;
+    },
   };
-}
-
-function buildOption({ key, site, candidate }: Best, context: DecisionContext): PlacementOption {
-  const { job, constraints } = context;
-  const { milliGpus, nodes } = job.resources;
-  const estimatedCost = estimateCost(key.tenantPrice, milliGpus, nodes, key.billedSeconds);
-  return {
-    isPreferred: key.isPreferred,
-    expectedStartSeconds: key.expectedStartSeconds,
-    carbonKg: key.carbonKg,
-    tenantPrice: key.tenantPrice,
-    billedSeconds: key.billedSeconds,
-    costKey: key.costKey,
-    site: key.site,
-    gpuModel: key.gpuModel,
-    offering: key.offering,
-    gpuMemoryGiB: key.gpuMemoryGiB,
-    provider: site.site.provider,
-    country: site.site.country,
-    pricePerGpuHour: candidate.offering.pricePerGpuHour,
-    estimatedCost,
-    energyKWh: estimateEnergyKWh(context.totalGpus, candidate.row.boardPowerW, job.duration, site.site.pue),
-    gridCarbonGPerKWh: site.gridCarbonGPerKWh,
-    gridCarbonSource: site.gridCarbonSource,
-    score: scoreOf(key, estimatedCost, job.duration, constraints.objective),
-  };
-}
-
-/** A float for display and the JSON `score` only; ranking compares the exact keys. */
-function scoreOf(key: RankKey, cost: Money, duration: Seconds, objective: string): number | null {
-  if (objective === 'time') return key.expectedStartSeconds + duration;
-  if (objective === 'carbon') return key.carbonKg ?? null;
-  return Math.round((Number(cost.amount.coefficient) / 10 ** cost.amount.scale) * 100) / 100;
 }

@@ -9,6 +9,8 @@ import type {
 import { findCountryGridCarbon } from '../energy/grid-carbon.js';
 import { CONVERSION_SCALE, convertMoney } from '../money/convert.js';
 import type { Money } from '../money/money.js';
+import { buildCandidateColumns, type CandidateColumns } from './candidate-columns.js';
+import { buildPriceColumn, type PriceColumn } from './price-column.js';
 
 /** A party whose law the site answers to: the operator or one of its parents. */
 export interface SiteParty {
@@ -30,6 +32,8 @@ export interface PreparedCandidate {
 }
 
 export interface PreparedSite {
+  /** Position in the catalog. */
+  readonly index: number;
   readonly site: Site;
   readonly provider: Provider | undefined;
   readonly parties: readonly SiteParty[];
@@ -42,6 +46,15 @@ export interface PreparedSite {
   readonly candidates: readonly PreparedCandidate[];
   /** The same by lower-case GPU model. */
   readonly candidatesByModel: ReadonlyMap<string, readonly PreparedCandidate[]>;
+  /** The site's candidates are the indices [firstCandidate, endCandidate) of the catalog's. */
+  readonly firstCandidate: number;
+  readonly endCandidate: number;
+  /** Id of the site's country (PreparedCatalog.countryIds). */
+  readonly countryId: number;
+  /** Ids of the parties' seats, in the order of `parties`; -1 where unknown. */
+  readonly partyCountryIds: Int32Array;
+  /** By lower-case certification name: the instant (ms) until which it is valid (Infinity: no expiry). */
+  readonly certificationValidUntil: ReadonlyMap<string, number>;
 }
 
 /**
@@ -58,27 +71,54 @@ export interface PreparedCatalog {
    * (exact: a conversion is already rounded there); undefined without a rate.
    */
   readonly pricesIn: (currency: string) => readonly (Money | undefined)[];
+  /** The same with exact floats for cheap comparisons (kept, like pricesIn). */
+  readonly priceColumnIn: (currency: string) => PriceColumn;
+  readonly columns: CandidateColumns;
+  /** Ids of every country of a site or a party's seat, and of every lower-case GPU model. */
+  readonly countryIds: ReadonlyMap<string, number>;
+  readonly modelIds: ReadonlyMap<string, number>;
 }
 
 export function prepareCatalog(catalog: Catalog): PreparedCatalog {
   const providers = new Map(catalog.providers.map((p) => [p.name, p]));
+  const countryIds = new Map<string, number>();
   const all: PreparedCandidate[] = [];
-  const sites = catalog.sites.map((site) => prepareSite(site, providers.get(site.provider), all));
-  const converted = new Map<string, readonly (Money | undefined)[]>();
-  const pricesIn = (currency: string): readonly (Money | undefined)[] => {
-    let prices = converted.get(currency);
-    if (!prices) {
-      prices = all.map((c) =>
+  const sites = catalog.sites.map((site, index) =>
+    prepareSite(site, index, providers.get(site.provider), all, countryIds),
+  );
+  const modelIds = new Map<string, number>();
+  for (const c of all) if (!modelIds.has(c.modelKey)) modelIds.set(c.modelKey, modelIds.size);
+  const siteIndexOf = sites.flatMap((s) => s.candidates.map(() => s.index));
+  const columns = buildCandidateColumns(
+    all,
+    siteIndexOf,
+    sites.map((s) => s.site.name),
+    modelIds,
+  );
+  const converted = new Map<string, PriceColumn>();
+  const priceColumnIn = (currency: string): PriceColumn => {
+    let column = converted.get(currency);
+    if (!column) {
+      const prices = all.map((c) =>
         rescale(convertMoney(c.offering.pricePerGpuHour, currency, catalog.exchangeRates)),
       );
-      converted.set(currency, prices);
+      column = buildPriceColumn(prices, PRICE_SCALE);
+      converted.set(currency, column);
     }
-    return prices;
+    return column;
   };
-  return { isPrepared: true, catalog, sites, pricesIn };
+  const pricesIn = (currency: string) => priceColumnIn(currency).prices;
+  return { isPrepared: true, catalog, sites, pricesIn, priceColumnIn, columns, countryIds, modelIds };
 }
 
-function prepareSite(site: Site, provider: Provider | undefined, all: PreparedCandidate[]): PreparedSite {
+function prepareSite(
+  site: Site,
+  index: number,
+  provider: Provider | undefined,
+  all: PreparedCandidate[],
+  countryIds: Map<string, number>,
+): PreparedSite {
+  const firstCandidate = all.length;
   const parties: SiteParty[] = provider
     ? [
         { name: provider.legalName, role: 'operator', country: provider.jurisdiction },
@@ -103,7 +143,19 @@ function prepareSite(site: Site, provider: Provider | undefined, all: PreparedCa
       if (!models.has(modelKey)) models.set(modelKey, row.gpuModel);
     }
   }
+  const idOf = (country: string): number => {
+    if (!countryIds.has(country)) countryIds.set(country, countryIds.size);
+    return countryIds.get(country) as number;
+  };
+  const validUntil = new Map<string, number>();
+  for (const [key, c] of certifications) {
+    validUntil.set(
+      key,
+      c.expires === undefined ? Number.POSITIVE_INFINITY : Date.parse(`${c.expires}T00:00:00Z`) + 86_400_000,
+    );
+  }
   return {
+    index,
     site,
     provider,
     parties,
@@ -114,6 +166,11 @@ function prepareSite(site: Site, provider: Provider | undefined, all: PreparedCa
     models: [...models.values()],
     candidates,
     candidatesByModel,
+    firstCandidate,
+    endCandidate: all.length,
+    countryId: idOf(site.country),
+    partyCountryIds: Int32Array.from(parties, (p) => (p.country === undefined ? -1 : idOf(p.country))),
+    certificationValidUntil: validUntil,
   };
 }
 

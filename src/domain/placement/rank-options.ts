@@ -1,9 +1,9 @@
 import type { OfferingKind } from '../catalog/schema.js';
-import type { Decimal } from '../money/decimal.js';
-import { compareAmounts } from './compare-amounts.js';
+import { decimalFromInteger, multiplyDecimals, type Decimal } from '../money/decimal.js';
 import type { Money } from '../money/money.js';
 import type { Objective } from '../spec/schema.js';
 import type { Seconds } from '../time/duration.js';
+import { compareAmounts } from './compare-amounts.js';
 
 /** What ranking compares about one feasible way to run. */
 export interface RankKey {
@@ -24,32 +24,98 @@ export interface RankKey {
 }
 
 /**
+ * The rank keys of the feasible sites' best ways to run, as columns (one entry per site):
+ * ranking compares numbers, and builds no object per candidate. An unknown carbon figure is NaN.
+ */
+export interface RankTable {
+  readonly candidate: number[];
+  readonly isPreferred: boolean[];
+  readonly startSeconds: number[];
+  readonly carbonKg: number[];
+  readonly billedSeconds: number[];
+}
+
+/** What comparing two rank keys reads, flattened for a decision. */
+export interface RankContext {
+  readonly objective: Objective;
+  readonly tenantUnits: Float64Array;
+  readonly tenantPrices: readonly (Money | undefined)[];
+  readonly tieRank: Int32Array;
+}
+
+/** Below this relative gap two float costs may be misordered by rounding: compare exactly. */
+const FLOAT_DOUBT = 1e-15;
+
+/**
  * The order of feasible options: preferred sites within the wait first; then the objective
  * (cost; expected start + duration, the duration being the same for all; carbon, unknown
  * last); then cost, site name, GPU model, offering kind and memory, so ties never depend on
- * the catalog's order.
+ * the catalog's order. Cost is compared exactly: as exact floats when the billed seconds are
+ * equal, as float products when they differ clearly, else as Decimals.
  */
-export function compareRankKeys(a: RankKey, b: RankKey, objective: Objective): number {
-  if (a.isPreferred !== b.isPreferred) return a.isPreferred ? -1 : 1;
-  if (objective === 'time' && a.expectedStartSeconds !== b.expectedStartSeconds) {
-    return a.expectedStartSeconds - b.expectedStartSeconds;
+export function compareRankValues(
+  r: RankContext,
+  preferredA: boolean,
+  startA: number,
+  carbonA: number,
+  candidateA: number,
+  billedA: number,
+  preferredB: boolean,
+  startB: number,
+  carbonB: number,
+  candidateB: number,
+  billedB: number,
+): number {
+  if (preferredA !== preferredB) return preferredA ? -1 : 1;
+  if (r.objective === 'time') {
+    if (startA !== startB) return startA - startB;
+  } else if (r.objective === 'carbon') {
+    const isAUnknown = carbonA !== carbonA;
+    const isBUnknown = carbonB !== carbonB;
+    if (isAUnknown !== isBUnknown) return isAUnknown ? 1 : -1;
+    if (!isAUnknown && carbonA !== carbonB) return carbonA - carbonB;
   }
-  if (objective === 'carbon' && a.carbonKg !== b.carbonKg) {
-    if (a.carbonKg === undefined) return 1;
-    if (b.carbonKg === undefined) return -1;
-    return a.carbonKg - b.carbonKg;
-  }
-  const byCost = compareAmounts(a.costKey, b.costKey);
+  const byCost = compareCosts(r, candidateA, billedA, candidateB, billedB);
   if (byCost !== 0) return byCost;
-  return (
-    compareText(a.site, b.site) ||
-    compareText(a.gpuModel, b.gpuModel) ||
-    compareText(a.offering, b.offering) ||
-    a.gpuMemoryGiB - b.gpuMemoryGiB
-  );
+  return (r.tieRank[candidateA] as number) - (r.tieRank[candidateB] as number);
 }
 
-/** Code-unit order: the same on every machine and locale. */
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+function compareCosts(r: RankContext, ca: number, ba: number, cb: number, bb: number): number {
+  const ua = r.tenantUnits[ca] as number;
+  const ub = r.tenantUnits[cb] as number;
+  if (ua === ua && ub === ub) {
+    if (ba === bb) return ba === 0 || ua === ub ? 0 : ua < ub ? -1 : 1;
+    const x = ua * ba;
+    const y = ub * bb;
+    if (Math.abs(x - y) > (Math.abs(x) + Math.abs(y)) * FLOAT_DOUBT) return x < y ? -1 : 1;
+  }
+  const prices = r.tenantPrices;
+  return compareAmounts(costKeyOf(prices[ca] as Money, ba), costKeyOf(prices[cb] as Money, bb));
+}
+
+/** tenantPrice × billedSeconds, exact. */
+export function costKeyOf(tenantPrice: Money, billedSeconds: Seconds): Decimal {
+  return multiplyDecimals(tenantPrice.amount, decimalFromInteger(billedSeconds));
+}
+
+/** The entries of the table in rank order, best first; ties keep catalog order. */
+export function sortRankEntries(table: RankTable, r: RankContext): number[] {
+  const order: number[] = [];
+  for (let k = 0; k < table.candidate.length; k++) order.push(k);
+  const { candidate, isPreferred, startSeconds, carbonKg, billedSeconds } = table;
+  return order.sort((a, b) =>
+    compareRankValues(
+      r,
+      isPreferred[a] as boolean,
+      startSeconds[a] as number,
+      carbonKg[a] as number,
+      candidate[a] as number,
+      billedSeconds[a] as number,
+      isPreferred[b] as boolean,
+      startSeconds[b] as number,
+      carbonKg[b] as number,
+      candidate[b] as number,
+      billedSeconds[b] as number,
+    ),
+  );
 }

@@ -1,0 +1,52 @@
+import type { DecisionContext } from './decision-context.js';
+import { bitOf, collectFailing, REASON_ORDER } from './check-site.js';
+import { describeCandidateFailures, describeSiteFailure } from './describe-rejection.js';
+import type { SiteRejection } from './place-job.js';
+import type { PreparedSite } from './prepare-catalog.js';
+import type { ReasonCode, RejectionReason } from './rejection-reason.js';
+
+/** Codes decided per way to run (offering × capacity row); the others hold for the whole site. */
+const CANDIDATE_CODES: ReadonlySet<ReasonCode> = new Set(['GPU_MEMORY', 'CAPACITY', 'PRICE_CAP', 'CURRENCY']);
+
+/**
+ * The rejected sites of a decision, from the reason masks its scan kept: each with all its
+ * codes in order, each sentence written when first read (and kept).
+ */
+export function buildRejections(
+  sites: readonly number[],
+  masks: readonly number[],
+  context: DecisionContext,
+): SiteRejection[] {
+  const rejections: SiteRejection[] = [];
+  for (let k = 0; k < sites.length; k++) {
+    const site = context.prepared.sites[sites[k] as number] as PreparedSite;
+    rejections.push({ site: site.site.name, reasons: buildReasons(site, masks[k] as number, context) });
+  }
+  return rejections;
+}
+
+function buildReasons(site: PreparedSite, mask: number, context: DecisionContext): RejectionReason[] {
+  const reasons: RejectionReason[] = [];
+  for (const code of REASON_ORDER) {
+    const bit = bitOf(code);
+    if ((mask & bit) === 0) continue;
+    reasons.push(
+      CANDIDATE_CODES.has(code)
+        ? lazyReason(code, () => describeCandidateFailures(code, collectFailing(site, bit, context), context))
+        : lazyReason(code, () => describeSiteFailure(code, site, context)),
+    );
+  }
+  return reasons;
+}
+
+/** A reason whose sentence is written on first read (and kept). */
+function lazyReason(code: ReasonCode, describe: () => string): RejectionReason {
+  let text: string | undefined;
+  return {
+    code,
+    get message(): string {
+      text ??= describe();
+      return text;
+    },
+  };
+}
