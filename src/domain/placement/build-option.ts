@@ -25,7 +25,7 @@ export function estimateCandidateCarbonKg(
 export function buildOption(table: RankTable, slot: number, context: DecisionContext): PlacementOption {
   const index = table.candidate[slot] as number;
   const site = context.prepared.sites[context.prepared.columns.siteIndex[index] as number] as PreparedSite;
-  const candidate = site.candidates[index - site.firstCandidate] as PreparedCandidate;
+  const candidate = context.prepared.candidateAt[index] as PreparedCandidate;
   const { job, constraints } = context;
   const { milliGpus, nodes } = job.resources;
   const tenantPrice = context.tenantPrices[index] as Money;

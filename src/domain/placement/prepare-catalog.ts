@@ -46,6 +46,8 @@ export interface PreparedSite {
   readonly candidates: readonly PreparedCandidate[];
   /** The same by lower-case GPU model. */
   readonly candidatesByModel: ReadonlyMap<string, readonly PreparedCandidate[]>;
+  /** (model id, first index, end index) triples: the site's candidates grouped by model. */
+  readonly modelRanges: Int32Array;
   /** The site's candidates are the indices [firstCandidate, endCandidate) of the catalog's. */
   readonly firstCandidate: number;
   readonly endCandidate: number;
@@ -74,6 +76,8 @@ export interface PreparedCatalog {
   /** The same with exact floats for cheap comparisons (kept, like pricesIn). */
   readonly priceColumnIn: (currency: string) => PriceColumn;
   readonly columns: CandidateColumns;
+  /** Every candidate by index. */
+  readonly candidateAt: readonly PreparedCandidate[];
   /** Ids of every country of a site or a party's seat, and of every lower-case GPU model. */
   readonly countryIds: ReadonlyMap<string, number>;
   readonly modelIds: ReadonlyMap<string, number>;
@@ -82,12 +86,11 @@ export interface PreparedCatalog {
 export function prepareCatalog(catalog: Catalog): PreparedCatalog {
   const providers = new Map(catalog.providers.map((p) => [p.name, p]));
   const countryIds = new Map<string, number>();
+  const modelIds = new Map<string, number>();
   const all: PreparedCandidate[] = [];
   const sites = catalog.sites.map((site, index) =>
-    prepareSite(site, index, providers.get(site.provider), all, countryIds),
+    prepareSite(site, index, providers.get(site.provider), all, countryIds, modelIds),
   );
-  const modelIds = new Map<string, number>();
-  for (const c of all) if (!modelIds.has(c.modelKey)) modelIds.set(c.modelKey, modelIds.size);
   const siteIndexOf = sites.flatMap((s) => s.candidates.map(() => s.index));
   const columns = buildCandidateColumns(
     all,
@@ -108,7 +111,17 @@ export function prepareCatalog(catalog: Catalog): PreparedCatalog {
     return column;
   };
   const pricesIn = (currency: string) => priceColumnIn(currency).prices;
-  return { isPrepared: true, catalog, sites, pricesIn, priceColumnIn, columns, countryIds, modelIds };
+  return {
+    isPrepared: true,
+    catalog,
+    sites,
+    candidateAt: all,
+    pricesIn,
+    priceColumnIn,
+    columns,
+    countryIds,
+    modelIds,
+  };
 }
 
 function prepareSite(
@@ -117,6 +130,7 @@ function prepareSite(
   provider: Provider | undefined,
   all: PreparedCandidate[],
   countryIds: Map<string, number>,
+  modelIds: Map<string, number>,
 ): PreparedSite {
   const firstCandidate = all.length;
   const parties: SiteParty[] = provider
@@ -127,21 +141,43 @@ function prepareSite(
     : [{ name: site.provider, role: 'operator', country: undefined }];
   const certifications = new Map(site.certifications.map((c) => [c.name.toLowerCase(), c]));
   const countryCarbon = findCountryGridCarbon(site.country);
-  const candidates: PreparedCandidate[] = [];
-  const models = new Map<string, string>();
-  const candidatesByModel = new Map<string, PreparedCandidate[]>();
+  const pairs: { offering: SiteOffering; row: CapacityRow; modelKey: string }[] = [];
   for (const offering of site.offerings) {
     const modelKey = offering.gpuModel.toLowerCase();
     for (const row of site.capacity) {
-      if (row.gpuModel.toLowerCase() !== modelKey) continue;
-      const candidate = { index: all.length, modelKey, row, offering, isSpot: offering.kind === 'spot' };
-      all.push(candidate);
-      candidates.push(candidate);
-      const sameModel = candidatesByModel.get(modelKey);
-      if (sameModel) sameModel.push(candidate);
-      else candidatesByModel.set(modelKey, [candidate]);
-      if (!models.has(modelKey)) models.set(modelKey, row.gpuModel);
+      if (row.gpuModel.toLowerCase() === modelKey) pairs.push({ offering, row, modelKey });
     }
+  }
+  // Indices grouped by model (catalog order within a model), so a decision scans only the
+  // ranges of the models a job accepts; `candidates` keeps the catalog's order.
+  const keys = [...new Set(pairs.map((p) => p.modelKey))];
+  const grouped = keys.flatMap((key) => pairs.filter((p) => p.modelKey === key));
+  const modelRanges: number[] = [];
+  const byPair = new Map<object, PreparedCandidate>();
+  for (const pair of grouped) {
+    const candidate = {
+      index: all.length,
+      modelKey: pair.modelKey,
+      row: pair.row,
+      offering: pair.offering,
+      isSpot: pair.offering.kind === 'spot',
+    };
+    if (!modelIds.has(pair.modelKey)) modelIds.set(pair.modelKey, modelIds.size);
+    const id = modelIds.get(pair.modelKey) as number;
+    if (modelRanges[modelRanges.length - 3] !== id || modelRanges.length === 0)
+      modelRanges.push(id, all.length, all.length);
+    modelRanges[modelRanges.length - 1] = all.length + 1;
+    all.push(candidate);
+    byPair.set(pair, candidate);
+  }
+  const candidates = pairs.map((p) => byPair.get(p) as PreparedCandidate);
+  const models = new Map<string, string>();
+  const candidatesByModel = new Map<string, PreparedCandidate[]>();
+  for (const candidate of candidates) {
+    const sameModel = candidatesByModel.get(candidate.modelKey);
+    if (sameModel) sameModel.push(candidate);
+    else candidatesByModel.set(candidate.modelKey, [candidate]);
+    if (!models.has(candidate.modelKey)) models.set(candidate.modelKey, candidate.row.gpuModel);
   }
   const idOf = (country: string): number => {
     if (!countryIds.has(country)) countryIds.set(country, countryIds.size);
@@ -166,6 +202,7 @@ function prepareSite(
     models: [...models.values()],
     candidates,
     candidatesByModel,
+    modelRanges: Int32Array.from(modelRanges),
     firstCandidate,
     endCandidate: all.length,
     countryId: idOf(site.country),

@@ -27,6 +27,7 @@ export function scanSites(context: DecisionContext): SiteScan {
   const minimumSeconds = context.prepared.columns.minimumSeconds;
   const duration = job.duration;
   const isCarbon = constraints.objective === 'carbon';
+  const acceptedModels = check.isModelAccepted;
   const table: RankTable = {
     candidate: [],
     isPreferred: [],
@@ -48,48 +49,53 @@ export function scanSites(context: DecisionContext): SiteScan {
     let bestStart = 0;
     let bestCarbon = Number.NaN;
     let bestBilled = 0;
-    for (let i = site.firstCandidate; i < site.endCandidate; i++) {
-      if (!isCandidateAccepted(i, check)) continue;
-      accepted += 1;
-      const mask = checkCandidate(i, check);
-      if (mask !== 0) {
-        failures |= mask;
-        continue;
-      }
-      if (siteMask !== 0) continue;
-      const candidate =
-        load || isCarbon ? (site.candidates[i - site.firstCandidate] as PreparedCandidate) : undefined;
-      const start =
-        load && candidate
-          ? estimateStart(load, candidate.row.gpuModel, context.gpusPerNode, job.resources.nodes)
-          : 0;
-      const isPreferred = isPreferredSite && start <= constraints.maxWaitForPreferred;
-      const carbon =
-        isCarbon && candidate
-          ? (estimateCandidateCarbonKg(site, candidate, context) ?? Number.NaN)
-          : Number.NaN;
-      const billed = Math.max(duration, minimumSeconds[i] as number);
-      if (
-        best < 0 ||
-        compareRankValues(
-          rank,
-          isPreferred,
-          start,
-          carbon,
-          i,
-          billed,
-          bestPreferred,
-          bestStart,
-          bestCarbon,
-          best,
-          bestBilled,
-        ) < 0
-      ) {
-        best = i;
-        bestPreferred = isPreferred;
-        bestStart = start;
-        bestCarbon = carbon;
-        bestBilled = billed;
+    // Only the ranges of accepted models: the others are no way to run the job at all.
+    const ranges = site.modelRanges;
+    for (let r = 0; r < ranges.length; r += 3) {
+      if (acceptedModels !== undefined && acceptedModels[ranges[r] as number] !== 1) continue;
+      for (let i = ranges[r + 1] as number; i < (ranges[r + 2] as number); i++) {
+        if (!isCandidateAccepted(i, check)) continue;
+        accepted += 1;
+        const mask = checkCandidate(i, check);
+        if (mask !== 0) {
+          failures |= mask;
+          continue;
+        }
+        if (siteMask !== 0) continue;
+        const candidate =
+          load || isCarbon ? (context.prepared.candidateAt[i] as PreparedCandidate) : undefined;
+        const start =
+          load && candidate
+            ? estimateStart(load, candidate.row.gpuModel, context.gpusPerNode, job.resources.nodes)
+            : 0;
+        const isPreferred = isPreferredSite && start <= constraints.maxWaitForPreferred;
+        const carbon =
+          isCarbon && candidate
+            ? (estimateCandidateCarbonKg(site, candidate, context) ?? Number.NaN)
+            : Number.NaN;
+        const billed = Math.max(duration, minimumSeconds[i] as number);
+        if (
+          best < 0 ||
+          compareRankValues(
+            rank,
+            isPreferred,
+            start,
+            carbon,
+            i,
+            billed,
+            bestPreferred,
+            bestStart,
+            bestCarbon,
+            best,
+            bestBilled,
+          ) < 0
+        ) {
+          best = i;
+          bestPreferred = isPreferred;
+          bestStart = start;
+          bestCarbon = carbon;
+          bestBilled = billed;
+        }
       }
     }
     if (best >= 0) {
