@@ -134,6 +134,13 @@ export const AuditVerification = Type.Object({
   firstBadEntry: Type.Optional(Type.Integer()),
   problem: Type.Optional(Type.String()),
   headHash: Type.Optional(Type.String()),
+  pending: Type.Optional(
+    Type.Integer({
+      minimum: 1,
+      description:
+        'Entries committed after this verification sealed the chain: not checked yet, sealed within one reconciler interval.',
+    }),
+  ),
 });
 
 export type ProblemBody = Static<typeof Problem>;

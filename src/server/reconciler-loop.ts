@@ -6,6 +6,7 @@ import type { ServerMetrics } from './metrics.js';
 /**
  * Runs the reconciler every `intervalMs`, and at once when a job changes, under the
  * cluster-wide lock: with several replicas on one PostgreSQL, one pass runs at a time.
+ * Each pass ends by sealing the audit entries committed so far into the chain.
  */
 export class ReconcilerLoop {
   private timer: NodeJS.Timeout | undefined;
@@ -48,9 +49,12 @@ export class ReconcilerLoop {
     const started = performance.now();
     this.running = (async () => {
       try {
-        const report = await this.ctx.store.withExclusiveLock('reconciler', () =>
-          reconcileOnce(this.ctx, this.state),
-        );
+        const report = await this.ctx.store.withExclusiveLock('reconciler', async () => {
+          const done = await reconcileOnce(this.ctx, this.state);
+          // the audit entries of this pass and of the calls since the last one join the chain
+          await this.ctx.store.sealAudit();
+          return done;
+        });
         if (report) {
           for (const s of report.placementSeconds) this.metrics.placementSeconds.observe(s);
           for (const step of ['placed', 'unplaceable', 'admitted', 'launched', 'finished'] as const) {

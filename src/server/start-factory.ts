@@ -106,6 +106,10 @@ export async function startFactory(options: FactoryOptions): Promise<RunningFact
       await loop.stop();
       await app.close();
       for (const executor of executors.values()) await executor.close();
+      // leave the chain whole: the next start (or another replica) would seal them anyway
+      await store
+        .sealAudit()
+        .catch((error: unknown) => app.log.error({ err: error }, 'audit sealing failed'));
       if (!options.store) await store.close();
     },
   };

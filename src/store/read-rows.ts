@@ -1,4 +1,4 @@
-import type { AuditEntry } from '../domain/audit/chain.js';
+import type { AuditEntry, AuditEvent } from '../domain/audit/chain.js';
 import { JOB_STATUSES, type JobStatus } from '../domain/jobs/lifecycle.js';
 import type {
   Allocation,
@@ -78,6 +78,21 @@ export function readAuditEntry(row: Row): AuditEntry {
     data: row['data'],
     prevHash: text(row, 'prev_hash'),
     hash: text(row, 'hash'),
+  };
+}
+
+/** A queued audit entry: its queue id (a bigint, kept as digits) and the event as stored. */
+export function readPendingAudit(row: Row): { id: string; event: AuditEvent } {
+  return {
+    id: String(integer(row, 'id')),
+    event: {
+      at: instant(row, 'at'),
+      actor: text(row, 'actor'),
+      tenantId: nullableText(row, 'tenant_id'),
+      action: text(row, 'action'),
+      subject: text(row, 'subject'),
+      data: row['data'],
+    },
   };
 }
 

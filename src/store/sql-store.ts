@@ -1,5 +1,10 @@
 import type { Store, StoreTx } from '../app/ports/store.js';
-import { insertAuditEntry, selectAuditEntries } from './audit-queries.js';
+import {
+  countPendingAudit,
+  insertPendingAudit,
+  sealAuditBatch,
+  selectAuditEntries,
+} from './audit-queries.js';
 import { insertJobEvent, selectJobEvents } from './job-event-queries.js';
 import {
   claimJobs,
@@ -21,13 +26,27 @@ import {
   selectTenants,
 } from './tenant-queries.js';
 
+/** How many pending audit entries one sealing transaction moves. */
+const SEAL_BATCH = 1000;
+
 /** The application's Store over either database; every call of a StoreTx runs in its transaction. */
 export function createSqlStore(db: SqlDatabase): Store {
   return {
     transaction: (work) => db.transaction((sql) => work(bindStoreTx(sql))),
     withExclusiveLock: (name, work) => db.withExclusiveLock(name, work),
+    sealAudit: () => sealAudit(db),
     close: () => db.close(),
   };
+}
+
+/** Seals batch after batch until one comes back short: the queue seen at that moment is empty. */
+async function sealAudit(db: SqlDatabase): Promise<number> {
+  let sealed = 0;
+  for (;;) {
+    const moved = await db.transaction((sql) => sealAuditBatch(sql, SEAL_BATCH));
+    sealed += moved;
+    if (moved < SEAL_BATCH) return sealed;
+  }
 }
 
 function bindStoreTx(sql: SqlClient): StoreTx {
@@ -50,7 +69,8 @@ function bindStoreTx(sql: SqlClient): StoreTx {
     appendJobEvent: (jobId, at, type, data) => insertJobEvent(sql, jobId, at, type, data),
     listJobEvents: (jobId, afterSeq, limit) => selectJobEvents(sql, jobId, afterSeq, limit),
 
-    appendAudit: (event) => insertAuditEntry(sql, event),
+    appendAudit: (event) => insertPendingAudit(sql, event),
     listAudit: (afterSeq, limit) => selectAuditEntries(sql, afterSeq, limit),
+    countPendingAudit: () => countPendingAudit(sql),
   };
 }

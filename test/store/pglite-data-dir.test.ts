@@ -12,7 +12,7 @@ describe('the embedded store on disk', () => {
     await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
   });
 
-  it('keeps tenants, jobs and the audit chain after closing and reopening its data dir', async () => {
+  it('keeps tenants, jobs and pending audit entries after closing and reopening its data dir', async () => {
     const parent = await mkdtemp(join(tmpdir(), 'usine-store-'));
     dirs.push(parent);
     // a directory that does not exist yet, as on a first `usine up`
@@ -36,6 +36,7 @@ describe('the embedded store on disk', () => {
 
     const second = await openStore({ dataDir });
     try {
+      expect(await second.sealAudit()).toBe(1);
       await second.transaction(async (tx) => {
         expect(await tx.getTenant(tenant.id)).toEqual(tenant);
         expect((await tx.getJob(tenant.id, jobId))?.status).toBe('queued');

@@ -7,7 +7,8 @@ const PAGE = 1000;
 
 /**
  * A page of the audit log: the operator sees every entry, a tenant's owner or auditor only
- * the tenant's own. Cursor: the last sequence number seen.
+ * the tenant's own. Cursor: the last sequence number seen. Entries committed before the
+ * call are sealed first, so the page holds every one of them.
  */
 export async function listAudit(
   ctx: AppContext,
@@ -19,6 +20,7 @@ export async function listAudit(
   let after = cursor === undefined ? 0 : Number(cursor);
   if (!Number.isSafeInteger(after) || after < 0)
     throw new UsineError('USINE_INVALID_REQUEST', 'cursor: not a cursor from this API');
+  await ctx.store.sealAudit();
   const items: AuditEntry[] = [];
   // a tenant's entries are a subset: scan a bounded number of pages per request
   for (let scanned = 0; items.length < limit && scanned < 20; scanned++) {
@@ -33,12 +35,25 @@ export async function listAudit(
   return { items, nextCursor: String(after) };
 }
 
-/** Recomputes the whole chain, page by page; says where it first breaks. */
-export async function verifyAudit(
-  ctx: AppContext,
-  principal: Principal,
-): Promise<ChainVerification & { headHash?: string }> {
+export type AuditVerification = ChainVerification & {
+  readonly headHash?: string;
+  /** Entries committed after the sealing this verification began with, not checked yet. */
+  readonly pending?: number;
+};
+
+/**
+ * Seals what was committed before the call, then recomputes the whole chain, page by page;
+ * says where it first breaks, and how many entries arrived meanwhile and wait to be sealed.
+ */
+export async function verifyAudit(ctx: AppContext, principal: Principal): Promise<AuditVerification> {
   requireAllowed(principal, 'audit.read');
+  await ctx.store.sealAudit();
+  const verification = await verifySealedChain(ctx);
+  const pending = await ctx.store.transaction((tx) => tx.countPendingAudit());
+  return pending > 0 ? { ...verification, pending } : verification;
+}
+
+async function verifySealedChain(ctx: AppContext): Promise<AuditVerification> {
   let previous: AuditEntry | undefined;
   let count = 0;
   for (;;) {

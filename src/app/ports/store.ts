@@ -13,6 +13,12 @@ export interface Store {
    * advisory lock); returns undefined at once when another replica holds it.
    */
   withExclusiveLock<T>(name: string, work: () => Promise<T>): Promise<T | undefined>;
+  /**
+   * Links the audit entries committed so far, in batches of their own transactions, to the
+   * end of the chain; returns how many. Sealers across replicas queue on one lock; appenders
+   * never wait for it. Every entry committed before the call is in the chain when it returns.
+   */
+  sealAudit(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -90,7 +96,13 @@ export interface StoreTx {
   listJobEvents(jobId: string, afterSeq: number, limit: number): Promise<JobEventRecord[]>;
 
   // audit
-  /** Appends to the chain; serialised so the chain stays linear across replicas. */
-  appendAudit(event: AuditEvent): Promise<AuditEntry>;
+  /**
+   * Queues the entry in this transaction, so it commits or rolls back with the change it
+   * records; it takes no lock. `Store.sealAudit` gives it its place in the chain.
+   */
+  appendAudit(event: AuditEvent): Promise<void>;
+  /** Sealed entries after `afterSeq`, in chain order. */
   listAudit(afterSeq: number, limit: number): Promise<AuditEntry[]>;
+  /** Entries committed and not sealed yet. */
+  countPendingAudit(): Promise<number>;
 }

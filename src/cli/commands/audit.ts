@@ -12,7 +12,10 @@ export function registerAudit(program: Command, io: CliIo, setExit: SetExit): vo
     await withClient(io, options, async (client) => {
       const result = await client.verifyAudit();
       if (options.json) io.stdout(`${JSON.stringify(result, null, 2)}\n`);
-      else if (result.ok) io.stdout(`ok: ${result.entries} entries, head ${result.headHash ?? '-'}\n`);
+      else if (result.ok)
+        io.stdout(
+          `ok: ${result.entries} entries, head ${result.headHash ?? '-'}${result.pending ? ` (${result.pending} newer entries not sealed yet)` : ''}\n`,
+        );
       else
         io.stdout(
           `TAMPERED: ${result.problem} (first bad entry ${result.firstBadEntry}, ${result.entries} checked)\n`,
