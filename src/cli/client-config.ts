@@ -84,6 +84,12 @@ export async function withClient<T>(
         [error.message, ...fields].join('\n'),
       );
     }
+    if (error instanceof TypeError && /terminated|other side closed/.test(error.message)) {
+      throw new CliExit(
+        ExitCode.error,
+        `the connection to Usine at ${config.url} was closed (did the server stop?)`,
+      );
+    }
     if (error instanceof TypeError && /fetch failed/.test(error.message)) {
       throw new CliExit(
         ExitCode.error,

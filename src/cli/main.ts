@@ -1,6 +1,14 @@
 #!/usr/bin/env node
 import { runCli } from './program.js';
 
+// `usine jobs | head`: a closed pipe ends the command quietly, as in any Unix tool.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
+}
+
 const code = await runCli(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),

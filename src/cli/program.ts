@@ -9,8 +9,8 @@ import { registerCommands } from './commands/index.js';
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const program = new Command('usine')
     .description(
-      'Usine: the control plane of an AI factory. Describe a workload once; Usine places it\n' +
-        'on the site of the federation that satisfies its sovereignty rules, and says why.',
+      'Usine, the control plane of an AI factory: describe a workload once; Usine places it on the site of ' +
+        'the federation that satisfies its sovereignty rules, says why, runs it and meters it.',
     )
     .version(VERSION, '-V, --version')
     .showSuggestionAfterError(true)

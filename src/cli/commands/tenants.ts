@@ -36,7 +36,7 @@ export function registerTenants(program: Command, io: CliIo, setExit: SetExit): 
   addClientOptions(
     keys
       .command('create')
-      .requiredOption('--tenant <id>', 'the tenant (ten_…)')
+      .requiredOption('--tenant <tenant>', 'the tenant, by id (ten_…) or name')
       .requiredOption('--role <role>', 'owner, member, viewer or auditor')
       .option('--project <project>', 'the project a member key is limited to')
       .option('--json', 'print JSON'),
@@ -50,7 +50,10 @@ export function registerTenants(program: Command, io: CliIo, setExit: SetExit): 
       apiKey?: string;
     }) => {
       await withClient(io, options, async (client) => {
-        const key = await client.createKey(options.tenant, options.role, options.project);
+        const tenantId = options.tenant.startsWith('ten_')
+          ? options.tenant
+          : ((await client.listTenants()).items.find((t) => t.name === options.tenant)?.id ?? options.tenant);
+        const key = await client.createKey(tenantId, options.role, options.project);
         if (options.json) io.stdout(`${JSON.stringify(key, null, 2)}\n`);
         else {
           io.stdout(`${key.key}\n`);

@@ -72,7 +72,7 @@ export function registerUp(program: Command, io: CliIo, setExit: SetExit): void 
           port,
           timeScale,
           reconcileIntervalMs: 500,
-          logger: { level: options.logLevel },
+          logger: { level: options.logLevel, stream: process.stderr },
           rateLimit: {
             perSecond: Number(io.env['USINE_RATE_LIMIT'] ?? 200),
             burst: Number(io.env['USINE_RATE_BURST'] ?? 400),
