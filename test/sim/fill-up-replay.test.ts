@@ -14,7 +14,11 @@ const hasTrace = existsSync(nodesFile) && existsSync(podsFile);
 if (!hasTrace) console.warn(`skipping the trace replays: ${traceDir} is absent (set USINE_SHARED)`);
 
 function run(argv: string[]) {
-  return runUsine(argv, { now: '2026-11-27T00:00:00Z' }).then((r) => ({ code: r.code, out: r.stdout, err: r.stderr }));
+  return runUsine(argv, { now: '2026-11-27T00:00:00Z' }).then((r) => ({
+    code: r.code,
+    out: r.stdout,
+    err: r.stderr,
+  }));
 }
 
 describe.skipIf(!hasTrace)('fill-up replay of the Alibaba trace (a 200-node subset)', () => {

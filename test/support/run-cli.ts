@@ -1,7 +1,10 @@
 import { runCli } from '../../src/cli/program.js';
 
 /** Runs `usine ARGS` in-process with a fixed clock; returns its exit code and output. */
-export async function runUsine(args: readonly string[], options: { now?: string; cwd?: string; env?: Record<string, string>; shutdown?: Promise<string> } = {}) {
+export async function runUsine(
+  args: readonly string[],
+  options: { now?: string; cwd?: string; env?: Record<string, string>; shutdown?: Promise<string> } = {},
+) {
   const out: string[] = [];
   const err: string[] = [];
   const code = await runCli(args, {
