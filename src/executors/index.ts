@@ -5,3 +5,10 @@ export {
   SIMULATED_EXIT_CODE_ENV,
   type SimulatedExecutorOptions,
 } from './simulated/simulated-executor.js';
+export { createSlurmExecutor } from './slurm/create-slurm-executor.js';
+export {
+  SlurmExecutor,
+  parseSlurmHandle,
+  type SlurmExecutorOptions,
+  type SlurmUsage,
+} from './slurm/slurm-executor.js';

@@ -7,7 +7,7 @@ import type { Executor } from '../app/ports/executor.js';
 import type { Store } from '../app/ports/store.js';
 import { bootstrapAdminKey } from '../app/tenants/bootstrap-admin.js';
 import type { Catalog, Site } from '../domain/catalog/catalog.js';
-import { LocalExecutor, SimulatedExecutor } from '../executors/index.js';
+import { createSlurmExecutor, LocalExecutor, SimulatedExecutor } from '../executors/index.js';
 import { openStore } from '../store/open-store.js';
 import { buildServer } from './build-server.js';
 import { JobNotifier } from './job-notifier.js';
@@ -135,6 +135,8 @@ function createExecutor(site: Site, options: FactoryOptions, clock: Clock): Exec
         capacity: [...site.capacity],
         workDir: join(options.dataDir, 'sites', site.name),
       });
+    case 'slurm':
+      return createSlurmExecutor(site, { workDir: join(options.dataDir, 'sites', site.name, 'slurm-jobs') });
     default:
       return undefined;
   }

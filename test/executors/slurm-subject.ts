@@ -1,0 +1,126 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { SlurmExecutor, type SlurmExecutorOptions } from '../../src/executors/slurm/slurm-executor.js';
+import type { ContractSubject } from './executor-contract.js';
+import { runNode } from './local-subject.js';
+
+/**
+ * Where the test Slurm is: `USINE_SLURM_URL`, `USINE_SLURM_TOKEN_FILE`, `USINE_SLURM_WORK_DIR`,
+ * `USINE_SLURM_COMPLETION_FILE` (set by `.ci/run`), or the defaults of
+ * `../shared/slurm/slurm-up.sh` with `SLURM_ROOT=/tmp/usine-slurm` (a token is made with
+ * `scontrol token`).
+ */
+export interface TestSlurm {
+  readonly url: string;
+  readonly tokenFile: string;
+  readonly workRoot: string;
+  readonly completionFile: string | undefined;
+  readonly slurmConf: string | undefined;
+  readonly partition: string;
+}
+
+const ROOT = process.env.SLURM_ROOT ?? '/tmp/usine-slurm';
+
+async function isAnswering(url: string): Promise<boolean> {
+  try {
+    const response = await fetch(new URL('/slurm/v0.0.38/ping', url), { signal: AbortSignal.timeout(2000) });
+    return response.status === 401 || response.status === 200 || response.status === 500;
+  } catch {
+    return false;
+  }
+}
+
+/** The test Slurm, or the reason the Slurm tests are skipped. */
+export async function findTestSlurm(): Promise<TestSlurm | string> {
+  const url = process.env.USINE_SLURM_URL ?? 'http://127.0.0.1:6820';
+  if (!(await isAnswering(url)))
+    return `no slurmrestd at ${url} (start one: SLURM_ROOT=/tmp/usine-slurm bash ../shared/slurm/slurm-up.sh, or set USINE_SLURM_URL)`;
+  const slurmConf =
+    process.env.SLURM_CONF ??
+    (existsSync(join(ROOT, 'etc/slurm.conf')) ? join(ROOT, 'etc/slurm.conf') : undefined);
+  let tokenFile = process.env.USINE_SLURM_TOKEN_FILE;
+  if (!tokenFile) {
+    if (!slurmConf)
+      return `slurmrestd at ${url} but no USINE_SLURM_TOKEN_FILE and no SLURM_CONF to make a token`;
+    const out = execFileSync('scontrol', ['token', 'username=root', 'lifespan=7200'], {
+      env: { ...process.env, SLURM_CONF: slurmConf },
+      encoding: 'utf8',
+    });
+    tokenFile = join(mkdtempSync(join(tmpdir(), 'usine-slurm-token-')), 'jwt');
+    writeFileSync(tokenFile, out.trim(), { mode: 0o600 });
+  }
+  const completion = process.env.USINE_SLURM_COMPLETION_FILE ?? join(ROOT, 'log/jobcomp.txt');
+  return {
+    url,
+    tokenFile,
+    workRoot: process.env.USINE_SLURM_WORK_DIR ?? join(ROOT, 'jobs'),
+    completionFile:
+      existsSync(completion) || process.env.USINE_SLURM_COMPLETION_FILE ? completion : undefined,
+    slurmConf,
+    partition: process.env.USINE_SLURM_PARTITION ?? 'gpu',
+  };
+}
+
+/** A fresh work dir under the cluster's shared jobs folder (writable by the job's user). */
+export function makeSlurmWorkDir(slurm: TestSlurm): string {
+  mkdirSync(slurm.workRoot, { recursive: true });
+  return mkdtempSync(join(slurm.workRoot, 'test-'));
+}
+
+export function makeSlurmExecutor(
+  slurm: TestSlurm,
+  workDir: string,
+  options: Partial<SlurmExecutorOptions> = {},
+): SlurmExecutor {
+  return new SlurmExecutor({
+    url: slurm.url,
+    user: 'root',
+    tokenFile: slurm.tokenFile,
+    partition: slurm.partition,
+    workDir,
+    completionFile: slurm.completionFile,
+    gpuMemoryGiB: { H100: 80 },
+    pollIntervalMs: 50,
+    startWaitMs: 5000,
+    graceSeconds: 1,
+    ...options,
+  });
+}
+
+/** Cancels whatever this work dir's jobs still run in Slurm, and removes the dir. */
+export async function cleanSlurmWorkDir(slurm: TestSlurm, workDir: string): Promise<void> {
+  const executor = makeSlurmExecutor(slurm, workDir);
+  for (const handle of await executor.reconcile()) await executor.cancel(handle);
+  await executor.close();
+  rmSync(workDir, { recursive: true, force: true });
+}
+
+export function makeSlurmSubject(slurm: TestSlurm): () => Promise<ContractSubject> {
+  return async () => {
+    const workDir = makeSlurmWorkDir(slurm);
+    const executor = makeSlurmExecutor(slurm, workDir);
+    return {
+      executor,
+      unknownHandle: 'slurm:99999999:job_never_launched',
+      passTime: (ms) => sleep(Math.max(ms, 100)),
+      printing: (text) => ({
+        command: runNode(`console.log(${JSON.stringify(text)})`),
+        env: {},
+        durationSeconds: 1,
+      }),
+      exiting: (code) => ({ command: runNode(`process.exit(${code})`), env: {}, durationSeconds: 1 }),
+      runningFor: (seconds) => ({
+        command: runNode(`setTimeout(() => {}, ${seconds * 1000})`),
+        env: {},
+        durationSeconds: seconds,
+      }),
+      dispose: async () => {
+        await executor.close();
+        await cleanSlurmWorkDir(slurm, workDir);
+      },
+    };
+  };
+}
