@@ -5,6 +5,15 @@ import {
   sealAuditBatch,
   selectAuditEntries,
 } from './audit-queries.js';
+import {
+  insertBudgetAlert,
+  insertFinalInvoice,
+  selectBillingSettings,
+  selectBudgets,
+  selectFinalInvoices,
+  upsertBillingSettings,
+  upsertBudget,
+} from './billing-queries.js';
 import { insertJobEvent, selectJobEvents } from './job-event-queries.js';
 import {
   claimJobs,
@@ -25,6 +34,7 @@ import {
   selectTenantByName,
   selectTenants,
 } from './tenant-queries.js';
+import { insertUsage, selectLastUsageOfJob, selectUsage } from './usage-queries.js';
 
 /** How many pending audit entries one sealing transaction moves. */
 const SEAL_BATCH = 1000;
@@ -33,6 +43,7 @@ const SEAL_BATCH = 1000;
 export function createSqlStore(db: SqlDatabase): Store {
   return {
     transaction: (work) => db.transaction((sql) => work(bindStoreTx(sql))),
+    read: (work) => db.autocommit((sql) => work(bindStoreTx(sql))),
     withExclusiveLock: (name, work) => db.withExclusiveLock(name, work),
     sealAudit: () => sealAudit(db),
     close: () => db.close(),
@@ -72,5 +83,18 @@ function bindStoreTx(sql: SqlClient): StoreTx {
     appendAudit: (event) => insertPendingAudit(sql, event),
     listAudit: (afterSeq, limit) => selectAuditEntries(sql, afterSeq, limit),
     countPendingAudit: () => countPendingAudit(sql),
+
+    appendUsage: (records) => insertUsage(sql, records),
+    listUsage: (tenantId, range) => selectUsage(sql, tenantId, range),
+    lastUsageOfJob: (jobId) => selectLastUsageOfJob(sql, jobId),
+    putBudget: (tenantId, budget, at) => upsertBudget(sql, tenantId, budget, at),
+    listBudgets: (tenantId) => selectBudgets(sql, tenantId),
+    recordBudgetAlert: (tenantId, scope, month, threshold, at) =>
+      insertBudgetAlert(sql, tenantId, scope, month, threshold, at),
+    getBillingSettings: (tenantId) => selectBillingSettings(sql, tenantId),
+    putBillingSettings: (tenantId, settings, at) => upsertBillingSettings(sql, tenantId, settings, at),
+    listFinalInvoices: (tenantId, month) => selectFinalInvoices(sql, tenantId, month),
+    saveFinalInvoice: (tenantId, month, currency, document, at) =>
+      insertFinalInvoice(sql, tenantId, month, currency, document, at),
   };
 }

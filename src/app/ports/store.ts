@@ -1,5 +1,6 @@
 import type { AuditEntry, AuditEvent } from '../../domain/audit/chain.js';
 import type { JobStatus } from '../../domain/jobs/lifecycle.js';
+import type { MeteringStoreTx } from './metering-store.js';
 import type { ApiKeyRecord, JobEventRecord, JobRecord, Role, TenantRecord } from './records.js';
 
 /**
@@ -8,6 +9,12 @@ import type { ApiKeyRecord, JobEventRecord, JobRecord, Role, TenantRecord } from
  */
 export interface Store {
   transaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T>;
+  /**
+   * Runs read-only work without BEGIN and COMMIT: each statement sees what was committed when
+   * it starts. For one-statement reads on hot paths (authenticating every request); anything
+   * that writes, or reads twice and needs one snapshot, uses `transaction`.
+   */
+  read<T>(work: (tx: StoreTx) => Promise<T>): Promise<T>;
   /**
    * Runs `work` only if this process holds the cluster-wide lock `name` (a PostgreSQL
    * advisory lock); returns undefined at once when another replica holds it.
@@ -66,7 +73,7 @@ export interface JobTransition {
   readonly finishedAt?: string | null;
 }
 
-export interface StoreTx {
+export interface StoreTx extends MeteringStoreTx {
   // tenants and keys
   createTenant(tenant: TenantRecord): Promise<void>;
   getTenant(id: string): Promise<TenantRecord | undefined>;

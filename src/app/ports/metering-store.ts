@@ -1,0 +1,48 @@
+import type { Budget } from '../../domain/metering/budget.js';
+import type { BillingSettings } from '../../domain/metering/invoice.js';
+import type { Month } from '../../domain/metering/month.js';
+import type { UsageRecord } from '../../domain/metering/usage-record.js';
+
+/** The last record the ledger holds for a job: where the next one starts. */
+export interface LastUsage {
+  readonly seq: number;
+  readonly end: string;
+  readonly isFinal: boolean;
+}
+
+/** The ledger, budgets and billing settings, as the metering use cases need them. */
+export interface MeteringStoreTx {
+  /**
+   * Appends the records whose key the ledger does not hold yet (INSERT … ON CONFLICT DO
+   * NOTHING); returns how many were new. A replayed key charges nothing.
+   */
+  appendUsage(records: readonly UsageRecord[]): Promise<number>;
+  /** A tenant's records starting in `[from, to)`, in ledger order. */
+  listUsage(tenantId: string, range: { readonly from: string; readonly to: string }): Promise<UsageRecord[]>;
+  lastUsageOfJob(jobId: string): Promise<LastUsage | undefined>;
+
+  putBudget(tenantId: string, budget: Budget, at: string): Promise<void>;
+  listBudgets(tenantId: string): Promise<Budget[]>;
+  /** True the first time this threshold of this budget is recorded for the month. */
+  recordBudgetAlert(
+    tenantId: string,
+    scope: string,
+    month: Month,
+    threshold: number,
+    at: string,
+  ): Promise<boolean>;
+
+  getBillingSettings(tenantId: string): Promise<BillingSettings | undefined>;
+  putBillingSettings(tenantId: string, settings: BillingSettings, at: string): Promise<void>;
+
+  /** The frozen invoices (their JSON documents) of an ended month; empty before it is frozen. */
+  listFinalInvoices(tenantId: string, month: Month): Promise<unknown[]>;
+  /** Freezes an invoice; a second save of the same month and currency keeps the first. */
+  saveFinalInvoice(
+    tenantId: string,
+    month: Month,
+    currency: string,
+    document: unknown,
+    at: string,
+  ): Promise<void>;
+}

@@ -1,0 +1,123 @@
+import type { LastUsage } from '../app/ports/metering-store.js';
+import { USAGE_OFFERINGS, type UsageRecord } from '../domain/metering/usage-record.js';
+import { formatDecimal, parseDecimal, type Decimal } from '../domain/money/decimal.js';
+import type { SqlClient } from './sql-client.js';
+import { toTimestampParam } from './sql-values.js';
+
+const COLUMNS = `idempotency_key, tenant_id, project, job_id, job_seq, site, gpu_model, offering, milli_gpus,
+  started_at, ended_at, milli_gpu_ms, energy_wh, price_per_gpu_hour, currency, minimum_seconds, is_final`;
+
+/**
+ * One statement for the whole batch: parallel arrays through unnest, so the database sees
+ * one insert and one round trip whatever the batch size; duplicates are skipped by the
+ * unique key, and the count of rows really inserted comes back.
+ */
+export async function insertUsage(sql: SqlClient, records: readonly UsageRecord[]): Promise<number> {
+  if (records.length === 0) return 0;
+  const columns: unknown[][] = Array.from({ length: 17 }, () => []);
+  for (const r of records) {
+    const start = toTimestampParam(r.start, 'usage.start');
+    const end = toTimestampParam(r.end, 'usage.end');
+    const values = [
+      r.key,
+      r.tenantId,
+      r.project,
+      r.jobId,
+      jobSeqOf(r.key),
+      r.site,
+      r.gpuModel,
+      r.offering,
+      r.milliGpus,
+      start,
+      end,
+      (BigInt(r.milliGpus) * BigInt(Date.parse(end) - Date.parse(start))).toString(),
+      formatDecimal(r.energyWh),
+      formatDecimal(r.pricePerGpuHour.amount),
+      r.pricePerGpuHour.currency,
+      r.minimumSeconds,
+      r.isFinal,
+    ];
+    values.forEach((v, i) => columns[i]?.push(v));
+  }
+  const [row] = await sql.query<{ n: number | string }>(
+    `WITH inserted AS (
+       INSERT INTO usage_records (${COLUMNS})
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::integer[], $6::text[], $7::text[],
+         $8::text[], $9::integer[], $10::timestamptz[], $11::timestamptz[], $12::bigint[], $13::numeric[],
+         $14::numeric[], $15::text[], $16::integer[], $17::boolean[])
+       ON CONFLICT (idempotency_key) DO NOTHING
+       RETURNING 1)
+     SELECT count(*)::integer AS n FROM inserted`,
+    columns,
+  );
+  return Number(row?.n ?? 0);
+}
+
+export async function selectUsage(
+  sql: SqlClient,
+  tenantId: string,
+  range: { readonly from: string; readonly to: string },
+): Promise<UsageRecord[]> {
+  const rows = await sql.query(
+    `SELECT idempotency_key, tenant_id, project, job_id, site, gpu_model, offering, milli_gpus,
+            started_at, ended_at, energy_wh::text AS energy_wh, price_per_gpu_hour::text AS price,
+            currency, minimum_seconds, is_final
+       FROM usage_records
+      WHERE tenant_id = $1 AND started_at >= $2::timestamptz AND started_at < $3::timestamptz
+      ORDER BY id`,
+    [tenantId, toTimestampParam(range.from, 'from'), toTimestampParam(range.to, 'to')],
+  );
+  return rows.map(readUsage);
+}
+
+export async function selectLastUsageOfJob(sql: SqlClient, jobId: string): Promise<LastUsage | undefined> {
+  const [row] = await sql.query(
+    `SELECT job_seq, ended_at, is_final FROM usage_records
+      WHERE job_id = $1 AND job_seq IS NOT NULL ORDER BY job_seq DESC LIMIT 1`,
+    [jobId],
+  );
+  if (!row) return undefined;
+  return { seq: Number(row['job_seq']), end: instantOf(row['ended_at']), isFinal: row['is_final'] === true };
+}
+
+/** `job_…#3` → 3: the reconciler's records carry their sequence; external ones none. */
+function jobSeqOf(key: string): number | null {
+  const match = /^job_[^#]+#(\d+)$/.exec(key);
+  return match ? Number(match[1]) : null;
+}
+
+function readUsage(row: Record<string, unknown>): UsageRecord {
+  const offering = String(row['offering']);
+  if (!(USAGE_OFFERINGS as readonly string[]).includes(offering))
+    throw new Error(`usage_records.offering: ${offering}`);
+  return {
+    key: String(row['idempotency_key']),
+    tenantId: String(row['tenant_id']),
+    project: String(row['project']),
+    jobId: row['job_id'] === null ? null : String(row['job_id']),
+    site: String(row['site']),
+    gpuModel: String(row['gpu_model']),
+    offering: offering as UsageRecord['offering'],
+    milliGpus: Number(row['milli_gpus']),
+    start: instantOf(row['started_at']),
+    end: instantOf(row['ended_at']),
+    energyWh: decimalOf(row['energy_wh'], 'energy_wh'),
+    pricePerGpuHour: {
+      amount: decimalOf(row['price'], 'price_per_gpu_hour'),
+      currency: String(row['currency']),
+    },
+    minimumSeconds: row['minimum_seconds'] === null ? null : Number(row['minimum_seconds']),
+    isFinal: row['is_final'] === true,
+  };
+}
+
+export function decimalOf(value: unknown, column: string): Decimal {
+  const parsed = parseDecimal(String(value));
+  if (!parsed) throw new Error(`${column}: not a decimal: ${String(value)}`);
+  return parsed;
+}
+
+export function instantOf(value: unknown): string {
+  const date = value instanceof Date ? value : new Date(String(value));
+  return date.toISOString();
+}
