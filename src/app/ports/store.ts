@@ -29,14 +29,11 @@ export interface Store {
   close(): Promise<void>;
 }
 
-export interface NewJob {
-  readonly id: string;
-  readonly tenantId: string;
-  readonly project: string;
-  readonly name: string;
-  readonly kind: 'Job' | 'Service';
-  readonly labels: Readonly<Record<string, string>>;
-  readonly document: unknown;
+/** A job as submitted: the record's identity and spec, with what makes retries safe. */
+export interface NewJob extends Pick<
+  JobRecord,
+  'id' | 'tenantId' | 'project' | 'name' | 'kind' | 'labels' | 'document'
+> {
   readonly idempotencyKey: string;
   /** sha256 of the canonical request body: same key + other body is a conflict. */
   readonly requestHash: string;
