@@ -1,5 +1,6 @@
 import { describe, it } from 'vitest';
 import { describeExecutorContract } from './executor-contract.js';
+import { describeSlurmCluster } from './slurm-cluster.js';
 import { findTestSlurm, makeSlurmSubject } from './slurm-subject.js';
 
 const slurm = await findTestSlurm();
@@ -11,4 +12,5 @@ if (typeof slurm === 'string') {
   });
 } else {
   describeExecutorContract('slurm', makeSlurmSubject(slurm));
+  describeSlurmCluster(slurm);
 }

@@ -95,9 +95,13 @@ export class SlurmClient {
     const answer = await this.request(method, path, body);
     const errors = this.options.api.readErrors(answer).filter((e) => e.code !== 0);
     const blocking = errors.filter((e) => !allowed.includes(e.code));
+    // a bad or expired token reads "slurmctld config is unable to load" in 22.05
+    const hint = blocking.some((e) => /unable to load|auth/i.test(e.message))
+      ? ` (check the token in ${this.options.tokenFile ?? '(no tokenFile)'} and the user ${this.options.user})`
+      : '';
     if (blocking.length > 0)
       throw new SlurmRequestError(
-        `slurm refused ${method} ${path}: ${blocking.map((e) => `${e.message} (${e.code})`).join('; ')}`,
+        `slurm refused ${method} ${path}: ${blocking.map((e) => `${e.message} (${e.code})`).join('; ')}${hint}`,
         200,
         errors,
       );

@@ -1,0 +1,199 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, expect, it } from 'vitest';
+import type { LaunchRequest } from '../../src/app/ports/executor.js';
+import { findCompletion, parseCompletionLine } from '../../src/executors/slurm/job-completion-file.js';
+import { buildRequest, readAllLogs, waitForFinalStatus } from './executor-contract.js';
+import { cleanSlurmWorkDir, makeSlurmExecutor, makeSlurmWorkDir, type TestSlurm } from './slurm-subject.js';
+
+const passTime = (ms: number) => sleep(Math.max(ms, 100));
+
+function bash(
+  script: string,
+  durationSeconds = 1,
+): Pick<LaunchRequest, 'command' | 'env' | 'durationSeconds'> {
+  return { command: ['/bin/bash', '-c', script], env: {}, durationSeconds };
+}
+
+function onNodes(count: number, gpusPerNode: number): LaunchRequest['allocation'] {
+  return {
+    site: 'slurm-test',
+    nodes: Array.from({ length: count }, (_, i) => ({
+      node: `gpu-${i + 1}`,
+      gpuIndices: Array.from({ length: gpusPerNode }, (_, g) => g),
+      milliGpus: 0,
+    })),
+    virtual: false,
+  };
+}
+
+/** Behaviour only a real Slurm shows: gres, gangs, the queue, tokens, slurmctld's memory. */
+export function describeSlurmCluster(slurm: TestSlurm): void {
+  describe('slurm executor on a real cluster', () => {
+    const setup = async () => {
+      const workDir = makeSlurmWorkDir(slurm);
+      const executor = makeSlurmExecutor(slurm, workDir);
+      return { workDir, executor, done: () => cleanSlurmWorkDir(slurm, workDir) };
+    };
+
+    it('reads the GPUs by type from the nodes of its partition', async () => {
+      const { executor, done } = await setup();
+      try {
+        const devices = await executor.inventory();
+        expect(devices.length).toBeGreaterThan(0);
+        expect(devices[0]).toMatchObject({ model: 'H100', memoryGiB: 80, virtual: false });
+        const health = await executor.describeNodes();
+        expect(health.every((n) => n.gpus.length > 0)).toBe(true);
+        expect(health.filter((n) => n.usable).length).toBe(new Set(devices.map((d) => d.node)).size);
+      } finally {
+        await done();
+      }
+    });
+
+    it('gives the job exactly the GPUs it asked for (gres), and reports them for metering', async () => {
+      const { executor, done } = await setup();
+      try {
+        await executor.inventory();
+        const handle = await executor.launch(
+          buildRequest('job_gpus', bash('echo "gpus=$CUDA_VISIBLE_DEVICES"'), { allocation: onNodes(1, 3) }),
+        );
+        expect(await waitForFinalStatus({ executor, passTime }, handle)).toMatchObject({
+          state: 'succeeded',
+        });
+        const logs = await readAllLogs(executor, handle);
+        const gpus = /gpus=(\S*)/.exec(logs)?.[1] ?? '';
+        expect(gpus.split(',')).toHaveLength(3);
+        const usage = await executor.usage(handle);
+        expect(usage).toMatchObject({ nodes: 1, gpusPerNode: 3, gpus: 3 });
+        expect(usage?.startedAt).not.toBeNull();
+        expect(usage?.finishedAt).not.toBeNull();
+      } finally {
+        await done();
+      }
+    });
+
+    it('runs a 2-node gang as one Slurm job over two nodes', async () => {
+      const { executor, done } = await setup();
+      try {
+        await executor.inventory();
+        const handle = await executor.launch(
+          buildRequest('job_gang', bash('echo "nodes=$SLURM_JOB_NUM_NODES list=$SLURM_JOB_NODELIST"'), {
+            allocation: onNodes(2, 2),
+          }),
+        );
+        expect(await waitForFinalStatus({ executor, passTime }, handle)).toMatchObject({
+          state: 'succeeded',
+        });
+        expect(await readAllLogs(executor, handle)).toContain('nodes=2');
+        expect(await executor.usage(handle)).toMatchObject({ nodes: 2, gpusPerNode: 2, gpus: 4 });
+      } finally {
+        await done();
+      }
+    });
+
+    it("shows Slurm's pending reason while the cluster is full", async () => {
+      const { workDir, executor, done } = await setup();
+      try {
+        const devices = await executor.inventory();
+        const nodes = new Set(devices.map((d) => d.node)).size;
+        const perNode = devices.filter((d) => d.node === devices[0]?.node).length;
+        const fillers: string[] = [];
+        for (let i = 0; i < nodes; i += 1)
+          fillers.push(
+            await executor.launch(
+              buildRequest(`job_fill_${i}`, bash('sleep 60', 60), { allocation: onNodes(1, perNode) }),
+            ),
+          );
+        const fast = makeSlurmExecutor(slurm, workDir, { startWaitMs: 0 });
+        await fast.inventory();
+        const waiting = await fast.launch(
+          buildRequest('job_waits', bash('echo finally'), { allocation: onNodes(1, 1) }),
+        );
+        let status = await fast.status(waiting);
+        for (let i = 0; i < 40 && !/Resources|Priority/.test(status.reason ?? ''); i += 1) {
+          await sleep(100);
+          status = await fast.status(waiting);
+        }
+        expect(status.state).toBe('pending');
+        expect(status.reason).toMatch(/^pending in Slurm: (Resources|Priority)/);
+        for (const handle of fillers) await executor.cancel(handle);
+        expect(await waitForFinalStatus({ executor, passTime }, waiting, 300)).toMatchObject({
+          state: 'succeeded',
+        });
+        await fast.close();
+      } finally {
+        await done();
+      }
+    });
+
+    it('adopts a Slurm job submitted by an earlier process instead of submitting it again', async () => {
+      const { workDir, executor, done } = await setup();
+      try {
+        const request = buildRequest('job_adopt', bash('sleep 30', 30));
+        const handle = await executor.launch(request);
+        // the earlier process died before recording the Slurm job id
+        writeFileSync(join(workDir, 'job_adopt', 'submitted.json'), 'half');
+        const again = makeSlurmExecutor(slurm, workDir);
+        expect(await again.launch(request)).toBe(handle);
+        expect(await again.reconcile()).toEqual([handle]);
+        await again.cancel(handle);
+        expect(await waitForFinalStatus({ executor: again, passTime }, handle)).toMatchObject({
+          state: 'cancelled',
+        });
+        await again.close();
+      } finally {
+        await done();
+      }
+    });
+
+    it('re-reads the token file when it changes, and says so when the token is bad', async () => {
+      const { workDir, done } = await setup();
+      const tokenFile = join(workDir, 'jwt');
+      writeFileSync(tokenFile, 'not-a-token');
+      const executor = makeSlurmExecutor(slurm, workDir, { tokenFile });
+      try {
+        await expect(executor.ping()).rejects.toThrow(/check the token in .*jwt and the user root/);
+        await sleep(20); // a different mtime
+        writeFileSync(tokenFile, readFileSync(slurm.tokenFile, 'utf8'));
+        await executor.ping();
+      } finally {
+        await executor.close();
+        await done();
+      }
+    });
+
+    it('reads how a job ended from the completion record once slurmctld has forgotten it', async () => {
+      const { executor, done } = await setup();
+      try {
+        const handle = await executor.launch(buildRequest('job_record', bash('exit 4')));
+        await waitForFinalStatus({ executor, passTime }, handle);
+        const slurmJobId = Number(handle.split(':')[1]);
+        if (!slurm.completionFile) return;
+        let record = await findCompletion(slurm.completionFile, slurmJobId);
+        for (let i = 0; i < 20 && !record; i += 1) {
+          await sleep(100);
+          record = await findCompletion(slurm.completionFile, slurmJobId);
+        }
+        expect(record).toMatchObject({ name: 'usine-job_record', state: 'FAILED', exitStatus: 4 << 8 });
+      } finally {
+        await done();
+      }
+    });
+  });
+
+  describe('jobcomp/filetxt lines', () => {
+    it('reads state, exit code, times and nodes', () => {
+      const line =
+        'JobId=7 UserId=root(0) GroupId=root(0) Name=usine-job_x JobState=TIMEOUT Partition=gpu TimeLimit=1 StartTime=2026-11-27T05:49:02 EndTime=2026-11-27T05:50:10 NodeList=gpu-[1-2] NodeCnt=2 ProcCnt=2 ExitCode=0:15 ';
+      expect(parseCompletionLine(line)).toMatchObject({
+        jobId: 7,
+        name: 'usine-job_x',
+        state: 'TIMEOUT',
+        startTime: Date.parse('2026-11-27T05:49:02Z') / 1000,
+        nodes: 'gpu-[1-2]',
+        exitStatus: 15,
+      });
+    });
+  });
+}
