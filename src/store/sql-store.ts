@@ -34,7 +34,7 @@ import {
   selectTenantByName,
   selectTenants,
 } from './tenant-queries.js';
-import { insertUsage, selectLastUsageOfJob, selectUsage } from './usage-queries.js';
+import { insertUsage, selectJobsToMeter, selectLastUsageOfJob, selectUsage } from './usage-queries.js';
 
 /** How many pending audit entries one sealing transaction moves. */
 const SEAL_BATCH = 1000;
@@ -87,6 +87,7 @@ function bindStoreTx(sql: SqlClient): StoreTx {
     appendUsage: (records) => insertUsage(sql, records),
     listUsage: (tenantId, range) => selectUsage(sql, tenantId, range),
     lastUsageOfJob: (jobId) => selectLastUsageOfJob(sql, jobId),
+    listJobsToMeter: (limit) => selectJobsToMeter(sql, limit),
     putBudget: (tenantId, budget, at) => upsertBudget(sql, tenantId, budget, at),
     listBudgets: (tenantId) => selectBudgets(sql, tenantId),
     recordBudgetAlert: (tenantId, scope, month, threshold, at) =>

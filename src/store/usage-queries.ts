@@ -1,6 +1,8 @@
 import type { LastUsage } from '../app/ports/metering-store.js';
 import { USAGE_OFFERINGS, type UsageRecord } from '../domain/metering/usage-record.js';
 import { formatDecimal, parseDecimal, type Decimal } from '../domain/money/decimal.js';
+import type { JobRecord } from '../app/ports/records.js';
+import { readJob } from './read-rows.js';
 import type { SqlClient } from './sql-client.js';
 import { toTimestampParam } from './sql-values.js';
 
@@ -78,6 +80,19 @@ export async function selectLastUsageOfJob(sql: SqlClient, jobId: string): Promi
   );
   if (!row) return undefined;
   return { seq: Number(row['job_seq']), end: instantOf(row['ended_at']), isFinal: row['is_final'] === true };
+}
+
+export async function selectJobsToMeter(sql: SqlClient, limit: number): Promise<JobRecord[]> {
+  const rows = await sql.query(
+    `SELECT j.* FROM jobs j
+      WHERE j.status IN ('running', 'succeeded', 'failed', 'cancelled', 'preempted')
+        AND j.started_at IS NOT NULL AND j.allocation IS NOT NULL
+        AND NOT EXISTS (SELECT 1 FROM usage_records u WHERE u.job_id = j.id AND u.is_final)
+      ORDER BY j.started_at, j.id
+      LIMIT $1`,
+    [limit],
+  );
+  return rows.map(readJob);
 }
 
 /** `job_…#3` → 3: the reconciler's records carry their sequence; external ones none. */

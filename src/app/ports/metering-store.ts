@@ -2,6 +2,7 @@ import type { Budget } from '../../domain/metering/budget.js';
 import type { BillingSettings } from '../../domain/metering/invoice.js';
 import type { Month } from '../../domain/metering/month.js';
 import type { UsageRecord } from '../../domain/metering/usage-record.js';
+import type { JobRecord } from './records.js';
 
 /** The last record the ledger holds for a job: where the next one starts. */
 export interface LastUsage {
@@ -20,6 +21,11 @@ export interface MeteringStoreTx {
   /** A tenant's records starting in `[from, to)`, in ledger order. */
   listUsage(tenantId: string, range: { readonly from: string; readonly to: string }): Promise<UsageRecord[]>;
   lastUsageOfJob(jobId: string): Promise<LastUsage | undefined>;
+  /**
+   * Jobs whose ledger is not closed: running, or finished after they started and without a
+   * final record yet; oldest start first.
+   */
+  listJobsToMeter(limit: number): Promise<JobRecord[]>;
 
   putBudget(tenantId: string, budget: Budget, at: string): Promise<void>;
   listBudgets(tenantId: string): Promise<Budget[]>;

@@ -7,6 +7,8 @@ import type { SiteLoad } from '../../domain/placement/site-load.js';
 import { admitGang } from '../../domain/scheduling/admit-gang.js';
 import type { AppContext } from '../context.js';
 import { readStoredSpec } from '../jobs/read-job-spec.js';
+import { checkBudgets, findBlockingBudget, type BudgetCheck } from '../metering/check-budgets.js';
+import { meterUsage } from '../metering/meter-usage.js';
 import type { GpuDevice } from '../ports/executor.js';
 import type { JobRecord } from '../ports/records.js';
 import type { StoreTx } from '../ports/store.js';
@@ -71,6 +73,7 @@ export async function reconcileOnce(ctx: AppContext, state: ReconcilerState): Pr
   await admitPlaced(ctx, report, usages, now);
   await launchAdmitted(ctx, report);
   await watchRunning(ctx, report, allocated);
+  await meterUsage(ctx, ctx.clock.now());
   return report;
 }
 
@@ -83,7 +86,9 @@ async function placeQueued(
 ): Promise<void> {
   const changed = await ctx.store.transaction(async (tx) => {
     const jobs = await tx.claimJobs(['queued'], BATCH);
+    const budgets = new Map<string, BudgetCheck[]>();
     for (const job of jobs) {
+      if (await isStoppedByBudget(tx, job, at, budgets)) continue;
       const spec = readStoredSpec(job.id, job.document);
       const started = performance.now();
       const result = placeJob({
@@ -123,6 +128,35 @@ async function placeQueued(
     return jobs.map((j) => j.id);
   });
   changed.forEach((id) => ctx.onJobChange?.(id));
+}
+
+/**
+ * At 100 % of a budget of its tenant or project, a new job waits in the queue, or is made
+ * unplaceable with reason BUDGET when the budget says `reject`. True when it was stopped.
+ */
+async function isStoppedByBudget(
+  tx: StoreTx,
+  job: JobRecord,
+  at: Date,
+  cache: Map<string, BudgetCheck[]>,
+): Promise<boolean> {
+  let checks = cache.get(job.tenantId);
+  if (!checks) {
+    checks = await checkBudgets(tx, job.tenantId, at);
+    cache.set(job.tenantId, checks);
+  }
+  const blocking = findBlockingBudget(checks, job.project);
+  if (!blocking) return false;
+  if (blocking.budget.onExceeded === 'wait') return true;
+  const reason = `BUDGET: the budget ${blocking.budget.scope} is spent (${blocking.status.percent} % this month)`;
+  const moved = await tx.transitionJob(job.id, {
+    from: 'queued',
+    to: 'unplaceable',
+    at: at.toISOString(),
+    reason,
+  });
+  if (moved) await record(tx, job, at, 'unplaceable', { reason }, 'job.place');
+  return true;
 }
 
 async function admitPlaced(

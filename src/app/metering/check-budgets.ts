@@ -1,0 +1,62 @@
+import {
+  assessBudget,
+  projectOfScope,
+  type Budget,
+  type BudgetStatus,
+} from '../../domain/metering/budget.js';
+import { monthBoundsMs, monthOf } from '../../domain/metering/month.js';
+import { rateRecord } from '../../domain/metering/rate-usage.js';
+import { milliGpuMs, type UsageRecord } from '../../domain/metering/usage-record.js';
+import type { StoreTx } from '../ports/store.js';
+
+export interface BudgetCheck {
+  readonly budget: Budget;
+  readonly status: BudgetStatus;
+  readonly spend: { readonly records: readonly UsageRecord[] };
+}
+
+/**
+ * A tenant's budgets against its usage of the month `now` is in. Each threshold newly
+ * reached is recorded once (`budget_alerts`) and audited as `budget.alert`: the event.
+ */
+export async function checkBudgets(tx: StoreTx, tenantId: string, now: Date): Promise<BudgetCheck[]> {
+  const budgets = await tx.listBudgets(tenantId);
+  if (budgets.length === 0) return [];
+  const month = monthOf(now);
+  const { startMs, endMs } = monthBoundsMs(month);
+  const records = await tx.listUsage(tenantId, {
+    from: new Date(startMs).toISOString(),
+    to: new Date(endMs).toISOString(),
+  });
+  const checks: BudgetCheck[] = [];
+  for (const budget of budgets) {
+    const project = projectOfScope(budget.scope);
+    const inScope = project === null ? records : records.filter((r) => r.project === project);
+    const status = assessBudget(budget, {
+      costs: inScope.map(rateRecord),
+      quantity: inScope.reduce((sum, r) => sum + milliGpuMs(r), 0n),
+    });
+    for (const threshold of status.reached) {
+      const at = now.toISOString();
+      if (await tx.recordBudgetAlert(tenantId, budget.scope, month, threshold, at)) {
+        await tx.appendAudit({
+          at,
+          actor: 'metering',
+          tenantId,
+          action: 'budget.alert',
+          subject: budget.scope,
+          data: { month, threshold, percent: status.percent },
+        });
+      }
+    }
+    checks.push({ budget, status, spend: { records: inScope } });
+  }
+  return checks;
+}
+
+/** The exhausted budget that stops a new job of `project`, if any (the tenant's first). */
+export function findBlockingBudget(checks: readonly BudgetCheck[], project: string): BudgetCheck | undefined {
+  return checks.find(
+    (c) => c.status.isExhausted && (c.budget.scope === 'tenant' || c.budget.scope === `project:${project}`),
+  );
+}

@@ -1,0 +1,88 @@
+import type { Catalog } from '../../domain/catalog/catalog.js';
+import { estimateEnergyWh } from '../../domain/metering/estimate-energy.js';
+import { nextMonthStartMs } from '../../domain/metering/month.js';
+import { USAGE_OFFERINGS, type UsageOffering, type UsageRecord } from '../../domain/metering/usage-record.js';
+import { parseMoney } from '../../domain/money/money.js';
+import type { LastUsage } from '../ports/metering-store.js';
+import type { JobRecord } from '../ports/records.js';
+
+/** What the placement stored with the job fixes the price: its decision's offering. */
+interface PricedDecision {
+  readonly site: string;
+  readonly gpuModel: string;
+  readonly offering: string;
+  readonly pricePerGpuHour: string;
+}
+
+/**
+ * The records that bring a job's ledger up to `until` (its finish, or now while it runs),
+ * following its last record: one per calendar month crossed, the job's sequence going on,
+ * the last one final when the job has finished. Empty when there is nothing to close yet
+ * (less than `minIntervalMs` while running) or the job cannot be rated.
+ */
+export function nextUsageRecords(
+  job: JobRecord,
+  last: LastUsage | undefined,
+  catalog: Catalog,
+  now: Date,
+  minIntervalMs: number,
+): UsageRecord[] {
+  if (last?.isFinal || !job.startedAt || !job.allocation) return [];
+  const decision = pricedDecision(job.placement);
+  const price = decision && parseMoney(decision.pricePerGpuHour);
+  if (!decision || !price?.ok) return [];
+  const isRunning = job.status === 'running';
+  const until = isRunning ? now.getTime() : Date.parse(job.finishedAt ?? job.updatedAt);
+  let from = Date.parse(last?.end ?? job.startedAt);
+  if (isRunning && until - from < minIntervalMs) return [];
+  const site = catalog.sites.find((s) => s.name === decision.site);
+  const row = site?.capacity.find((c) => c.gpuModel === decision.gpuModel);
+  const offering: UsageOffering = (USAGE_OFFERINGS as readonly string[]).includes(decision.offering)
+    ? (decision.offering as UsageOffering)
+    : 'on-demand';
+  const minimumSeconds =
+    site?.offerings.find((o) => o.gpuModel === decision.gpuModel && o.kind === offering)?.minimumSeconds ??
+    null;
+  const milliGpus = job.allocation.nodes.reduce((sum, n) => sum + n.milliGpus, 0);
+  if (milliGpus <= 0) return [];
+  const records: UsageRecord[] = [];
+  let seq = last?.seq ?? 0;
+  do {
+    const to = Math.max(from, Math.min(until, nextMonthStartMs(from)));
+    seq++;
+    records.push({
+      key: `${job.id}#${seq}`,
+      tenantId: job.tenantId,
+      project: job.project,
+      jobId: job.id,
+      site: decision.site,
+      gpuModel: decision.gpuModel,
+      offering,
+      milliGpus,
+      start: new Date(from).toISOString(),
+      end: new Date(to).toISOString(),
+      energyWh: estimateEnergyWh({
+        quantity: BigInt(milliGpus) * BigInt(to - from),
+        boardPowerW: row?.boardPowerW ?? 0,
+        pue: site?.pue ?? 1,
+      }),
+      pricePerGpuHour: price.money,
+      minimumSeconds,
+      isFinal: !isRunning && to >= until,
+    });
+    from = to;
+  } while (from < until);
+  return records;
+}
+
+function pricedDecision(placement: unknown): PricedDecision | undefined {
+  const decision = (placement as { decision?: Partial<PricedDecision> } | null)?.decision;
+  if (
+    typeof decision?.site !== 'string' ||
+    typeof decision.gpuModel !== 'string' ||
+    typeof decision.offering !== 'string' ||
+    typeof decision.pricePerGpuHour !== 'string'
+  )
+    return undefined;
+  return decision as PricedDecision;
+}

@@ -1,0 +1,28 @@
+import type { AppContext } from '../context.js';
+import { checkBudgets } from './check-budgets.js';
+import { nextUsageRecords } from './job-usage.js';
+
+/** Jobs metered per pass; the rest wait for the next one. */
+const METER_BATCH = 256;
+
+/**
+ * One metering pass: for every job whose ledger is open, the records since its last one
+ * (a running job's interval once it is `minIntervalMs` long; a finished job's last interval
+ * up to its end, final), appended in one batch. Keys are job + sequence: two reconcilers
+ * racing write each record once. Budgets of the tenants charged are then checked, so their
+ * alerts fire. Returns how many records were new.
+ */
+export async function meterUsage(ctx: AppContext, now: Date, minIntervalMs = 30_000): Promise<number> {
+  return ctx.store.transaction(async (tx) => {
+    const jobs = await tx.listJobsToMeter(METER_BATCH);
+    const records = [];
+    for (const job of jobs) {
+      records.push(
+        ...nextUsageRecords(job, await tx.lastUsageOfJob(job.id), ctx.catalog, now, minIntervalMs),
+      );
+    }
+    const appended = await tx.appendUsage(records);
+    for (const tenantId of new Set(records.map((r) => r.tenantId))) await checkBudgets(tx, tenantId, now);
+    return appended;
+  });
+}
