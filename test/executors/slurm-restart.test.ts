@@ -1,0 +1,150 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, expect, it } from 'vitest';
+import { api } from '../server/factory-fixture.js';
+import { findTestSlurm, makeSlurmWorkDir, type TestSlurm } from './slurm-subject.js';
+
+const slurm = await findTestSlurm();
+
+/** Starts a real `usine up` process; resolves with its URL once it listens. */
+function startUsine(dataDir: string, catalog: string): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'src/cli/main.ts',
+      'up',
+      '--port',
+      '0',
+      '--data-dir',
+      dataDir,
+      '--catalog',
+      catalog,
+      '--log-level',
+      'error',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /is up at (\S+)/.exec(out);
+      if (match?.[1]) resolve({ child, url: match[1] });
+    });
+    child.on('exit', (code) => reject(new Error(`usine up exited with ${code}: ${out}`)));
+  });
+}
+
+export function slurmCatalog(slurm: TestSlurm, workDir: string): string {
+  return `apiVersion: usine/v1
+kind: Provider
+metadata: { name: self }
+spec: { legalName: Test Org, jurisdiction: FR }
+---
+apiVersion: usine/v1
+kind: Site
+metadata: { name: hpc }
+spec:
+  provider: self
+  location: { country: FR }
+  pue: 1.2
+  backend: { type: slurm, url: "${slurm.url}", partition: ${slurm.partition}, tokenFile: "${slurm.tokenFile}", user: root, workDir: "${workDir}" }
+  capacity: [{ gpuModel: H100, gpuMemoryGiB: 80, gpusPerNode: 8, nodes: 4, boardPowerW: 700 }]
+  offerings: [{ gpuModel: H100, kind: on-demand, pricePerGpuHour: "2.00 EUR" }]
+`;
+}
+
+const JOB = `apiVersion: usine/v1
+kind: Job
+metadata: { name: slurm-restart }
+spec:
+  workload: train
+  command: [/bin/bash, -c, 'echo started; sleep 6; echo trained']
+  resources: { gpus: 2 }
+  duration: 10m
+  placement: { sites: [hpc] }
+`;
+
+async function waitForStatus(
+  call: ReturnType<typeof api>,
+  key: string,
+  id: string,
+  wanted: (status: string) => boolean,
+  seconds = 40,
+): Promise<Record<string, unknown>> {
+  for (let i = 0; i < seconds * 10; i += 1) {
+    const job = (await call('GET', `/v1/jobs/${id}`, { key })).body as Record<string, unknown>;
+    if (wanted(String(job['status']))) return job;
+    await sleep(100);
+  }
+  throw new Error(`job ${id} never reached the wanted status`);
+}
+
+async function countSlurmJobs(slurm: TestSlurm, jobId: string): Promise<number> {
+  const token = readFileSync(slurm.tokenFile, 'utf8')
+    .trim()
+    .replace(/^SLURM_JWT=/, '');
+  const response = await fetch(new URL('/slurm/v0.0.38/jobs', slurm.url), {
+    headers: { 'x-slurm-user-name': 'root', 'x-slurm-user-token': token },
+  });
+  const body = (await response.json()) as { jobs: { name: string }[] };
+  return body.jobs.filter((j) => j.name === `usine-${jobId}`).length;
+}
+
+if (typeof slurm === 'string') {
+  console.warn(`\n*** SKIPPING the Usine-on-Slurm restart test: ${slurm}\n`);
+  describe.skip(`usine on slurm (skipped: ${slurm})`, () => {
+    it('needs a slurmrestd', () => undefined);
+  });
+} else {
+  describe('usine on a real Slurm', () => {
+    it('adopts a job after kill -9 of Usine mid-run, finishes it once, and submits it once', async () => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'usine-slurm-restart-'));
+      const catalog = join(dataDir, 'catalog.yaml');
+      writeFileSync(catalog, slurmCatalog(slurm, makeSlurmWorkDir(slurm)));
+      const first = await startUsine(dataDir, catalog);
+      const admin = readFileSync(join(dataDir, 'admin.key'), 'utf8').trim();
+      let call = api(first.url);
+      const tenant = (await call('POST', '/v1/tenants', { key: admin, json: { name: 'hpc-user' } })).body[
+        'id'
+      ] as string;
+      const key = (await call('POST', `/v1/tenants/${tenant}/keys`, { key: admin, json: { role: 'owner' } }))
+        .body['key'] as string;
+      const submitted = await call('POST', '/v1/jobs', {
+        key,
+        body: JOB,
+        headers: { 'content-type': 'application/yaml', 'idempotency-key': 'slurm-restart-1' },
+      });
+      expect(submitted.status, JSON.stringify(submitted.body)).toBe(201);
+      const id = submitted.body['id'] as string;
+      const running = await waitForStatus(call, key, id, (s) => s === 'running');
+      expect(String(running['handle'] ?? 'slurm:')).toMatch(/^slurm:/);
+      first.child.kill('SIGKILL');
+      await new Promise((r) => first.child.once('exit', r));
+
+      const second = await startUsine(dataDir, catalog);
+      call = api(second.url);
+      const done = await waitForStatus(
+        call,
+        key,
+        id,
+        (s) => !['queued', 'placed', 'admitted', 'running'].includes(s),
+      );
+      expect(done['status']).toBe('succeeded');
+      expect(await countSlurmJobs(slurm, id)).toBe(1);
+      const audit = (await call('GET', '/v1/audit?limit=1000', { key: admin })).body.items as {
+        action: string;
+        subject: string;
+      }[];
+      expect(audit.filter((e) => e.subject === id && e.action === 'job.launch')).toHaveLength(1);
+      expect(audit.filter((e) => e.subject === id && e.action === 'job.finish')).toHaveLength(1);
+      second.child.kill('SIGTERM');
+      await new Promise((r) => second.child.once('exit', r));
+    }, 90_000);
+  });
+}
