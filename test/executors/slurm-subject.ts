@@ -36,8 +36,11 @@ async function isAnswering(url: string): Promise<boolean> {
 /** The test Slurm, or the reason the Slurm tests are skipped. */
 export async function findTestSlurm(): Promise<TestSlurm | string> {
   const url = process.env.USINE_SLURM_URL ?? 'http://127.0.0.1:6820';
-  if (!(await isAnswering(url)))
+  if (!(await isAnswering(url))) {
+    if (process.env.USINE_SLURM_REQUIRED === '1')
+      throw new Error(`USINE_SLURM_REQUIRED=1 but no slurmrestd answers at ${url}`);
     return `no slurmrestd at ${url} (start one: SLURM_ROOT=/tmp/usine-slurm bash ../shared/slurm/slurm-up.sh, or set USINE_SLURM_URL)`;
+  }
   const slurmConf =
     process.env.SLURM_CONF ??
     (existsSync(join(ROOT, 'etc/slurm.conf')) ? join(ROOT, 'etc/slurm.conf') : undefined);
