@@ -1,0 +1,44 @@
+/**
+ * Why a job waits, as the scheduler saw it on its last pass:
+ * - `QUOTA`: its tenant's quota, borrowing limit or cohort has no room for it;
+ * - `CAPACITY`: fewer free GPUs of an acceptable model than it needs, even after preemption;
+ * - `GANG`: enough free GPUs, but not on enough nodes at once for its gang;
+ * - `FRAGMENTATION`: enough free GPUs, but no single node has its shape;
+ * - `PRIORITY`: it would fit, but the room is held for a higher-priority job;
+ * - `RESERVED_FOR`: it would fit, but the room is reserved for an earlier job (backfill).
+ */
+export const WAIT_REASONS = [
+  'QUOTA',
+  'CAPACITY',
+  'GANG',
+  'FRAGMENTATION',
+  'PRIORITY',
+  'RESERVED_FOR',
+] as const;
+export type WaitReasonCode = (typeof WAIT_REASONS)[number];
+
+export interface WaitReason {
+  readonly code: WaitReasonCode;
+  /** The job the room is held for (`PRIORITY`, `RESERVED_FOR`). */
+  readonly forJob?: number;
+  /** When the room is expected (`PRIORITY`, `RESERVED_FOR`, and the reservation holder itself). */
+  readonly expectedAt?: number;
+}
+
+/** One sentence for a user: what the job waits for. */
+export function explainWaitReason(reason: WaitReason): string {
+  switch (reason.code) {
+    case 'QUOTA':
+      return 'waits for quota: its tenant has no quota or borrowable room left for it';
+    case 'CAPACITY':
+      return 'waits for capacity: not enough free GPUs of an acceptable model';
+    case 'GANG':
+      return 'waits for its gang: enough GPUs are free, but not on enough nodes at once';
+    case 'FRAGMENTATION':
+      return 'waits for a node with its shape: enough GPUs are free, but scattered over nodes';
+    case 'PRIORITY':
+      return `waits behind higher-priority job ${reason.forJob ?? '?'}, which holds the room it fits in`;
+    case 'RESERVED_FOR':
+      return `waits: the room it fits in is reserved for job ${reason.forJob ?? '?'}`;
+  }
+}
