@@ -28,16 +28,21 @@ export async function openPgliteDatabase(dataDir: string | undefined): Promise<S
 
     transaction<T>(work: (sql: SqlClient) => Promise<T>): Promise<T> {
       return mutex.run(async () => {
-        await db.query('BEGIN');
+        // the simple protocol: no parse, bind and describe for statements without parameters
+        await db.exec('BEGIN');
         try {
           const result = await work(client);
-          await db.query('COMMIT');
+          await db.exec('COMMIT');
           return result;
         } catch (error) {
-          await db.query('ROLLBACK');
+          await db.exec('ROLLBACK');
           throw error;
         }
       });
+    },
+
+    autocommit<T>(work: (sql: SqlClient) => Promise<T>): Promise<T> {
+      return mutex.run(() => work(client));
     },
 
     async withExclusiveLock<T>(name: string, work: () => Promise<T>): Promise<T | undefined> {

@@ -32,6 +32,20 @@ export function openPostgresDatabase(connectionString: string): SqlDatabase {
       }
     },
 
+    async autocommit<T>(work: (sql: SqlClient) => Promise<T>): Promise<T> {
+      const connection = await pool.connect();
+      let broken: Error | undefined;
+      try {
+        return await work(wrapConnection(connection));
+      } catch (error) {
+        // a connection that failed mid-statement may be unusable: do not reuse it
+        broken = error instanceof Error ? error : new Error(String(error));
+        throw error;
+      } finally {
+        connection.release(broken);
+      }
+    },
+
     async withExclusiveLock<T>(name: string, work: () => Promise<T>): Promise<T | undefined> {
       // A session-level advisory lock lives as long as its connection: hold one for the
       // whole duration of `work`, outside any transaction.

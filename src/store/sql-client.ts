@@ -20,6 +20,8 @@ export interface SqlDatabase {
   readonly dialect: SqlDialect;
   /** Runs `work` between BEGIN and COMMIT; ROLLBACK when it throws. */
   transaction<T>(work: (sql: SqlClient) => Promise<T>): Promise<T>;
+  /** Runs `work` on one connection outside a transaction (each statement commits alone). */
+  autocommit<T>(work: (sql: SqlClient) => Promise<T>): Promise<T>;
   /** Runs `work` while holding the lock `name`; undefined at once when someone else holds it. */
   withExclusiveLock<T>(name: string, work: () => Promise<T>): Promise<T | undefined>;
   close(): Promise<void>;

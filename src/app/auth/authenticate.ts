@@ -10,7 +10,8 @@ export async function authenticate(ctx: AppContext, authorization: string | unde
     throw new UsineError('USINE_UNAUTHENTICATED', 'send your API key as "Authorization: Bearer <key>"');
   }
   const hash = hashSecret(match[1]);
-  const key = await ctx.store.transaction((tx) => tx.findApiKeyByHash(hash));
+  // every request comes here: one statement, no BEGIN and COMMIT round trips around it
+  const key = await ctx.store.read((tx) => tx.findApiKeyByHash(hash));
   if (!key || key.revokedAt !== null)
     throw new UsineError('USINE_UNAUTHENTICATED', 'unknown or revoked API key');
   return { keyId: key.id, role: key.role, tenantId: key.tenantId, project: key.project };
