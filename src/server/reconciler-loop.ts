@@ -10,6 +10,8 @@ import type { ServerMetrics } from './metrics.js';
  */
 export class ReconcilerLoop {
   private timer: NodeJS.Timeout | undefined;
+  /** When the pending timer fires (performance.now()), so a poke never postpones a pass. */
+  private dueAt = Infinity;
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = false;
@@ -40,8 +42,17 @@ export class ReconcilerLoop {
   }
 
   private schedule(delayMs: number): void {
+    const at = performance.now() + delayMs;
+    // Under a steady stream of submissions, each poke used to push the pass 10 ms further:
+    // the loop never ran (nothing placed, nothing sealed) until the stream paused.
+    if (this.timer !== undefined && this.dueAt <= at) return;
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.pass(), delayMs);
+    this.dueAt = at;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.dueAt = Infinity;
+      void this.pass();
+    }, delayMs);
   }
 
   private async pass(): Promise<void> {
