@@ -18,12 +18,20 @@ import {
  */
 export async function insertJob(sql: SqlClient, job: NewJob): Promise<CreateJobResult> {
   const at = toTimestampParam(job.at, 'job.at');
+  // One round trip for the job and its first event: event 1 of a row this statement creates
+  // needs none of the per-job lock that later events take.
   const [created] = await sql.query(
-    `INSERT INTO jobs (id, tenant_id, project, name, kind, labels, document, status,
-                       idempotency_key, request_hash, created_at, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, 'queued', $8, $9, $10::timestamptz, $10::timestamptz)
-     ON CONFLICT (tenant_id, idempotency_key) DO NOTHING
-     RETURNING *`,
+    `WITH created AS (
+       INSERT INTO jobs (id, tenant_id, project, name, kind, labels, document, status,
+                         idempotency_key, request_hash, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, 'queued', $8, $9, $10::timestamptz, $10::timestamptz)
+       ON CONFLICT (tenant_id, idempotency_key) DO NOTHING
+       RETURNING *
+     ), first_event AS (
+       INSERT INTO job_events (job_id, seq, at, type, data)
+       SELECT id, 1, created_at, $11::text, $12::jsonb FROM created WHERE $11::text IS NOT NULL
+     )
+     SELECT * FROM created`,
     [
       job.id,
       job.tenantId,
@@ -35,6 +43,8 @@ export async function insertJob(sql: SqlClient, job: NewJob): Promise<CreateJobR
       job.idempotencyKey,
       job.requestHash,
       at,
+      job.firstEvent?.type ?? null,
+      job.firstEvent ? toJsonParam(job.firstEvent.data) : null,
     ],
   );
   if (created) return { outcome: 'created', job: readJob(created) };

@@ -358,6 +358,21 @@ describe.each(STORE_BACKENDS)('store on $name', (backend) => {
       expect(later.map((e) => e.seq)).toEqual([4]);
     });
 
+    it('records a new job’s first event with it, and the next events after it', async () => {
+      const tenant = await store.transaction((tx) => createTestTenant(tx));
+      const job = newTestJob(tenant.id, { firstEvent: { type: 'status', data: { status: 'queued' } } });
+      const created = await store.transaction((tx) => tx.createJob(job));
+      if (created.outcome !== 'created') throw new Error('not created');
+      await store.transaction((tx) => tx.appendJobEvent(job.id, '2026-11-01T10:00:00Z', 'log', { line: 1 }));
+      const replayed = await store.transaction((tx) => tx.createJob({ ...job, id: newTestId('job') }));
+      expect(replayed.outcome).toBe('replayed');
+      const events = await store.transaction((tx) => tx.listJobEvents(job.id, 0, 100));
+      expect(events).toEqual([
+        { jobId: job.id, seq: 1, at: created.job.createdAt, type: 'status', data: { status: 'queued' } },
+        { jobId: job.id, seq: 2, at: '2026-11-01T10:00:00.000Z', type: 'log', data: { line: 1 } },
+      ]);
+    });
+
     it('counts jobs by state across tenants', async () => {
       const before = await store.transaction((tx) => tx.countJobsByStatus());
       const job = await createJob();

@@ -61,6 +61,7 @@ export async function submitJob(
       idempotencyKey: key,
       requestHash,
       at,
+      firstEvent: { type: 'status', data: { status: 'queued' } },
     });
     if (outcome.outcome === 'conflict') {
       throw new UsineError(
@@ -69,7 +70,6 @@ export async function submitJob(
       );
     }
     if (outcome.outcome === 'created') {
-      await tx.appendJobEvent(outcome.job.id, at, 'status', { status: 'queued' });
       await tx.appendAudit({
         at,
         actor: `key:${principal.keyId}`,

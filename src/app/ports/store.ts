@@ -38,6 +38,11 @@ export interface NewJob extends Pick<
   /** sha256 of the canonical request body: same key + other body is a conflict. */
   readonly requestHash: string;
   readonly at: string;
+  /**
+   * Recorded as the job's event 1, at `at`, by the statement that creates the job (nobody
+   * else can write events of a job that does not exist yet); not recorded on a replay.
+   */
+  readonly firstEvent?: { readonly type: string; readonly data: unknown };
 }
 
 export type CreateJobResult =
