@@ -5,6 +5,9 @@ import { MILLI_PER_GPU } from './resources.js';
 import { measureLostWork, type RunningJob, type RunningJobs } from './running-jobs.js';
 import type { SiteJob } from './site-job.js';
 
+/** Added to the cost of stopping the preemptor's own tenant's work, so that any borrower goes first. */
+const OWN_WORK_PENALTY = 1e18;
+
 export interface VictimPlan {
   readonly victims: readonly RunningJob[];
   readonly lostWork: number;
@@ -43,7 +46,9 @@ export function chooseVictims(search: VictimSearch): VictimPlan | undefined {
   for (const id of running.preemptible) {
     const entry = running.byId.get(id);
     if (!entry || entry.model !== model || entry.job.id === job.id || !search.isEligible(entry)) continue;
-    eligible.push({ entry, lost: measureLostWork(entry, now) });
+    // borrowed work of other tenants goes before the tenant's own work (it was lent, not owned)
+    const penalty = entry.job.tenant === job.tenant ? OWN_WORK_PENALTY : 0;
+    eligible.push({ entry, lost: measureLostWork(entry, now) + penalty });
   }
   if (eligible.length === 0) return undefined;
   eligible.sort((a, b) => a.lost - b.lost || a.entry.job.id - b.entry.job.id);
@@ -79,7 +84,7 @@ export function chooseVictims(search: VictimSearch): VictimPlan | undefined {
     const plans: { node: number; victims: RunningJob[]; cost: number }[] = [];
     for (const [node, victims] of byNode) {
       if (free.has(node)) continue;
-      const plan = planNode(state, search.request, node, victims, now);
+      const plan = planNode(state, search.request, node, victims, now, job.tenant);
       if (plan) plans.push({ node, ...plan });
     }
     if (plans.length < missing) return undefined;
@@ -127,6 +132,7 @@ function planNode(
   n: number,
   victims: readonly RunningJob[],
   now: number,
+  tenant: number,
 ): { victims: RunningJob[]; cost: number } | undefined {
   const start = state.gpuStart[n]!;
   const count = state.gpuCount[n]!;
@@ -143,7 +149,7 @@ function planNode(
       memory += a.memoryMib;
     }
     taken.push(v);
-    cost += measureLostWork(v, now);
+    cost += measureLostWork(v, now) + (v.job.tenant === tenant ? OWN_WORK_PENALTY : 0);
     if (cpu < request.cpuMilli || memory < request.memoryMib) continue;
     const isFit = request.isSharing
       ? gpuFree.some((f) => f >= request.gpuMilli)

@@ -52,6 +52,8 @@ export interface SiteScheduler {
   waitReason(id: number): WaitReason | undefined;
   currentReservation(): Reservation | undefined;
   pendingCount(): number;
+  /** The pending jobs, in no particular order. */
+  listPending(): SiteJob[];
 }
 
 /** Pending jobs of one tenant, priority and shape, in submission order: only the head is tried. */
@@ -105,7 +107,7 @@ export function createSiteScheduler(options: SiteSchedulerOptions): SiteSchedule
   );
   const queues = new Map<string, JobQueue>();
   const queueList: JobQueue[] = [];
-  const pending = new Map<number, JobQueue>();
+  const pending = new Map<number, { queue: JobQueue; job: SiteJob }>();
   const lastPreemptTry = new Map<number, number>();
   const reservedMask = new Uint8Array(state.nodes.length);
   let reservation: Reservation | undefined;
@@ -136,7 +138,7 @@ export function createSiteScheduler(options: SiteSchedulerOptions): SiteSchedule
     while (at > queue.head && isEarlier(job, queue.jobs[at - 1]!)) at--;
     if (at === queue.jobs.length) queue.jobs.push(job);
     else queue.jobs.splice(at, 0, job);
-    pending.set(job.id, queue);
+    pending.set(job.id, { queue, job });
   }
 
   function start(
@@ -339,12 +341,13 @@ export function createSiteScheduler(options: SiteSchedulerOptions): SiteSchedule
       return out;
     },
     waitReason(id) {
-      const queue = pending.get(id);
+      const queue = pending.get(id)?.queue;
       if (!queue) return undefined;
       return queue.reason ?? { code: 'CAPACITY' };
     },
     currentReservation: () => reservation,
     pendingCount: () => pending.size,
+    listPending: () => [...pending.values()].map((p) => p.job),
   };
 }
 
