@@ -12,3 +12,4 @@ export {
   type SlurmExecutorOptions,
   type SlurmUsage,
 } from './slurm/slurm-executor.js';
+export { PeerExecutor, parsePeerHandle, type PeerExecutorOptions } from './peer/peer-executor.js';

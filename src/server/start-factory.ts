@@ -7,7 +7,7 @@ import type { Executor } from '../app/ports/executor.js';
 import type { Store } from '../app/ports/store.js';
 import { bootstrapAdminKey } from '../app/tenants/bootstrap-admin.js';
 import type { Catalog, Site } from '../domain/catalog/catalog.js';
-import { createSlurmExecutor, LocalExecutor, SimulatedExecutor } from '../executors/index.js';
+import { createSlurmExecutor, LocalExecutor, PeerExecutor, SimulatedExecutor } from '../executors/index.js';
 import { openStore } from '../store/open-store.js';
 import { buildServer } from './build-server.js';
 import { JobNotifier } from './job-notifier.js';
@@ -137,6 +137,14 @@ function createExecutor(site: Site, options: FactoryOptions, clock: Clock): Exec
       });
     case 'slurm':
       return createSlurmExecutor(site, { workDir: join(options.dataDir, 'sites', site.name, 'slurm-jobs') });
+    case 'peer':
+      return new PeerExecutor({
+        url: site.backend.url ?? '',
+        tokenFile: site.backend.tokenFile,
+        remoteSite: site.backend.partition,
+        site: site.name,
+        capacity: site.capacity,
+      });
     default:
       return undefined;
   }

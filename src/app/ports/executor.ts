@@ -19,6 +19,8 @@ export interface LaunchRequest {
   readonly maxDurationSeconds: number | undefined;
   /** The user's estimate (a simulated backend runs for this long, scaled). */
   readonly durationSeconds: number;
+  /** The job's spec document as submitted: a peer Usine is sent the job in its own words. */
+  readonly document?: unknown;
 }
 
 export type ExecutionState = 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'lost';

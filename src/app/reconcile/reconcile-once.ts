@@ -238,6 +238,7 @@ async function launchAdmitted(ctx: AppContext, report: ReconcileReport): Promise
         allocation: job.allocation,
         maxDurationSeconds: spec.maxDuration,
         durationSeconds: spec.duration,
+        document: job.document,
       });
     } catch (error) {
       await ctx.store.transaction((tx) =>
