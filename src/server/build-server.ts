@@ -10,6 +10,7 @@ import type { JobNotifier } from './job-notifier.js';
 import type { ServerMetrics } from './metrics.js';
 import { listAuditRoutes } from './routes/audit-routes.js';
 import { listJobRoutes } from './routes/job-routes.js';
+import { listMeteringRoutes } from './routes/metering-routes.js';
 import { listOperationRoutes } from './routes/operation-routes.js';
 import { describeSites, listSiteRoutes } from './routes/site-routes.js';
 import { listStreamRoutes } from './routes/stream-routes.js';
@@ -48,6 +49,7 @@ export function listApiRoutes(
     ...listStreamRoutes(ctx, notifier),
     ...listSiteRoutes(ctx),
     ...listAuditRoutes(ctx),
+    ...listMeteringRoutes(ctx),
   ];
 }
 

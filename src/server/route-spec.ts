@@ -14,7 +14,7 @@ export interface ResponseSpec {
  * object, so the document cannot drift from what the server does.
  */
 export interface RouteSpec {
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'PUT';
   /** Fastify form: `/v1/jobs/:id`. */
   readonly url: string;
   readonly operationId: string;

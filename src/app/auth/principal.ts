@@ -21,6 +21,7 @@ export const ACTIONS = [
   'site.read',
   'audit.read',
   'usage.read',
+  'budget.write',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -35,6 +36,7 @@ const GRANTS: Readonly<Record<Role, readonly Action[]>> = {
     'site.read',
     'audit.read',
     'usage.read',
+    'budget.write',
   ],
   member: ['job.submit', 'job.read', 'job.cancel', 'site.read'],
   viewer: ['tenant.read', 'job.read', 'site.read'],

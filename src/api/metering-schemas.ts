@@ -1,0 +1,145 @@
+import Type from 'typebox';
+import { MONEY_PATTERN } from '../domain/money/money.js';
+
+/** The metering API's shapes: usage, external usage events, invoices, budgets, billing. */
+
+const Money = Type.String({
+  pattern: MONEY_PATTERN,
+  description: 'An exact amount and its currency: "12.34 EUR".',
+});
+const DecimalText = Type.String({ pattern: '^\\d+(\\.\\d+)?$' });
+const Month = Type.String({
+  pattern: '^\\d{4}-(0[1-9]|1[0-2])$',
+  description: 'A calendar month (UTC): 2026-11.',
+});
+
+export const UsageQuery = Type.Object({
+  groupBy: Type.Optional(Type.Enum(['job', 'project', 'site', 'gpuModel', 'day'])),
+  from: Type.Optional(Type.String({ format: 'date-time' })),
+  to: Type.Optional(Type.String({ format: 'date-time' })),
+});
+
+export const UsageSummary = Type.Object({
+  items: Type.Array(
+    Type.Object({
+      key: Type.String(),
+      gpuSeconds: Type.String({ description: 'Exact, 6 decimals.' }),
+      energyWh: Type.String(),
+      cost: Type.String({
+        description: 'At the admission prices, rounded once half to even; before minimums.',
+      }),
+    }),
+  ),
+  from: Type.String(),
+  to: Type.String(),
+});
+
+export const UsageEvent = Type.Object(
+  {
+    specversion: Type.Optional(Type.String()),
+    id: Type.String({ minLength: 1, maxLength: 200 }),
+    source: Type.String({ minLength: 1, maxLength: 200 }),
+    type: Type.Literal('usine.usage.v1'),
+    time: Type.Optional(Type.String({ format: 'date-time' })),
+    data: Type.Object({
+      job: Type.Optional(Type.String()),
+      project: Type.Optional(Type.String({ minLength: 1, maxLength: 63 })),
+      site: Type.String({ minLength: 1 }),
+      gpuModel: Type.String({ minLength: 1 }),
+      offering: Type.Optional(Type.Enum(['on-demand', 'committed', 'spot'])),
+      gpus: Type.Number({ exclusiveMinimum: 0, maximum: 100000 }),
+      start: Type.String({ format: 'date-time' }),
+      end: Type.String({ format: 'date-time' }),
+      energyWh: Type.Optional(DecimalText),
+    }),
+  },
+  { description: 'A CloudEvent carrying usage a site measured itself; deduplicated on source + id.' },
+);
+export const UsageEventBatch = Type.Array(UsageEvent, { maxItems: 10000 });
+export const UsageIngested = Type.Object({ accepted: Type.Integer(), duplicates: Type.Integer() });
+
+const InvoiceLine = Type.Object({
+  project: Type.String(),
+  site: Type.String(),
+  gpuModel: Type.String(),
+  offering: Type.String(),
+  gpuSeconds: Type.String(),
+  gpuHours: Type.String(),
+  unitPrice: Money,
+  amount: Money,
+  resale: Type.Union([Type.Object({ markup: Type.String(), amount: Money, margin: Money }), Type.Null()]),
+});
+export const Invoice = Type.Object({
+  id: Type.String(),
+  month: Month,
+  status: Type.Enum(['draft', 'final']),
+  currency: Type.String(),
+  lines: Type.Array(InvoiceLine),
+  subtotal: Money,
+  taxRate: Type.String(),
+  tax: Money,
+  total: Money,
+  converted: Type.Union([
+    Type.Object({
+      currency: Type.String(),
+      subtotal: Money,
+      tax: Money,
+      total: Money,
+      rates: Type.String(),
+      asOf: Type.Union([Type.String(), Type.Null()]),
+    }),
+    Type.Null(),
+  ]),
+  margin: Type.Union([Money, Type.Null()]),
+});
+export const InvoiceList = Type.Object({ items: Type.Array(Invoice) });
+export const InvoiceQuery = Type.Object({ month: Type.Optional(Month) });
+export const InvoiceFormatQuery = Type.Object({ format: Type.Optional(Type.Enum(['json', 'csv', 'html'])) });
+
+export const BudgetBody = Type.Object(
+  {
+    limit: Type.Union([
+      Money,
+      Type.Object({ gpuHours: Type.Number({ minimum: 0 }) }, { additionalProperties: false }),
+    ]),
+    period: Type.Optional(Type.Literal('month')),
+    onExceeded: Type.Optional(Type.Enum(['wait', 'reject'])),
+    stopPreemptible: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+export const BudgetView = Type.Object({
+  scope: Type.String(),
+  limit: Type.Union([Money, Type.Object({ gpuHours: Type.Number() })]),
+  period: Type.Literal('month'),
+  onExceeded: Type.Enum(['wait', 'reject']),
+  stopPreemptible: Type.Boolean(),
+  percent: Type.Integer({ description: 'Used this month, rounded down.' }),
+  alerts: Type.Array(Type.Integer(), { description: 'Thresholds reached this month: 50, 80, 100.' }),
+  exhausted: Type.Boolean(),
+});
+export const BudgetList = Type.Object({ items: Type.Array(BudgetView) });
+
+export const BillingBody = Type.Object(
+  {
+    taxRate: Type.Optional(DecimalText),
+    statementCurrency: Type.Optional(Type.Union([Type.String({ pattern: '^[A-Z]{3}$' }), Type.Null()])),
+    markups: Type.Optional(Type.Record(Type.String(), DecimalText)),
+    commitments: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            month: Month,
+            site: Type.String(),
+            gpuModel: Type.String(),
+            gpus: Type.Integer({ minimum: 1 }),
+            pricePerGpuHour: Money,
+            overagePricePerGpuHour: Money,
+          },
+          { additionalProperties: false },
+        ),
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);

@@ -1,0 +1,103 @@
+import { buildInvoices } from '../../domain/metering/build-invoice.js';
+import { DEFAULT_BILLING, type Invoice } from '../../domain/metering/invoice.js';
+import { isMonth, monthBoundsMs, monthOf } from '../../domain/metering/month.js';
+import { formatDecimal } from '../../domain/money/decimal.js';
+import { formatMoney } from '../../domain/money/money.js';
+import { requireAllowed, requireTenant, type Principal } from '../auth/principal.js';
+import type { AppContext } from '../context.js';
+import { UsineError } from '../errors.js';
+
+/** Late records (a pass that closes the month's last intervals) are awaited this long. */
+const FINALISE_AFTER_MS = 3_600_000;
+
+export type InvoiceView = ReturnType<typeof toInvoiceView>;
+
+/**
+ * The tenant's invoices of a month (default: this one), one per currency: drafts computed
+ * from the ledger while the month runs; an hour after it ends, final, frozen the first time
+ * they are read, never recomputed.
+ */
+export async function listInvoices(
+  ctx: AppContext,
+  principal: Principal,
+  month?: string,
+): Promise<InvoiceView[]> {
+  requireAllowed(principal, 'usage.read');
+  const tenantId = requireTenant(principal);
+  const now = ctx.clock.now();
+  const which = month ?? monthOf(now);
+  if (!isMonth(which)) throw new UsineError('USINE_INVALID_REQUEST', `month must be YYYY-MM, not ${which}`);
+  const { startMs, endMs } = monthBoundsMs(which);
+  if (startMs > now.getTime()) return [];
+  const isFinal = now.getTime() >= endMs + FINALISE_AFTER_MS;
+  return ctx.store.transaction(async (tx) => {
+    if (isFinal) {
+      const frozen = await tx.listFinalInvoices(tenantId, which);
+      if (frozen.length > 0) return frozen as InvoiceView[];
+    }
+    const records = await tx.listUsage(tenantId, {
+      from: new Date(startMs).toISOString(),
+      to: new Date(endMs).toISOString(),
+    });
+    const invoices = buildInvoices({
+      tenantId,
+      month: which,
+      records,
+      settings: (await tx.getBillingSettings(tenantId)) ?? DEFAULT_BILLING,
+      rates: ctx.catalog.exchangeRates,
+      status: isFinal ? 'final' : 'draft',
+    });
+    const views = invoices.map(toInvoiceView);
+    if (isFinal) {
+      for (const view of views)
+        await tx.saveFinalInvoice(tenantId, which, view.currency, view, now.toISOString());
+    }
+    return views;
+  });
+}
+
+/** One invoice by id (`inv_2026-11_EUR`); 404 when the tenant has none such. */
+export async function getInvoice(ctx: AppContext, principal: Principal, id: string): Promise<InvoiceView> {
+  const match = /^inv_(\d{4}-\d{2})_([A-Z]{3})$/.exec(id);
+  const found = match ? (await listInvoices(ctx, principal, match[1])).find((i) => i.id === id) : undefined;
+  if (!found) throw new UsineError('USINE_NOT_FOUND', `no invoice ${id}: ids look like inv_2026-11_EUR`);
+  return found;
+}
+
+/** The invoice as the API writes it: money as `"12.34 EUR"`, quantities as exact decimals. */
+export function toInvoiceView(invoice: Invoice) {
+  return {
+    id: invoice.id,
+    month: invoice.month,
+    status: invoice.status,
+    currency: invoice.currency,
+    lines: invoice.lines.map((l) => ({
+      project: l.project,
+      site: l.site,
+      gpuModel: l.gpuModel,
+      offering: l.offering,
+      gpuSeconds: formatDecimal(l.gpuSeconds),
+      gpuHours: formatDecimal(l.gpuHours),
+      unitPrice: formatMoney(l.unitPrice),
+      amount: formatMoney(l.amount),
+      resale: l.resale && {
+        markup: formatDecimal(l.resale.markup),
+        amount: formatMoney(l.resale.amount),
+        margin: formatMoney(l.resale.margin),
+      },
+    })),
+    subtotal: formatMoney(invoice.subtotal),
+    taxRate: formatDecimal(invoice.taxRate),
+    tax: formatMoney(invoice.tax),
+    total: formatMoney(invoice.total),
+    converted: invoice.converted && {
+      currency: invoice.converted.currency,
+      subtotal: formatMoney(invoice.converted.subtotal),
+      tax: formatMoney(invoice.converted.tax),
+      total: formatMoney(invoice.converted.total),
+      rates: invoice.converted.rates,
+      asOf: invoice.converted.asOf,
+    },
+    margin: invoice.margin && formatMoney(invoice.margin),
+  };
+}

@@ -1,0 +1,165 @@
+import Type from 'typebox';
+import {
+  BillingBody,
+  BudgetBody,
+  BudgetList,
+  BudgetView,
+  Invoice,
+  InvoiceList,
+  UsageEventBatch,
+  UsageIngested,
+  UsageSummary,
+} from '../../api/metering-schemas.js';
+import { Problem } from '../../api/schemas.js';
+import type { AppContext } from '../../app/context.js';
+import { UsineError } from '../../app/errors.js';
+import { ingestUsageEvents } from '../../app/metering/ingest-usage-events.js';
+import { listBudgets, putBillingSettings, putBudget } from '../../app/metering/manage-budgets.js';
+import { queryUsage } from '../../app/metering/query-usage.js';
+import { getInvoice, listInvoices } from '../../app/metering/read-invoices.js';
+import { renderInvoiceCsv, renderInvoiceHtml } from '../../app/metering/render-invoice.js';
+import { USAGE_GROUPS, type UsageGroup } from '../../domain/metering/usage-summary.js';
+import { parseJsonBody } from '../parse-body.js';
+import type { RouteSpec } from '../route-spec.js';
+
+const problems = {
+  400: { description: 'Invalid request', schema: Problem },
+  401: { description: 'No valid API key', schema: Problem },
+  403: { description: 'Not allowed for this key', schema: Problem },
+};
+
+export function listMeteringRoutes(ctx: AppContext): RouteSpec[] {
+  return [
+    {
+      method: 'GET',
+      url: '/v1/usage',
+      operationId: 'getUsage',
+      summary: 'GPU-seconds, energy and cost of the tenant, grouped (default: this month, by project)',
+      tag: 'metering',
+      auth: true,
+      query: Type.Object({
+        groupBy: Type.Optional(Type.Enum([...USAGE_GROUPS])),
+        from: Type.Optional(Type.String({ format: 'date-time' })),
+        to: Type.Optional(Type.String({ format: 'date-time' })),
+      }),
+      responses: { 200: { description: 'Usage', schema: UsageSummary }, ...problems },
+      handle: async (request, _reply, principal) => {
+        const q = request.query as { groupBy?: string; from?: string; to?: string };
+        if (q.groupBy !== undefined && !(USAGE_GROUPS as readonly string[]).includes(q.groupBy)) {
+          throw new UsineError('USINE_INVALID_REQUEST', `groupBy must be one of ${USAGE_GROUPS.join(', ')}`, [
+            { path: 'groupBy', message: `not ${q.groupBy}` },
+          ]);
+        }
+        return queryUsage(ctx, principal, {
+          ...(q.groupBy ? { groupBy: q.groupBy as UsageGroup } : {}),
+          ...(q.from ? { from: q.from } : {}),
+          ...(q.to ? { to: q.to } : {}),
+        });
+      },
+    },
+    {
+      method: 'POST',
+      url: '/v1/usage',
+      operationId: 'postUsage',
+      summary: 'Usage measured by a site, as a JSON array of CloudEvents (deduplicated on source + id)',
+      tag: 'metering',
+      auth: true,
+      body: UsageEventBatch,
+      responses: {
+        200: { description: 'How many were new, how many already known', schema: UsageIngested },
+        ...problems,
+      },
+      handle: async (request, _reply, principal) =>
+        ingestUsageEvents(ctx, principal, parseJsonBody(request, UsageEventBatch)),
+    },
+    {
+      method: 'GET',
+      url: '/v1/invoices',
+      operationId: 'listInvoices',
+      summary: 'The tenant’s invoices of a month (default: this month; a draft until it ends)',
+      tag: 'metering',
+      auth: true,
+      query: Type.Object({ month: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}$' })) }),
+      responses: { 200: { description: 'Invoices, one per currency', schema: InvoiceList }, ...problems },
+      handle: async (request, _reply, principal) => {
+        const { month } = request.query as { month?: string };
+        return { items: await listInvoices(ctx, principal, month) };
+      },
+    },
+    {
+      method: 'GET',
+      url: '/v1/invoices/:id',
+      operationId: 'getInvoice',
+      summary: 'One invoice as JSON, CSV (?format=csv) or a printable HTML page (?format=html)',
+      tag: 'metering',
+      auth: true,
+      query: Type.Object({ format: Type.Optional(Type.Enum(['json', 'csv', 'html'])) }),
+      responses: {
+        200: { description: 'The invoice', schema: Invoice },
+        ...problems,
+        404: { description: 'No such invoice', schema: Problem },
+      },
+      handle: async (request, reply, principal) => {
+        const { id } = request.params as { id: string };
+        const { format = 'json' } = request.query as { format?: string };
+        const invoice = await getInvoice(ctx, principal, id);
+        if (format === 'csv') {
+          void reply.type('text/csv; charset=utf-8').send(renderInvoiceCsv(invoice));
+          return undefined;
+        }
+        if (format === 'html') {
+          const tenant = await ctx.store.transaction((tx) => tx.getTenant(principal.tenantId ?? ''));
+          void reply.type('text/html; charset=utf-8').send(renderInvoiceHtml(invoice, tenant?.name ?? ''));
+          return undefined;
+        }
+        if (format !== 'json')
+          throw new UsineError('USINE_INVALID_REQUEST', 'format must be json, csv or html');
+        return invoice;
+      },
+    },
+    {
+      method: 'PUT',
+      url: '/v1/budgets/:scope',
+      operationId: 'putBudget',
+      summary: 'Set the monthly budget of the tenant (`tenant`) or a project (`project:NAME`)',
+      tag: 'metering',
+      auth: true,
+      body: BudgetBody,
+      responses: { 200: { description: 'The budget and where it stands', schema: BudgetView }, ...problems },
+      handle: async (request, _reply, principal) => {
+        const { scope } = request.params as { scope: string };
+        return putBudget(ctx, principal, decodeURIComponent(scope), parseJsonBody(request, BudgetBody));
+      },
+    },
+    {
+      method: 'GET',
+      url: '/v1/budgets',
+      operationId: 'listBudgets',
+      summary: 'The tenant’s budgets, the share used this month and the alerts reached',
+      tag: 'metering',
+      auth: true,
+      responses: { 200: { description: 'Budgets', schema: BudgetList }, ...problems },
+      handle: async (_request, _reply, principal) => listBudgets(ctx, principal),
+    },
+    {
+      method: 'PUT',
+      url: '/v1/tenants/:id/billing',
+      operationId: 'putBilling',
+      summary: 'Set a tenant’s tax rate, statement currency, agency markups and commitments (operator)',
+      tag: 'metering',
+      auth: true,
+      body: BillingBody,
+      responses: {
+        204: { description: 'Saved' },
+        ...problems,
+        404: { description: 'No such tenant', schema: Problem },
+      },
+      handle: async (request, reply, principal) => {
+        const { id } = request.params as { id: string };
+        await putBillingSettings(ctx, principal, id, parseJsonBody(request, BillingBody));
+        void reply.code(204).send();
+        return undefined;
+      },
+    },
+  ];
+}

@@ -1,0 +1,215 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api, JOB_YAML, startTestFactory, TEST_CATALOG } from './factory-fixture.js';
+
+/** The local site of the test catalog, with a known price: 2.50 EUR per GPU-hour. */
+const CATALOG = TEST_CATALOG.replace(
+  'offerings: [{ gpuModel: L40S, kind: on-demand, pricePerGpuHour: "0 EUR" }]',
+  'offerings: [{ gpuModel: L40S, kind: on-demand, pricePerGpuHour: "2.50 EUR" }]',
+);
+const PRICE_CENTS_PER_GPU_HOUR = 250n;
+
+/** A job that holds half an L40S for about 1.5 s. */
+const sleeper = (name: string, extra = '') =>
+  JOB_YAML(name, JSON.stringify([process.execPath, '-e', 'setTimeout(() => {}, 1500)']), extra);
+
+/** Exact cents of `gpuSeconds` (text with 6 decimals) at 2.50 EUR/h, rounded half to even. */
+function expectedCents(gpuSecondsText: string): bigint {
+  const [whole = '0', fraction = ''] = gpuSecondsText.split('.');
+  const micro = BigInt(whole + fraction.padEnd(6, '0'));
+  // cents = µGPU-s × 250 / (3600 × 10^6)
+  const n = micro * PRICE_CENTS_PER_GPU_HOUR;
+  const d = 3_600_000_000n;
+  let q = n / d;
+  const twice = (n % d) * 2n;
+  if (twice > d || (twice === d && q % 2n === 1n)) q += 1n;
+  return q;
+}
+
+const cents = (money: unknown) => {
+  const [amount = ''] = String(money).split(' ');
+  const [whole = '0', fraction = ''] = amount.split('.');
+  return BigInt(whole + fraction.padEnd(2, '0'));
+};
+
+describe('metering end to end (local executor, virtual GPUs, 2.50 EUR/GPU-h)', () => {
+  let factory: Awaited<ReturnType<typeof startTestFactory>>;
+  let call: ReturnType<typeof api>;
+  let owner: string;
+  let tenantId: string;
+
+  const submit = (yaml: string, key: string) =>
+    call('POST', '/v1/jobs', {
+      key: owner,
+      body: yaml,
+      headers: { 'content-type': 'application/yaml', 'idempotency-key': key },
+    });
+
+  const waitFor = async <T>(
+    read: () => Promise<T>,
+    done: (value: T) => boolean,
+    what: string,
+  ): Promise<T> => {
+    for (let i = 0; i < 300; i++) {
+      const value = await read();
+      if (done(value)) return value;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`timed out waiting for ${what}`);
+  };
+
+  beforeAll(async () => {
+    factory = await startTestFactory({ catalogText: CATALOG });
+    call = api(factory.url);
+    tenantId = (await call('POST', '/v1/tenants', { key: factory.adminKey, json: { name: 'meter-co' } }))
+      .body['id'] as string;
+    owner = (
+      await call('POST', `/v1/tenants/${tenantId}/keys`, { key: factory.adminKey, json: { role: 'owner' } })
+    ).body['key'] as string;
+  }, 60_000);
+
+  afterAll(async () => {
+    await factory?.close();
+  });
+
+  it('invoices jobs of known length at GPU-seconds × price exactly, and replays charge nothing', async () => {
+    const ids: string[] = [];
+    for (const name of ['train-a', 'train-b'])
+      ids.push((await submit(sleeper(name), `k-${name}`)).body['id'] as string);
+    const jobs = await Promise.all(
+      ids.map((id) =>
+        waitFor(
+          async () => (await call('GET', `/v1/jobs/${id}`, { key: owner })).body,
+          (job) => job['status'] === 'succeeded',
+          `job ${id}`,
+        ),
+      ),
+    );
+    // each job's ledger closes at its finish: half a GPU × (finishedAt − startedAt)
+    const expected = jobs.map((job) => {
+      const ms = Date.parse(job['finishedAt'] as string) - Date.parse(job['startedAt'] as string);
+      expect(ms).toBeGreaterThanOrEqual(1000);
+      return { id: job['id'] as string, gpuSeconds: (BigInt(ms) * 500n).toString().padStart(7, '0') };
+    });
+    const usage = await waitFor(
+      async () => (await call('GET', '/v1/usage?groupBy=job', { key: owner })).body,
+      (body) => (body.items ?? []).length === 2 && expected.every((e) => JSON.stringify(body).includes(e.id)),
+      'usage of both jobs',
+    );
+    const byJob = new Map(
+      (usage.items as { key: string; gpuSeconds: string; energyWh: string }[]).map((i) => [i.key, i]),
+    );
+    for (const e of expected) {
+      const micro = BigInt((byJob.get(e.id)?.gpuSeconds ?? '').replace('.', ''));
+      expect(micro).toBe(BigInt(e.gpuSeconds));
+      expect(Number(byJob.get(e.id)?.energyWh)).toBeGreaterThan(0);
+    }
+    const totalGpuSeconds = [...byJob.values()].reduce(
+      (s, i) => s + BigInt(i.gpuSeconds.replace('.', '')),
+      0n,
+    );
+    const month = new Date().toISOString().slice(0, 7);
+    const invoices = await call('GET', `/v1/invoices?month=${month}`, { key: owner });
+    expect(invoices.status).toBe(200);
+    const [invoice] = invoices.body.items as Record<string, unknown>[];
+    expect(invoice).toMatchObject({ id: `inv_${month}_EUR`, status: 'draft', currency: 'EUR' });
+    const totalText = `${totalGpuSeconds / 1_000_000n}.${(totalGpuSeconds % 1_000_000n).toString().padStart(6, '0')}`;
+    expect(cents(invoice?.['subtotal'])).toBe(expectedCents(totalText));
+    expect(invoice?.['lines']).toEqual([
+      expect.objectContaining({
+        project: 'default',
+        site: 'local',
+        gpuModel: 'L40S',
+        offering: 'on-demand',
+        unitPrice: '2.50 EUR',
+        gpuSeconds: totalText,
+      }),
+    ]);
+
+    // the reconciler's records replayed into the ledger: nothing new, the invoice unchanged
+    const ledger = await factory.ctx.store.transaction((tx) =>
+      tx.listUsage(tenantId, { from: `${month}-01T00:00:00Z`, to: '2100-01-01T00:00:00Z' }),
+    );
+    expect(ledger.length).toBeGreaterThanOrEqual(2);
+    expect(await factory.ctx.store.transaction((tx) => tx.appendUsage(ledger))).toBe(0);
+    expect((await call('GET', `/v1/invoices/inv_${month}_EUR`, { key: owner })).body).toEqual(invoice);
+  }, 60_000);
+
+  it('ingests CloudEvents once: a resent batch is all duplicates and charges nothing', async () => {
+    const start = new Date(Date.now() - 3_600_000).toISOString();
+    const end = new Date().toISOString();
+    const events = [1, 2].map((n) => ({
+      specversion: '1.0',
+      id: `evt-${n}`,
+      source: 'site/local/meter',
+      type: 'usine.usage.v1',
+      time: end,
+      data: { site: 'local', gpuModel: 'L40S', gpus: 1, start, end, project: 'ext' },
+    }));
+    const first = await call('POST', '/v1/usage', { key: owner, json: events });
+    expect(first).toMatchObject({ status: 200, body: { accepted: 2, duplicates: 0 } });
+    const month = new Date().toISOString().slice(0, 7);
+    const before = (await call('GET', `/v1/invoices?month=${month}`, { key: owner })).body;
+    const again = await call('POST', '/v1/usage', { key: owner, json: events });
+    expect(again.body).toEqual({ accepted: 0, duplicates: 2 });
+    expect((await call('GET', `/v1/invoices?month=${month}`, { key: owner })).body).toEqual(before);
+    const bad = await call('POST', '/v1/usage', {
+      key: owner,
+      json: [{ ...events[0], data: { ...events[0]?.data, site: 'mars' } }],
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body['errors']).toEqual([expect.objectContaining({ path: '[0].data.site' })]);
+  });
+
+  it('shows an invoice as CSV and as a printable HTML page', async () => {
+    const month = new Date().toISOString().slice(0, 7);
+    const csv = await call('GET', `/v1/invoices/inv_${month}_EUR?format=csv`, { key: owner });
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    expect(String(csv.body).split('\r\n')[0]).toBe(
+      'invoice,project,site,gpuModel,offering,gpuHours,unitPrice,amount',
+    );
+    const html = await call('GET', `/v1/invoices/inv_${month}_EUR?format=html`, { key: owner });
+    expect(html.headers.get('content-type')).toContain('text/html');
+    expect(String(html.body)).toContain('meter-co');
+    expect((await call('GET', '/v1/invoices/inv_1999-01_EUR', { key: owner })).status).toBe(404);
+  });
+
+  it('stops admission at 100 % of a budget: a reject budget makes new jobs unplaceable with reason BUDGET', async () => {
+    const put = await call('PUT', '/v1/budgets/tenant', {
+      key: owner,
+      json: { limit: '1.00 EUR', period: 'month', onExceeded: 'reject', stopPreemptible: false },
+    });
+    expect(put.status).toBe(200);
+    expect(put.body).toMatchObject({ scope: 'tenant', exhausted: true, alerts: [50, 80, 100] });
+    const job = (await submit(sleeper('over-budget'), 'k-over')).body['id'] as string;
+    const stopped = await waitFor(
+      async () => (await call('GET', `/v1/jobs/${job}`, { key: owner })).body,
+      (j) => j['status'] !== 'queued',
+      'the budget decision',
+    );
+    expect(stopped).toMatchObject({ status: 'unplaceable', reason: expect.stringMatching(/^BUDGET/) });
+    const audit = await call('GET', '/v1/audit?limit=1000', { key: owner });
+    expect(JSON.stringify(audit.body)).toContain('budget.alert');
+    const listed = await call('GET', '/v1/budgets', { key: owner });
+    expect(listed.body.items).toEqual([
+      expect.objectContaining({ scope: 'tenant', limit: '1.00 EUR', exhausted: true }),
+    ]);
+  }, 30_000);
+
+  it('lets a project wait at its budget while the rest of the tenant runs', async () => {
+    await call('PUT', '/v1/budgets/tenant', { key: owner, json: { limit: '1000.00 EUR' } });
+    await call('PUT', '/v1/budgets/project:ext', {
+      key: owner,
+      json: { limit: { gpuHours: 1 }, onExceeded: 'wait' },
+    });
+    const waiting = (
+      await submit(sleeper('ext-job').replace('name: ext-job', 'name: ext-job, project: ext'), 'k-ext')
+    ).body['id'] as string;
+    const free = (await submit(sleeper('free-job'), 'k-free')).body['id'] as string;
+    await waitFor(
+      async () => (await call('GET', `/v1/jobs/${free}`, { key: owner })).body,
+      (j) => j['status'] === 'succeeded',
+      'the free job',
+    );
+    expect((await call('GET', `/v1/jobs/${waiting}`, { key: owner })).body['status']).toBe('queued');
+  }, 30_000);
+});
