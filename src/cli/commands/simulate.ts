@@ -10,10 +10,12 @@ import { parseNodeList } from '../../sim/trace-nodes.js';
 import { parsePodList } from '../../sim/trace-pods.js';
 import { CliExit, ExitCode, type CliIo } from '../io.js';
 import type { SetExit } from './index.js';
+import { simulateScenario } from './simulate-scenario.js';
 
 interface SimulateOptions {
-  nodes: string;
-  pods: string;
+  nodes?: string;
+  pods?: string;
+  scenario?: string;
   policy: string;
   seeds: string;
   inflate: string;
@@ -30,15 +32,18 @@ export interface TimedSummary extends ReplaySummary {
 export function registerSimulate(program: Command, io: CliIo, setExit: SetExit): void {
   program
     .command('simulate')
-    .summary('replay a GPU trace through a packing policy (the FGD paper’s fill-up protocol)')
+    .summary('replay a GPU trace through a packing policy, or simulate a Scenario through the site scheduler')
     .description(
       'Fill a cluster with the pods of a trace, one at a time and never leaving, as the FGD paper\n' +
         '(Weng et al., USENIX ATC 2023) does: per seed, shuffle the pods, add pods drawn with\n' +
         'replacement until the GPU request reaches --inflate × capacity, place each with the policy,\n' +
-        'and report the GPU allocation ratio at 90, 95, 100 and 130 % arrived load (mean over seeds).',
+        'and report the GPU allocation ratio at 90, 95, 100 and 130 % arrived load (mean over seeds).\n' +
+        'With --scenario FILE: simulate a usine/v1 Scenario (docs/scenario.md) through the site\n' +
+        'scheduler (quotas, fair share, priorities, gangs, backfill) with discrete events.',
     )
-    .requiredOption('--nodes <file>', 'node list CSV (sn,cpu_milli,memory_mib,gpu,model)')
-    .requiredOption('--pods <file>', 'pod list CSV (name,cpu_milli,memory_mib,num_gpu,gpu_milli[,gpu_spec…])')
+    .option('--nodes <file>', 'node list CSV (sn,cpu_milli,memory_mib,gpu,model)')
+    .option('--pods <file>', 'pod list CSV (name,cpu_milli,memory_mib,num_gpu,gpu_milli[,gpu_spec…])')
+    .option('--scenario <file>', 'a Scenario document to simulate instead of a trace replay')
     .option('--policy <names>', `one policy or a comma list: ${POLICY_NAMES.join(', ')}`, 'best')
     .option('--seeds <seeds>', 'seeds: a range (42-51), a list (1,2,3) or one seed', '42-51')
     .option('--inflate <ratio>', 'arrived GPU request to reach, as a multiple of capacity', '1.3')
@@ -46,10 +51,18 @@ export function registerSimulate(program: Command, io: CliIo, setExit: SetExit):
     .option('--svg <file>', 'write a chart of allocation against arrived load for the policies run')
     .addHelpText(
       'after',
-      '\nExample:\n  usine simulate --nodes openb_node_list_gpu_node.csv --pods openb_pod_list_default.csv \\\n' +
+      '\nExamples:\n  usine simulate --scenario examples/scenarios/small.yaml --svg small.svg\n  usine simulate --nodes openb_node_list_gpu_node.csv --pods openb_pod_list_default.csv \\\n' +
         '    --policy best-fit,fgd,best --seeds 42-51 --svg allocation.svg',
     )
     .action((options: SimulateOptions) => {
+      if (options.scenario !== undefined) {
+        simulateScenario(io, options.scenario, options);
+        setExit(ExitCode.ok);
+        return;
+      }
+      if (options.nodes === undefined || options.pods === undefined)
+        throw new CliExit(ExitCode.usage, 'simulate: give --scenario FILE, or --nodes FILE and --pods FILE');
+      const { nodes: nodesPath, pods: podsPath } = options;
       const policies = parsePolicies(options.policy);
       const seeds = parseSeeds(options.seeds);
       const inflate = Number(options.inflate);
@@ -58,8 +71,8 @@ export function registerSimulate(program: Command, io: CliIo, setExit: SetExit):
           ExitCode.usage,
           `--inflate: expected a positive number, found "${options.inflate}"`,
         );
-      const nodes = parseTrace(io, options.nodes, parseNodeList);
-      const pods = parseTrace(io, options.pods, parsePodList);
+      const nodes = parseTrace(io, nodesPath, parseNodeList);
+      const pods = parseTrace(io, podsPath, parsePodList);
       const showProgress = process.stderr.isTTY === true && !options.json;
       const summaries = policies.map((policy) =>
         runTimedSeries(
@@ -72,7 +85,7 @@ export function registerSimulate(program: Command, io: CliIo, setExit: SetExit):
       if (options.svg !== undefined) {
         const chart = renderAllocationChart(
           summaries.map((s) => ({ name: s.policy, curve: s.curve })),
-          `GPU allocation, ${options.pods.split('/').pop() ?? options.pods}`,
+          `GPU allocation, ${podsPath.split('/').pop() ?? podsPath}`,
         );
         writeOutput(io, options.svg, chart);
       }
