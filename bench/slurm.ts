@@ -1,0 +1,151 @@
+// Slurm submission benchmark: job submissions per second through Usine's Slurm executor
+// (launch: job dir, batch script, POST /job/submit to slurmrestd, submitted.json) against
+// `sbatch` in a loop, on the same machine and cluster, side by side. Each job is `true` on one
+// node without GPUs; every job is cancelled at the end. The last line is one JSON object.
+// Needs a Slurm (../shared/slurm/slurm-up.sh): USINE_SLURM_URL (default http://127.0.0.1:6820),
+// USINE_SLURM_TOKEN_FILE or SLURM_CONF (a token is made with `scontrol token`),
+// USINE_SLURM_WORK_DIR (default /tmp/usine-slurm/jobs), USINE_SLURM_PARTITION (default gpu).
+// BENCH_JOBS (default 200) per mode and round; BENCH_CONCURRENCY (default 8) for the concurrent mode;
+// BENCH_ROUNDS (default 3): the modes alternate, each mode's median is reported.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { promisify } from 'node:util';
+import type { LaunchRequest } from '../src/app/ports/executor.js';
+import { SlurmExecutor } from '../src/executors/slurm/slurm-executor.js';
+
+const run = promisify(execFile);
+const JOBS = Number(process.env.BENCH_JOBS ?? 200);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROOT = process.env.SLURM_ROOT ?? '/tmp/usine-slurm';
+const url = process.env.USINE_SLURM_URL ?? 'http://127.0.0.1:6820';
+const partition = process.env.USINE_SLURM_PARTITION ?? 'gpu';
+const slurmConf =
+  process.env.SLURM_CONF ??
+  (existsSync(join(ROOT, 'etc/slurm.conf')) ? join(ROOT, 'etc/slurm.conf') : undefined);
+const slurmEnv = { ...process.env, ...(slurmConf ? { SLURM_CONF: slurmConf } : {}) };
+
+async function tokenFile(): Promise<string> {
+  if (process.env.USINE_SLURM_TOKEN_FILE) return process.env.USINE_SLURM_TOKEN_FILE;
+  const { stdout } = await run('scontrol', ['token', 'username=root', 'lifespan=3600'], { env: slurmEnv });
+  const file = join(mkdtempSync(join(tmpdir(), 'usine-bench-token-')), 'jwt');
+  writeFileSync(file, stdout.trim(), { mode: 0o600 });
+  return file;
+}
+
+function request(jobId: string): LaunchRequest {
+  return {
+    jobId,
+    name: jobId,
+    command: ['true'],
+    image: undefined,
+    env: {},
+    allocation: { site: 'bench', nodes: [], virtual: false },
+    maxDurationSeconds: 60,
+    durationSeconds: 1,
+  };
+}
+
+interface Figure {
+  readonly mode: string;
+  readonly jobs: number;
+  readonly seconds: number;
+  readonly perSecond: number;
+}
+
+function figure(mode: string, jobs: number, ms: number): Figure {
+  const seconds = ms / 1000;
+  return { mode, jobs, seconds: Number(seconds.toFixed(3)), perSecond: Number((jobs / seconds).toFixed(1)) };
+}
+
+async function timeUsine(executor: SlurmExecutor, prefix: string, concurrency: number): Promise<Figure> {
+  let next = 0;
+  const started = performance.now();
+  const worker = async () => {
+    while (next < JOBS) {
+      const i = next++;
+      await executor.launch(request(`bench_${prefix}_${i}`));
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return figure(`usine executor, ${concurrency} at a time`, JOBS, performance.now() - started);
+}
+
+async function timeSbatch(workDir: string): Promise<Figure | undefined> {
+  try {
+    await run('sbatch', ['--version'], { env: slurmEnv });
+  } catch {
+    return undefined;
+  }
+  const started = performance.now();
+  for (let i = 0; i < JOBS; i += 1)
+    await run(
+      'sbatch',
+      [
+        '--parsable',
+        '-J',
+        'usine-bench-sbatch',
+        '-p',
+        partition,
+        '-t',
+        '2',
+        '-o',
+        join(workDir, 'sbatch-%j.out'),
+        '--wrap',
+        'true',
+      ],
+      { env: slurmEnv },
+    );
+  return figure('sbatch in a loop, 1 at a time', JOBS, performance.now() - started);
+}
+
+async function cancelAll(executor: SlurmExecutor): Promise<void> {
+  for (const handle of await executor.reconcile()) await executor.cancel(handle);
+  await run('scancel', ['-n', 'usine-bench-sbatch'], { env: slurmEnv }).catch(() => undefined);
+}
+
+async function main(): Promise<void> {
+  const workRoot = process.env.USINE_SLURM_WORK_DIR ?? join(ROOT, 'jobs');
+  mkdirSync(workRoot, { recursive: true });
+  const workDir = mkdtempSync(join(workRoot, 'bench-'));
+  const executor = new SlurmExecutor({ url, user: 'root', tokenFile: await tokenFile(), partition, workDir });
+  await executor.ping();
+  const rounds: Figure[][] = [];
+  try {
+    for (let round = 0; round < ROUNDS; round += 1) {
+      const figures: Figure[] = [];
+      figures.push(await timeUsine(executor, `seq${round}`, 1));
+      await cancelAll(executor);
+      figures.push(await timeUsine(executor, `par${round}`, CONCURRENCY));
+      await cancelAll(executor);
+      const sbatch = await timeSbatch(workDir);
+      if (sbatch) figures.push(sbatch);
+      await cancelAll(executor);
+      rounds.push(figures);
+    }
+  } finally {
+    await cancelAll(executor);
+    await executor.close();
+    rmSync(workDir, { recursive: true, force: true });
+  }
+  const modes = (rounds[0] ?? []).map((f) => f.mode);
+  const summary = modes.map((mode) => {
+    const rates = rounds.map((r) => r.find((f) => f.mode === mode)?.perSecond ?? 0).sort((x, y) => x - y);
+    return { mode, medianPerSecond: rates[Math.floor(rates.length / 2)] ?? 0, perSecond: rates };
+  });
+  console.log(
+    `Slurm submissions: ${JOBS} jobs per mode and round, ${ROUNDS} rounds (\`true\`, 1 node, no GPU), ${cpus().length} cores, ${url}`,
+  );
+  for (const m of summary)
+    console.log(
+      `  ${m.mode.padEnd(34)} median ${String(m.medianPerSecond).padStart(7)} jobs/s  (rounds: ${m.perSecond.join(', ')})`,
+    );
+  console.log(
+    JSON.stringify({ bench: 'slurm', jobs: JOBS, rounds: ROUNDS, cores: cpus().length, modes: summary }),
+  );
+}
+
+await main();
