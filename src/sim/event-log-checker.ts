@@ -30,6 +30,8 @@ export interface EventLogChecker {
 }
 
 export function createEventLogChecker(scenario: Scenario): EventLogChecker {
+  const models = scenario.cluster.map((c) => c.gpuModel);
+  const modelCount = models.length;
   const gpuOffset: number[] = [];
   const nodeModel: string[] = [];
   let gpus = 0;
@@ -40,21 +42,32 @@ export function createEventLogChecker(scenario: Scenario): EventLogChecker {
       gpus += c.gpusPerNode;
     }
   }
+  const cohorts = [...new Set(scenario.tenants.map((t) => t.cohort))];
+  const cohortOf = scenario.tenants.map((t) => cohorts.indexOf(t.cohort));
+  const tenantCount = scenario.tenants.length;
   const used = new Int32Array(gpus);
-  const usage = new Map<string, number>();
-  const add = (key: string, milli: number) => usage.set(key, (usage.get(key) ?? 0) + milli);
-  const get = (key: string) => usage.get(key) ?? 0;
-  const capacity = new Map<string, number>();
-  for (const c of scenario.cluster) capacity.set(c.gpuModel, c.nodes * c.gpusPerNode * 1000);
-  const assigned = new Map<string, number>();
-  const cohortNominal = new Map<string, number>();
-  for (const t of scenario.tenants) {
-    for (const [model, n] of t.quota) {
-      assigned.set(model, (assigned.get(model) ?? 0) + n * 1000);
-      const key = `${t.cohort}/${model}`;
-      cohortNominal.set(key, (cohortNominal.get(key) ?? 0) + n * 1000);
-    }
-  }
+  const usage = new Float64Array(tenantCount * modelCount);
+  const fixed = new Float64Array(tenantCount * modelCount);
+  const cohortUsage = new Float64Array(cohorts.length * modelCount);
+  const nominal = new Float64Array(tenantCount * modelCount);
+  const limit = new Float64Array(tenantCount * modelCount);
+  const cohortLimit = new Float64Array(cohorts.length * modelCount);
+  models.forEach((model, m) => {
+    const c = scenario.cluster[m]!;
+    let assigned = 0;
+    scenario.tenants.forEach((t, i) => {
+      const n = (t.quota.get(model) ?? 0) * 1000;
+      const borrow = t.borrowingLimit?.get(model);
+      nominal[i * modelCount + m] = n;
+      limit[i * modelCount + m] = n + (borrow === undefined ? Infinity : borrow * 1000);
+      const k = cohortOf[i]! * modelCount + m;
+      cohortLimit[k] = cohortLimit[k]! + n;
+      assigned += n;
+    });
+    const pool = Math.max(0, c.nodes * c.gpusPerNode * 1000 - assigned);
+    for (let k = 0; k < cohorts.length; k++)
+      cohortLimit[k * modelCount + m] = cohortLimit[k * modelCount + m]! + pool;
+  });
   const live = new Map<number, Extract<LoggedEvent, { kind: 'start' }>>();
   const counts = { partialGangs: 0, quotaViolations: 0, overAllocations: 0 };
 
@@ -68,10 +81,12 @@ export function createEventLogChecker(scenario: Scenario): EventLogChecker {
         milli += e.gpuMilli;
       }
     }
-    const tenant = scenario.tenants[e.tenant]!;
-    add(`t/${e.tenant}/${e.model}`, sign * milli);
-    if (!e.isPreemptible) add(`f/${e.tenant}/${e.model}`, sign * milli);
-    add(`c/${tenant.cohort}/${e.model}`, sign * milli);
+    const m = models.indexOf(e.model);
+    const i = e.tenant * modelCount + m;
+    usage[i] = usage[i]! + sign * milli;
+    if (!e.isPreemptible) fixed[i] = fixed[i]! + sign * milli;
+    const c = cohortOf[e.tenant]! * modelCount + m;
+    cohortUsage[c] = cohortUsage[c]! + sign * milli;
   }
 
   return {
@@ -83,26 +98,19 @@ export function createEventLogChecker(scenario: Scenario): EventLogChecker {
         live.delete(event.job);
         return;
       }
-      const nodes = new Set(event.placements.map((p) => p.node));
-      if (
-        event.placements.length !== event.nodes ||
-        nodes.size !== event.nodes ||
-        event.placements.some((p) => p.gpus.length !== event.gpusPerNode || nodeModel[p.node] !== event.model)
-      )
-        counts.partialGangs++;
+      let isPartial = event.placements.length !== event.nodes;
+      for (let k = 0; k < event.placements.length && !isPartial; k++) {
+        const p = event.placements[k]!;
+        if (p.gpus.length !== event.gpusPerNode || nodeModel[p.node] !== event.model) isPartial = true;
+        for (let j = 0; j < k; j++) if (event.placements[j]!.node === p.node) isPartial = true;
+      }
+      if (isPartial) counts.partialGangs++;
       live.set(event.job, event);
       apply(event, 1);
-      const tenant = scenario.tenants[event.tenant]!;
-      const nominal = (tenant.quota.get(event.model) ?? 0) * 1000;
-      const borrow = tenant.borrowingLimit?.get(event.model);
-      const limit = nominal + (borrow === undefined ? Infinity : borrow * 1000);
-      const pool = Math.max(0, (capacity.get(event.model) ?? 0) - (assigned.get(event.model) ?? 0));
-      const cohortLimit = (cohortNominal.get(`${tenant.cohort}/${event.model}`) ?? 0) + pool;
-      if (
-        get(`t/${event.tenant}/${event.model}`) > limit ||
-        get(`f/${event.tenant}/${event.model}`) > nominal ||
-        get(`c/${tenant.cohort}/${event.model}`) > cohortLimit
-      )
+      const m = models.indexOf(event.model);
+      const i = event.tenant * modelCount + m;
+      const c = cohortOf[event.tenant]! * modelCount + m;
+      if (usage[i]! > limit[i]! || fixed[i]! > nominal[i]! || cohortUsage[c]! > cohortLimit[c]!)
         counts.quotaViolations++;
     },
   };

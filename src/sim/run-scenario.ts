@@ -228,7 +228,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Scena
           nodes: job.nodes,
           gpusPerNode: job.gpusPerNode,
           gpuMilli: job.gpuMilli,
-          placements: entry.allocations.map((a) => ({ node: a.node, gpus: a.gpus })),
+          placements: entry.allocations,
         });
       } else {
         preemptions++;

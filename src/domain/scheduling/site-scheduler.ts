@@ -111,6 +111,16 @@ export function createSiteScheduler(options: SiteSchedulerOptions): SiteSchedule
   const lastPreemptTry = new Map<number, number>();
   const reservedMask = new Uint8Array(state.nodes.length);
   let reservation: Reservation | undefined;
+  // one heap for every pass: it is empty when a pass ends
+  const heap = createBinaryHeap<HeapEntry>(
+    (a, b) =>
+      a.queue.priority > b.queue.priority ||
+      (a.queue.priority === b.queue.priority &&
+        (a.share < b.share ||
+          (a.share === b.share &&
+            (a.submittedAt < b.submittedAt ||
+              (a.submittedAt === b.submittedAt && a.queue.id < b.queue.id))))),
+  );
 
   function setReservation(next: Reservation | undefined): void {
     if (reservation) for (const n of reservation.nodes) reservedMask[n] = 0;
@@ -303,15 +313,7 @@ export function createSiteScheduler(options: SiteSchedulerOptions): SiteSchedule
     schedule(now) {
       const out: Decision[] = [];
       if (reservation && !pending.has(reservation.jobId)) setReservation(undefined);
-      const heap = createBinaryHeap<HeapEntry>(
-        (a, b) =>
-          a.queue.priority > b.queue.priority ||
-          (a.queue.priority === b.queue.priority &&
-            (a.share < b.share ||
-              (a.share === b.share &&
-                (a.submittedAt < b.submittedAt ||
-                  (a.submittedAt === b.submittedAt && a.queue.id < b.queue.id))))),
-      );
+      if (pending.size === 0) return out;
       const push = (queue: JobQueue) =>
         heap.push({
           queue,
