@@ -1,4 +1,4 @@
-import Type from 'typebox';
+import Type, { type Static } from 'typebox';
 import { MONEY_PATTERN } from '../domain/money/money.js';
 
 /** The metering API's shapes: usage, external usage events, invoices, budgets, billing. */
@@ -143,3 +143,7 @@ export const BillingBody = Type.Object(
   },
   { additionalProperties: false },
 );
+
+export type UsageSummaryView = Static<typeof UsageSummary>;
+export type InvoiceView = Static<typeof Invoice>;
+export type BudgetStatusView = Static<typeof BudgetView>;

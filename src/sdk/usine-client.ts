@@ -1,3 +1,4 @@
+import type { BudgetStatusView, InvoiceView, UsageSummaryView } from '../api/metering-schemas.js';
 import type {
   AuditPageView,
   AuditVerificationView,
@@ -93,6 +94,32 @@ export class UsineClient {
 
   verifyAudit(): Promise<AuditVerificationView> {
     return this.call('GET', '/v1/audit/verify');
+  }
+
+  /** GPU-seconds, energy and cost grouped by job, project, site, gpuModel or day. */
+  getUsage(query: { groupBy?: string; from?: string; to?: string }): Promise<UsageSummaryView> {
+    const params = new URLSearchParams(
+      Object.entries(query).filter((e): e is [string, string] => e[1] !== undefined),
+    );
+    return this.call('GET', `/v1/usage${params.size > 0 ? `?${params}` : ''}`);
+  }
+
+  listInvoices(month?: string): Promise<{ items: InvoiceView[] }> {
+    return this.call('GET', `/v1/invoices${month ? `?month=${encodeURIComponent(month)}` : ''}`);
+  }
+
+  /** One invoice as the server renders it: `csv` or `html` text. */
+  async getInvoiceText(id: string, format: 'csv' | 'html'): Promise<string> {
+    const response = await this.send('GET', `/v1/invoices/${encodeURIComponent(id)}?format=${format}`, {});
+    return response.text();
+  }
+
+  putBudget(scope: string, body: Record<string, unknown>): Promise<BudgetStatusView> {
+    return this.call('PUT', `/v1/budgets/${encodeURIComponent(scope)}`, { json: body });
+  }
+
+  listBudgets(): Promise<{ items: BudgetStatusView[] }> {
+    return this.call('GET', '/v1/budgets');
   }
 
   /** The job's output as it comes; with follow, until the job ends. */

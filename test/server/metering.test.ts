@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderUsage } from '../../src/cli/commands/metering.js';
+import { runUsine } from '../support/run-cli.js';
 import { api, JOB_YAML, startTestFactory, TEST_CATALOG } from './factory-fixture.js';
 
 /** The local site of the test catalog, with a known price: 2.50 EUR per GPU-hour. */
@@ -212,4 +214,32 @@ describe('metering end to end (local executor, virtual GPUs, 2.50 EUR/GPU-h)', (
     );
     expect((await call('GET', `/v1/jobs/${waiting}`, { key: owner })).body['status']).toBe('queued');
   }, 30_000);
+
+  it('prints usage and the month’s invoice from the CLI (table, CSV, JSON)', async () => {
+    const month = new Date().toISOString().slice(0, 7);
+    const flags = ['--url', factory.url, '--api-key', owner];
+    const usage = await runUsine(['usage', '--group-by', 'project', ...flags]);
+    expect(usage.code).toBe(0);
+    expect(usage.stdout).toMatch(/^KEY\s+GPU-HOURS\s+ENERGY KWH\s+COST/);
+    expect(usage.stdout).toContain('ext');
+    const csv = await runUsine(['invoice', '--month', month, '--format', 'csv', ...flags]);
+    expect(csv.code).toBe(0);
+    expect(csv.stdout).toContain(`inv_${month}_EUR,subtotal`);
+    const json = await runUsine(['invoice', '--month', month, '--format', 'json', ...flags]);
+    expect(JSON.parse(json.stdout)).toMatchObject({ items: [{ id: `inv_${month}_EUR` }] });
+    expect((await runUsine(['invoice', '--month', '1999-01', ...flags])).code).toBe(3);
+    expect((await runUsine(['usage', '--group-by', 'color', ...flags])).code).toBe(2);
+  });
+
+  it('draws bars scaled to the largest group on a terminal', () => {
+    const out = renderUsage(
+      [
+        { key: 'a', gpuSeconds: '3600.000000', energyWh: '0', cost: '2.50 EUR' },
+        { key: 'b', gpuSeconds: '1800.000000', energyWh: '0', cost: '1.25 EUR' },
+      ],
+      true,
+    );
+    expect(out).toContain('█'.repeat(30));
+    expect(out.split('\n')[2]).toMatch(/1\.25 EUR\s+█{15}$/);
+  });
 });

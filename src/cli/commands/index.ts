@@ -3,6 +3,7 @@ import type { CliIo } from '../io.js';
 import { registerAudit } from './audit.js';
 import { registerJobActions } from './job-actions.js';
 import { registerJobs } from './jobs.js';
+import { registerMetering } from './metering.js';
 import { registerPlace } from './place.js';
 import { registerProviders } from './providers.js';
 import { registerRfp } from './rfp.js';
@@ -32,4 +33,5 @@ export function registerCommands(program: Command, io: CliIo, setExit: SetExit):
   registerJobActions(program, io, setExit);
   registerTenants(program, io, setExit);
   registerAudit(program, io, setExit);
+  registerMetering(program, io, setExit);
 }
