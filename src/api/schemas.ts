@@ -103,6 +103,20 @@ export const Site = Type.Object({
   gpus: Type.Record(Type.String(), Type.Integer()),
   gpusAllocated: Type.Number(),
   gpusFree: Type.Number(),
+  nodes: Type.Optional(
+    Type.Array(
+      Type.Object({
+        name: Type.String(),
+        state: Type.String(),
+        usable: Type.Boolean({
+          description: 'False when drained, down or failed: its GPUs are not offered.',
+        }),
+        reason: Type.String(),
+        gpus: Type.Record(Type.String(), Type.Integer()),
+      }),
+      { description: "The backend's own nodes and their health (Slurm), when it has nodes." },
+    ),
+  ),
   certifications: Type.Array(
     Type.Object({
       name: Type.String(),

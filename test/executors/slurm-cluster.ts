@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -5,7 +6,14 @@ import { describe, expect, it } from 'vitest';
 import type { LaunchRequest } from '../../src/app/ports/executor.js';
 import { findCompletion, parseCompletionLine } from '../../src/executors/slurm/job-completion-file.js';
 import { buildRequest, readAllLogs, waitForFinalStatus } from './executor-contract.js';
-import { cleanSlurmWorkDir, makeSlurmExecutor, makeSlurmWorkDir, type TestSlurm } from './slurm-subject.js';
+import { api, startTestFactory } from '../server/factory-fixture.js';
+import {
+  cleanSlurmWorkDir,
+  makeSlurmExecutor,
+  makeSlurmWorkDir,
+  slurmCatalog,
+  type TestSlurm,
+} from './slurm-subject.js';
 
 const passTime = (ms: number) => sleep(Math.max(ms, 100));
 
@@ -43,7 +51,7 @@ export function describeSlurmCluster(slurm: TestSlurm): void {
         const devices = await executor.inventory();
         expect(devices.length).toBeGreaterThan(0);
         expect(devices[0]).toMatchObject({ model: 'H100', memoryGiB: 80, virtual: false });
-        const health = await executor.describeNodes();
+        const health = await executor.describeSlurmNodes();
         expect(health.every((n) => n.gpus.length > 0)).toBe(true);
         expect(health.filter((n) => n.usable).length).toBe(new Set(devices.map((d) => d.node)).size);
       } finally {
@@ -180,6 +188,49 @@ export function describeSlurmCluster(slurm: TestSlurm): void {
         await done();
       }
     });
+  });
+
+  describe('a Slurm site in GET /v1/sites', () => {
+    it('shows its GPUs by type and its nodes, a drained one left out of the capacity', async () => {
+      const workDir = makeSlurmWorkDir(slurm);
+      const factory = await startTestFactory({ catalogText: slurmCatalog(slurm, workDir) });
+      const scontrol = (...args: string[]) =>
+        execFileSync('scontrol', args, { env: { ...process.env, SLURM_CONF: slurm.slurmConf ?? '' } });
+      try {
+        const call = api(factory.url);
+        const sites = async () =>
+          (
+            (await call('GET', '/v1/sites', { key: factory.adminKey })).body.items as Record<
+              string,
+              unknown
+            >[]
+          ).find((s) => s['name'] === 'hpc') ?? {};
+        const before = await sites();
+        const total = (before['gpus'] as Record<string, number>)['H100'] ?? 0;
+        expect(total).toBeGreaterThan(0);
+        const nodes = before['nodes'] as { name: string; usable: boolean; gpus: Record<string, number> }[];
+        expect(nodes.length).toBeGreaterThan(1);
+        expect(nodes.every((n) => n.gpus['H100'] !== undefined)).toBe(true);
+        if (!slurm.slurmConf) return;
+        const last = nodes[nodes.length - 1]?.name ?? '';
+        scontrol('update', `nodename=${last}`, 'state=drain', 'reason=usine-test');
+        try {
+          const after = await sites();
+          const drained = (after['nodes'] as { name: string; usable: boolean; reason: string }[]).find(
+            (n) => n.name === last,
+          );
+          expect(drained).toMatchObject({ usable: false, reason: 'usine-test' });
+          expect((after['gpus'] as Record<string, number>)['H100']).toBe(
+            total - (nodes.at(-1)?.gpus['H100'] ?? 0),
+          );
+        } finally {
+          scontrol('update', `nodename=${last}`, 'state=resume');
+        }
+      } finally {
+        await factory.close();
+        await cleanSlurmWorkDir(slurm, workDir);
+      }
+    }, 60_000);
   });
 
   describe('jobcomp/filetxt lines', () => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { api } from '../server/factory-fixture.js';
-import { findTestSlurm, makeSlurmWorkDir, type TestSlurm } from './slurm-subject.js';
+import { findTestSlurm, makeSlurmWorkDir, slurmCatalog, type TestSlurm } from './slurm-subject.js';
 
 const slurm = await findTestSlurm();
 
@@ -38,25 +38,6 @@ function startUsine(dataDir: string, catalog: string): Promise<{ child: ChildPro
     });
     child.on('exit', (code) => reject(new Error(`usine up exited with ${code}: ${out}`)));
   });
-}
-
-export function slurmCatalog(slurm: TestSlurm, workDir: string): string {
-  return `apiVersion: usine/v1
-kind: Provider
-metadata: { name: self }
-spec: { legalName: Test Org, jurisdiction: FR }
----
-apiVersion: usine/v1
-kind: Site
-metadata: { name: hpc }
-spec:
-  provider: self
-  location: { country: FR }
-  pue: 1.2
-  backend: { type: slurm, url: "${slurm.url}", partition: ${slurm.partition}, tokenFile: "${slurm.tokenFile}", user: root, workDir: "${workDir}" }
-  capacity: [{ gpuModel: H100, gpuMemoryGiB: 80, gpusPerNode: 8, nodes: 4, boardPowerW: 700 }]
-  offerings: [{ gpuModel: H100, kind: on-demand, pricePerGpuHour: "2.00 EUR" }]
-`;
 }
 
 const JOB = `apiVersion: usine/v1

@@ -127,3 +127,23 @@ export function makeSlurmSubject(slurm: TestSlurm): () => Promise<ContractSubjec
     };
   };
 }
+
+/** A catalog with one Slurm site, `hpc` (4 × 8 H100), on the test cluster. */
+export function slurmCatalog(slurm: TestSlurm, workDir: string): string {
+  return `apiVersion: usine/v1
+kind: Provider
+metadata: { name: self }
+spec: { legalName: Test Org, jurisdiction: FR }
+---
+apiVersion: usine/v1
+kind: Site
+metadata: { name: hpc }
+spec:
+  provider: self
+  location: { country: FR }
+  pue: 1.2
+  backend: { type: slurm, url: "${slurm.url}", partition: ${slurm.partition}, tokenFile: "${slurm.tokenFile}", user: root, workDir: "${workDir}" }
+  capacity: [{ gpuModel: H100, gpuMemoryGiB: 80, gpusPerNode: 8, nodes: 4, boardPowerW: 700 }]
+  offerings: [{ gpuModel: H100, kind: on-demand, pricePerGpuHour: "2.00 EUR" }]
+`;
+}

@@ -42,11 +42,25 @@ export interface GpuDevice {
   readonly virtual: boolean;
 }
 
+/** One node as a backend with nodes of its own reports it (Slurm): state, and why it is out. */
+export interface BackendNode {
+  readonly name: string;
+  /** The backend's words: `idle`, `mixed`, `allocated`, `idle+drain`, `down`… */
+  readonly state: string;
+  /** False when drained, down or failed: its GPUs are left out of the inventory. */
+  readonly usable: boolean;
+  readonly reason: string;
+  /** GPUs by model. */
+  readonly gpus: Readonly<Record<string, number>>;
+}
+
 /** One backend: local processes, Slurm, a peer Usine, or a simulation. */
 export interface Executor {
   readonly capabilities: ExecutorCapabilities;
   /** The GPUs this backend runs on (virtual ones marked). */
   inventory(): Promise<GpuDevice[]>;
+  /** Its nodes and their health, for backends that have nodes of their own (Slurm). */
+  describeNodes?(): Promise<BackendNode[]>;
   /** Starts the job; returns a handle that survives restarts (stored with the job). */
   launch(request: LaunchRequest): Promise<string>;
   status(handle: string): Promise<ExecutionStatus>;

@@ -2,6 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type {
+  BackendNode,
   ExecutionStatus,
   Executor,
   ExecutorCapabilities,
@@ -122,7 +123,7 @@ export class SlurmExecutor implements Executor {
   async inventory(): Promise<GpuDevice[]> {
     let nodes: SlurmNodeHealth[];
     try {
-      nodes = await this.describeNodes();
+      nodes = await this.describeSlurmNodes();
     } catch (error) {
       process.emitWarning(
         `slurm inventory unavailable: ${error instanceof Error ? error.message : String(error)}`,
@@ -151,9 +152,19 @@ export class SlurmExecutor implements Executor {
   }
 
   /** Nodes of the partition with their GPUs by type and whether they are drained or down. */
-  async describeNodes(): Promise<SlurmNodeHealth[]> {
+  async describeSlurmNodes(): Promise<SlurmNodeHealth[]> {
     const { body } = await this.client.call('GET', this.api.paths.nodes);
     return describeSlurmNodes(this.api.readNodes(body), this.options.partition);
+  }
+
+  async describeNodes(): Promise<BackendNode[]> {
+    return (await this.describeSlurmNodes()).map((n) => ({
+      name: n.name,
+      state: n.state,
+      usable: n.usable,
+      reason: n.reason,
+      gpus: Object.fromEntries(n.gpus.map((g) => [g.model, g.count])),
+    }));
   }
 
   launch(request: LaunchRequest): Promise<string> {

@@ -34,6 +34,9 @@ export async function describeSites(ctx: AppContext) {
       const summary = summariseSite(site, ctx.catalog, now);
       const executor = ctx.executors.get(site.name);
       const devices = executor ? await executor.inventory() : [];
+      const nodes = executor?.describeNodes
+        ? await executor.describeNodes().catch(() => undefined)
+        : undefined;
       const gpus: Record<string, number> = {};
       if (devices.length > 0) for (const d of devices) gpus[d.model] = (gpus[d.model] ?? 0) + 1;
       const total =
@@ -51,6 +54,7 @@ export async function describeSites(ctx: AppContext) {
         gpus: devices.length > 0 ? gpus : summary.gpus,
         gpusAllocated: held,
         gpusFree: Math.max(0, total - held),
+        ...(nodes ? { nodes: nodes.map((n) => ({ ...n, gpus: { ...n.gpus } })) } : {}),
         certifications: summary.certifications.map((c) => ({ ...c })),
       };
     }),
