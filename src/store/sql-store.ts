@@ -34,7 +34,13 @@ import {
   selectTenantByName,
   selectTenants,
 } from './tenant-queries.js';
-import { insertUsage, selectJobsToMeter, selectLastUsageOfJob, selectUsage } from './usage-queries.js';
+import {
+  insertUsage,
+  selectJobsToMeter,
+  selectLastUsageOfJob,
+  selectUsage,
+  sumUsage,
+} from './usage-queries.js';
 
 /** How many pending audit entries one sealing transaction moves. */
 const SEAL_BATCH = 1000;
@@ -86,6 +92,7 @@ function bindStoreTx(sql: SqlClient): StoreTx {
 
     appendUsage: (records) => insertUsage(sql, records),
     listUsage: (tenantId, range) => selectUsage(sql, tenantId, range),
+    sumUsage: (tenantId, range) => sumUsage(sql, tenantId, range),
     lastUsageOfJob: (jobId) => selectLastUsageOfJob(sql, jobId),
     listJobsToMeter: (limit) => selectJobsToMeter(sql, limit),
     putBudget: (tenantId, budget, at) => upsertBudget(sql, tenantId, budget, at),

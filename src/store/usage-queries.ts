@@ -1,4 +1,4 @@
-import type { LastUsage } from '../app/ports/metering-store.js';
+import type { LastUsage, UsageTotal } from '../app/ports/metering-store.js';
 import { USAGE_OFFERINGS, type UsageRecord } from '../domain/metering/usage-record.js';
 import { formatDecimal, parseDecimal, type Decimal } from '../domain/money/decimal.js';
 import type { JobRecord } from '../app/ports/records.js';
@@ -73,6 +73,29 @@ export async function selectUsage(
     [tenantId, toTimestampParam(range.from, 'from'), toTimestampParam(range.to, 'to')],
   );
   return rows.map(readUsage);
+}
+
+export async function sumUsage(
+  sql: SqlClient,
+  tenantId: string,
+  range: { readonly from: string; readonly to: string },
+): Promise<UsageTotal[]> {
+  const rows = await sql.query(
+    `SELECT project, price_per_gpu_hour::text AS price, currency, sum(milli_gpu_ms)::text AS quantity
+       FROM usage_records
+      WHERE tenant_id = $1 AND started_at >= $2::timestamptz AND started_at < $3::timestamptz
+      GROUP BY project, price_per_gpu_hour, currency
+      ORDER BY project, currency, price_per_gpu_hour`,
+    [tenantId, toTimestampParam(range.from, 'from'), toTimestampParam(range.to, 'to')],
+  );
+  return rows.map((row) => ({
+    project: String(row['project']),
+    pricePerGpuHour: {
+      amount: decimalOf(row['price'], 'price_per_gpu_hour'),
+      currency: String(row['currency']),
+    },
+    quantity: BigInt(String(row['quantity'])),
+  }));
 }
 
 export async function selectLastUsageOfJob(sql: SqlClient, jobId: string): Promise<LastUsage | undefined> {

@@ -95,6 +95,25 @@ describe.each(STORE_BACKENDS)('usage ledger on $name', (backend) => {
       });
     });
 
+    it('sums the month per project and price, exactly (milli-GPU × ms)', async () => {
+      await store.transaction(async (tx) => {
+        const tenant = await createTestTenant(tx);
+        await tx.appendUsage([usage(tenant.id), usage(tenant.id), usage(tenant.id, { project: 'nlp' })]);
+        expect(await tx.sumUsage(tenant.id, NOVEMBER)).toEqual([
+          {
+            project: 'nlp',
+            pricePerGpuHour: { amount: { coefficient: 2333n, scale: 3 }, currency: 'EUR' },
+            quantity: 617_000n,
+          },
+          {
+            project: 'vision',
+            pricePerGpuHour: { amount: { coefficient: 2333n, scale: 3 }, currency: 'EUR' },
+            quantity: 1_234_000n,
+          },
+        ]);
+      });
+    });
+
     it('lists only the tenant’s records that start in the range', async () => {
       await store.transaction(async (tx) => {
         const a = await createTestTenant(tx);

@@ -5,14 +5,12 @@ import {
   type BudgetStatus,
 } from '../../domain/metering/budget.js';
 import { monthBoundsMs, monthOf } from '../../domain/metering/month.js';
-import { rateRecord } from '../../domain/metering/rate-usage.js';
-import { milliGpuMs, type UsageRecord } from '../../domain/metering/usage-record.js';
+import { rateQuantity } from '../../domain/metering/rate-usage.js';
 import type { StoreTx } from '../ports/store.js';
 
 export interface BudgetCheck {
   readonly budget: Budget;
   readonly status: BudgetStatus;
-  readonly spend: { readonly records: readonly UsageRecord[] };
 }
 
 /**
@@ -24,17 +22,17 @@ export async function checkBudgets(tx: StoreTx, tenantId: string, now: Date): Pr
   if (budgets.length === 0) return [];
   const month = monthOf(now);
   const { startMs, endMs } = monthBoundsMs(month);
-  const records = await tx.listUsage(tenantId, {
+  const totals = await tx.sumUsage(tenantId, {
     from: new Date(startMs).toISOString(),
     to: new Date(endMs).toISOString(),
   });
   const checks: BudgetCheck[] = [];
   for (const budget of budgets) {
     const project = projectOfScope(budget.scope);
-    const inScope = project === null ? records : records.filter((r) => r.project === project);
+    const inScope = project === null ? totals : totals.filter((t) => t.project === project);
     const status = assessBudget(budget, {
-      costs: inScope.map(rateRecord),
-      quantity: inScope.reduce((sum, r) => sum + milliGpuMs(r), 0n),
+      costs: inScope.map((t) => rateQuantity(t.quantity, t.pricePerGpuHour)),
+      quantity: inScope.reduce((sum, t) => sum + t.quantity, 0n),
     });
     for (const threshold of status.reached) {
       const at = now.toISOString();
@@ -49,7 +47,7 @@ export async function checkBudgets(tx: StoreTx, tenantId: string, now: Date): Pr
         });
       }
     }
-    checks.push({ budget, status, spend: { records: inScope } });
+    checks.push({ budget, status });
   }
   return checks;
 }

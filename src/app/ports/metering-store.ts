@@ -2,6 +2,7 @@ import type { Budget } from '../../domain/metering/budget.js';
 import type { BillingSettings } from '../../domain/metering/invoice.js';
 import type { Month } from '../../domain/metering/month.js';
 import type { UsageRecord } from '../../domain/metering/usage-record.js';
+import type { Money } from '../../domain/money/money.js';
 import type { JobRecord } from './records.js';
 
 /** The last record the ledger holds for a job: where the next one starts. */
@@ -9,6 +10,12 @@ export interface LastUsage {
   readonly seq: number;
   readonly end: string;
   readonly isFinal: boolean;
+}
+
+export interface UsageTotal {
+  readonly project: string;
+  readonly pricePerGpuHour: Money;
+  readonly quantity: bigint;
 }
 
 /** The ledger, budgets and billing settings, as the metering use cases need them. */
@@ -20,6 +27,11 @@ export interface MeteringStoreTx {
   appendUsage(records: readonly UsageRecord[]): Promise<number>;
   /** A tenant's records starting in `[from, to)`, in ledger order. */
   listUsage(tenantId: string, range: { readonly from: string; readonly to: string }): Promise<UsageRecord[]>;
+  /**
+   * A tenant's quantity (milli-GPU × ms) in `[from, to)` summed per project and price: what
+   * budgets need, exact (cost is linear in quantity at one price), in a few rows.
+   */
+  sumUsage(tenantId: string, range: { readonly from: string; readonly to: string }): Promise<UsageTotal[]>;
   lastUsageOfJob(jobId: string): Promise<LastUsage | undefined>;
   /**
    * Jobs whose ledger is not closed: running, or finished after they started and without a
