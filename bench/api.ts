@@ -117,15 +117,18 @@ async function chooseStores(): Promise<StoreKind[]> {
 
 async function runBench(store: StoreKind): Promise<RunFigures> {
   const dataDir = mkdtempSync(join(tmpdir(), 'usine-bench-'));
-  const catalog = join(dataDir, 'catalog.yaml');
-  writeFileSync(catalog, CATALOG);
-  const database = store === 'postgres' ? await createDatabase(postgresUrl as string) : undefined;
-  const server = await startUsine(dataDir, catalog, database?.url);
+  let database: { url: string; drop: () => Promise<void> } | undefined;
+  let server: { child: ChildProcess; url: string } | undefined;
   try {
+    const catalog = join(dataDir, 'catalog.yaml');
+    writeFileSync(catalog, CATALOG);
+    if (store === 'postgres') database = await createDatabase(postgresUrl as string);
+    const running = await startUsine(dataDir, catalog, database?.url);
+    server = running;
     const admin = readFileSync(join(dataDir, 'admin.key'), 'utf8').trim();
     const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
     const call = (method: string, path: string, key: string, body: string, headers = {}) =>
-      send(agent, new URL(path, server.url), method, { authorization: `Bearer ${key}`, ...headers }, body);
+      send(agent, new URL(path, running.url), method, { authorization: `Bearer ${key}`, ...headers }, body);
     const tenant = await call('POST', '/v1/tenants', admin, JSON.stringify({ name: 'bench' }), {
       'content-type': 'application/json',
     });
@@ -149,9 +152,9 @@ async function runBench(store: StoreKind): Promise<RunFigures> {
     const end = measureFrom + durationSeconds * 1000;
     let cpuAtStart: number | null = null;
     let cpuAtEnd: number | null = null;
-    const cpuTimer = setTimeout(() => (cpuAtStart = readCpuMs(server.child.pid)), warmupSeconds * 1000);
+    const cpuTimer = setTimeout(() => (cpuAtStart = readCpuMs(running.child.pid)), warmupSeconds * 1000);
     const cpuEndTimer = setTimeout(
-      () => (cpuAtEnd = readCpuMs(server.child.pid)),
+      () => (cpuAtEnd = readCpuMs(running.child.pid)),
       (warmupSeconds + durationSeconds) * 1000,
     );
     const client = async (): Promise<void> => {
@@ -172,7 +175,7 @@ async function runBench(store: StoreKind): Promise<RunFigures> {
     await Promise.all(Array.from({ length: concurrency }, client));
     clearTimeout(cpuTimer);
     clearTimeout(cpuEndTimer);
-    const metrics = (await send(agent, new URL('/metrics', server.url), 'GET', {}, '')).body;
+    const metrics = (await send(agent, new URL('/metrics', running.url), 'GET', {}, '')).body;
     agent.destroy();
     if (firstProblem) process.stderr.write(`bench: ${store}: first answer other than 201: ${firstProblem}\n`);
     latencies.sort((a, b) => a - b);
@@ -195,7 +198,7 @@ async function runBench(store: StoreKind): Promise<RunFigures> {
           : null,
     };
   } finally {
-    await stopUsine(server.child);
+    if (server) await stopUsine(server.child);
     await database?.drop();
     rmSync(dataDir, { recursive: true, force: true });
   }
