@@ -172,6 +172,13 @@ describe('budgets and energy', () => {
     ).toBe(50);
   });
 
+  it('counts a limit of zero as spent before anything runs', () => {
+    expect(assessBudget(budget({ money: eur('0') }), { costs: [], quantity: 0n })).toMatchObject({
+      isExhausted: true,
+      reached: [50, 80, 100],
+    });
+  });
+
   it('estimates energy as board power × 0.7 × GPUs × hours × PUE', () => {
     // 700 W × 0.7 × 2 GPUs × 1 h × 1.3 = 1274 Wh
     expect(

@@ -243,3 +243,57 @@ describe('metering end to end (local executor, virtual GPUs, 2.50 EUR/GPU-h)', (
     expect(out.split('\n')[2]).toMatch(/1\.25 EUR\s+█{15}$/);
   });
 });
+
+describe('budgets and spot jobs', () => {
+  let factory: Awaited<ReturnType<typeof startTestFactory>>;
+  let call: ReturnType<typeof api>;
+  let owner: string;
+
+  beforeAll(async () => {
+    factory = await startTestFactory({
+      catalogText: CATALOG.replace(
+        '{ gpuModel: L40S, kind: on-demand, pricePerGpuHour: "2.50 EUR" }',
+        '{ gpuModel: L40S, kind: on-demand, pricePerGpuHour: "2.50 EUR" }, { gpuModel: L40S, kind: spot, pricePerGpuHour: "1.00 EUR" }',
+      ),
+    });
+    call = api(factory.url);
+    const tenant = (await call('POST', '/v1/tenants', { key: factory.adminKey, json: { name: 'spot-co' } }))
+      .body['id'] as string;
+    owner = (
+      await call('POST', `/v1/tenants/${tenant}/keys`, { key: factory.adminKey, json: { role: 'owner' } })
+    ).body['key'] as string;
+  }, 60_000);
+
+  afterAll(async () => {
+    await factory?.close();
+  });
+
+  it('stops a running spot job at 100 % when the budget says stopPreemptible, and keeps its usage charged', async () => {
+    const yaml = JOB_YAML(
+      'spot-train',
+      JSON.stringify([process.execPath, '-e', 'setTimeout(() => {}, 30000)']),
+    ).replace('  workload: dev\n', '  workload: dev\n  preemptible: true\n');
+    const id = (
+      await call('POST', '/v1/jobs', {
+        key: owner,
+        body: yaml,
+        headers: { 'content-type': 'application/yaml', 'idempotency-key': 'spot-1' },
+      })
+    ).body['id'] as string;
+    const get = async () => (await call('GET', `/v1/jobs/${id}`, { key: owner })).body;
+    for (let i = 0; i < 200 && (await get())['status'] !== 'running'; i++)
+      await new Promise((r) => setTimeout(r, 100));
+    expect(await get()).toMatchObject({ status: 'running', placement: { decision: { offering: 'spot' } } });
+    await call('PUT', '/v1/budgets/tenant', { key: owner, json: { limit: '0 EUR', stopPreemptible: true } });
+    for (let i = 0; i < 200 && (await get())['status'] === 'running'; i++)
+      await new Promise((r) => setTimeout(r, 100));
+    expect(await get()).toMatchObject({ status: 'preempted', reason: expect.stringMatching(/^BUDGET/) });
+    const usage = await call('GET', '/v1/usage?groupBy=job', { key: owner });
+    for (let i = 0; i < 50 && (usage.body.items ?? []).length === 0; i++)
+      await new Promise((r) => setTimeout(r, 100));
+    const items = (await call('GET', '/v1/usage?groupBy=job', { key: owner })).body.items as {
+      key: string;
+    }[];
+    expect(items.map((i) => i.key)).toEqual([id]);
+  }, 60_000);
+});

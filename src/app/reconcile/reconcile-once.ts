@@ -9,6 +9,7 @@ import type { AppContext } from '../context.js';
 import { readStoredSpec } from '../jobs/read-job-spec.js';
 import { checkBudgets, findBlockingBudget, type BudgetCheck } from '../metering/check-budgets.js';
 import { meterUsage } from '../metering/meter-usage.js';
+import { stopPreemptibleOverBudget } from '../metering/stop-preemptible.js';
 import type { GpuDevice } from '../ports/executor.js';
 import type { JobRecord } from '../ports/records.js';
 import type { StoreTx } from '../ports/store.js';
@@ -74,6 +75,7 @@ export async function reconcileOnce(ctx: AppContext, state: ReconcilerState): Pr
   await launchAdmitted(ctx, report);
   await watchRunning(ctx, report, allocated);
   await meterUsage(ctx, ctx.clock.now());
+  await stopPreemptibleOverBudget(ctx, ctx.clock.now());
   return report;
 }
 

@@ -1,4 +1,4 @@
-import { compareDecimals, multiplyDecimals, type Decimal } from '../money/decimal.js';
+import { multiplyDecimals, type Decimal } from '../money/decimal.js';
 import type { Money } from '../money/money.js';
 import { exactFromDecimal, type ExactAmount } from './exact-amount.js';
 import { MILLI_GPU_MS_PER_GPU_HOUR } from './usage-record.js';
@@ -65,18 +65,12 @@ export function assessBudget(budget: Budget, spend: BudgetSpend): BudgetStatus {
     n = spend.quantity * 10n ** BigInt(hours.scale);
     d = multiplyDecimals(hours, { coefficient: MILLI_GPU_MS_PER_GPU_HOUR, scale: 0 }).coefficient;
   }
-  if (d <= 0n)
-    return { percent: n > 0n ? 100 : 0, reached: n > 0n ? [...BUDGET_THRESHOLDS] : [], isExhausted: n > 0n };
+  // a limit of zero is spent before anything runs: nothing may start
+  if (d <= 0n) return { percent: 100, reached: [...BUDGET_THRESHOLDS], isExhausted: true };
   const percent = Number((n * 100n) / d);
   return {
     percent,
     reached: BUDGET_THRESHOLDS.filter((t) => n * 100n >= BigInt(t) * d),
     isExhausted: n >= d,
   };
-}
-
-/** A GPU-hour limit of zero or a zero amount exhausts at once; used by tests and the API. */
-export function isZeroLimit(budget: Budget): boolean {
-  const amount = 'money' in budget.limit ? budget.limit.money.amount : budget.limit.gpuHours;
-  return compareDecimals(amount, { coefficient: 0n, scale: 0 }) === 0;
 }
