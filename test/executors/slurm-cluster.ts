@@ -233,6 +233,75 @@ export function describeSlurmCluster(slurm: TestSlurm): void {
     }, 60_000);
   });
 
+  describe('a Usine job waiting in a full Slurm', () => {
+    it("shows Slurm's pending reason in GET /v1/jobs/{id} (usine job ID)", async () => {
+      const fillDir = makeSlurmWorkDir(slurm);
+      const filler = makeSlurmExecutor(slurm, fillDir);
+      const workDir = makeSlurmWorkDir(slurm);
+      const factory = await startTestFactory({ catalogText: slurmCatalog(slurm, workDir) });
+      try {
+        const devices = await filler.inventory();
+        for (const node of new Set(devices.map((d) => d.node))) {
+          const count = devices.filter((d) => d.node === node).length;
+          await filler.launch(
+            buildRequest(`job_full_${node.replace(/\W/g, '_')}`, bash('sleep 60', 60), {
+              allocation: {
+                site: 'x',
+                nodes: [{ node, gpuIndices: [...Array(count).keys()], milliGpus: 0 }],
+                virtual: false,
+              },
+            }),
+          );
+        }
+        const call = api(factory.url);
+        const admin = factory.adminKey;
+        const tenant = (await call('POST', '/v1/tenants', { key: admin, json: { name: 'waits' } })).body[
+          'id'
+        ] as string;
+        const key = (
+          await call('POST', `/v1/tenants/${tenant}/keys`, { key: admin, json: { role: 'owner' } })
+        ).body['key'] as string;
+        const submitted = await call('POST', '/v1/jobs', {
+          key,
+          body: `apiVersion: usine/v1
+kind: Job
+metadata: { name: waits-for-slurm }
+spec:
+  workload: train
+  command: [/bin/true]
+  resources: { gpus: 1 }
+  duration: 1m
+  placement: { sites: [hpc] }
+`,
+          headers: { 'content-type': 'application/yaml', 'idempotency-key': 'waits-1' },
+        });
+        const id = submitted.body['id'] as string;
+        let job: Record<string, unknown> = {};
+        for (
+          let i = 0;
+          i < 100 && !/pending in Slurm: (Resources|Priority)/.test(String(job['reason']));
+          i += 1
+        ) {
+          await sleep(100);
+          job = (await call('GET', `/v1/jobs/${id}`, { key })).body;
+        }
+        expect(job).toMatchObject({ status: 'running' });
+        expect(String(job['reason'])).toMatch(/^pending in Slurm: (Resources|Priority)/);
+        for (const handle of await filler.reconcile()) await filler.cancel(handle);
+        for (let i = 0; i < 300 && job['status'] === 'running'; i += 1) {
+          await sleep(100);
+          job = (await call('GET', `/v1/jobs/${id}`, { key })).body;
+        }
+        expect(job['status']).toBe('succeeded');
+      } finally {
+        await factory.close();
+        await filler.close();
+        await cleanSlurmWorkDir(slurm, fillDir);
+        await cleanSlurmWorkDir(slurm, workDir);
+      }
+    }, 90_000);
+  });
+
   describe('jobcomp/filetxt lines', () => {
     it('reads state, exit code, times and nodes', () => {
       const line =

@@ -3,6 +3,7 @@ import { cancelJob } from '../../app/jobs/cancel-job.js';
 import { getJob, listJobs } from '../../app/jobs/query-jobs.js';
 import { submitJob } from '../../app/jobs/submit-job.js';
 import { Job, JobList, JobListQuery, Problem } from '../../api/schemas.js';
+import { withBackendReason } from '../backend-reason.js';
 import { toJobView } from '../job-view.js';
 import { readBodyText } from '../parse-body.js';
 import type { RouteSpec } from '../route-spec.js';
@@ -87,7 +88,9 @@ export function listJobRoutes(ctx: AppContext): RouteSpec[] {
         404: { description: 'No such job', schema: Problem },
       },
       handle: async (request, _reply, principal) =>
-        toJobView(await getJob(ctx, principal, (request.params as { id: string }).id)),
+        toJobView(
+          await withBackendReason(ctx, await getJob(ctx, principal, (request.params as { id: string }).id)),
+        ),
     },
     {
       method: 'POST',
