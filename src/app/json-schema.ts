@@ -6,6 +6,7 @@ import {
   SiteDocument,
 } from '../domain/catalog/schema.js';
 import { WorkloadDocument } from '../domain/spec/schema.js';
+import { ScenarioDocument } from '../sim/scenario-schema.js';
 
 export const JSON_SCHEMA_PATH = 'schema/usine-v1.json';
 
@@ -21,12 +22,14 @@ export function buildJsonSchema(): Record<string, unknown> {
     ['Site', SiteDocument],
     ['ExchangeRates', ExchangeRatesDocument],
     ['Policy', PolicyDocument],
+    ['Scenario', ScenarioDocument],
   ];
   return {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
     $id: 'https://usine.dev/schema/usine-v1.json',
     title: 'Usine usine/v1 documents',
-    description: 'Job and Service specs, and the catalog kinds Provider, Site, ExchangeRates, Policy.',
+    description:
+      'Job and Service specs, the catalog kinds Provider, Site, ExchangeRates, Policy, and simulation Scenarios.',
     type: 'object',
     required: ['apiVersion', 'kind'],
     properties: {

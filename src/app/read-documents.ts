@@ -7,6 +7,7 @@ import { parseDocuments, type SourceDocument } from '../domain/documents/parse-d
 import { suggestClosest } from '../domain/documents/suggest.js';
 import type { JobSpec } from '../domain/spec/job-spec.js';
 import { readSpec } from '../domain/spec/read-spec.js';
+import { readScenario } from '../sim/read-scenario.js';
 
 /** A file's name (as the user wrote it, for messages) and its text. */
 export interface InputFile {
@@ -31,7 +32,7 @@ export interface DocumentSet {
 }
 
 const WORKLOAD_KINDS = ['Job', 'Service'];
-const KNOWN_KINDS = [...WORKLOAD_KINDS, ...CATALOG_KINDS];
+const KNOWN_KINDS = [...WORKLOAD_KINDS, ...CATALOG_KINDS, 'Scenario'];
 
 /**
  * Reads any mix of Usine documents: workload specs and catalog documents. The catalog
@@ -83,7 +84,10 @@ export function readDocuments(files: readonly InputFile[]): DocumentSet {
         });
         continue;
       }
-      if (WORKLOAD_KINDS.includes(kind)) {
+      if (kind === 'Scenario') {
+        const result = readScenario(document);
+        if (!result.ok) result.diagnostics.forEach(add);
+      } else if (WORKLOAD_KINDS.includes(kind)) {
         const result = readSpec(document);
         if (result.ok) specs.push({ file: file.name, spec: result.spec, document: document.value });
         else result.diagnostics.forEach(add);

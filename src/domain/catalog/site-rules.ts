@@ -14,6 +14,11 @@ const Dated = Type.Object({ expires: Type.String() });
 const ModelRef = Type.Object({ gpuModel: Type.String() });
 const Priced = Type.Object({ pricePerGpuHour: Type.String() });
 const BackendShape = Type.Object({ type: Type.String() });
+const CountryText = Type.String({ pattern: '^[A-Z]{2}$' });
+const List = Type.Array(Type.Unknown());
+const NumberValue = Type.Number();
+const Text = Type.String();
+const Anything = Type.Unknown();
 
 /**
  * What a Site's schema cannot say: real country, currency and calendar codes, offerings
@@ -29,12 +34,12 @@ export function checkSiteRules(document: SourceDocument): Diagnostic[] {
   const read = <T extends Parameters<typeof readField>[2]>(path: FieldPath, schema: T) =>
     readField(document.value, ['spec', ...path], schema);
 
-  const country = read(['location', 'country'], Type.String({ pattern: '^[A-Z]{2}$' }));
+  const country = read(['location', 'country'], CountryText);
   if (country !== undefined && !isCountryCode(country)) {
     report(['spec', 'location', 'country'], `${country} is not an ISO 3166 alpha-2 country code`);
   }
 
-  const rows = read(['capacity'], Type.Array(Type.Unknown())) ?? [];
+  const rows = read(['capacity'], List) ?? [];
   const models: string[] = [];
   rows.forEach((_, i) => {
     const row = read(['capacity', i], Row);
@@ -42,7 +47,7 @@ export function checkSiteRules(document: SourceDocument): Diagnostic[] {
     const key = `${row.gpuModel.toUpperCase()}/${row.gpuMemoryGiB}`;
     if (
       models.some(
-        (m, j) => `${m.toUpperCase()}/${read(['capacity', j, 'gpuMemoryGiB'], Type.Number())}` === key,
+        (m, j) => `${m.toUpperCase()}/${read(['capacity', j, 'gpuMemoryGiB'], NumberValue)}` === key,
       )
     ) {
       report(
@@ -53,7 +58,7 @@ export function checkSiteRules(document: SourceDocument): Diagnostic[] {
     models.push(row.gpuModel);
   });
 
-  const offerings = read(['offerings'], Type.Array(Type.Unknown())) ?? [];
+  const offerings = read(['offerings'], List) ?? [];
   offerings.forEach((_, i) => {
     const model = read(['offerings', i], ModelRef)?.gpuModel;
     if (
@@ -73,13 +78,13 @@ export function checkSiteRules(document: SourceDocument): Diagnostic[] {
       if (!parsed.ok) report(['spec', 'offerings', i, 'pricePerGpuHour'], parsed.message);
     }
   });
-  const egress = read(['egressPerGiB'], Type.String());
+  const egress = read(['egressPerGiB'], Text);
   if (egress !== undefined) {
     const parsed = parseMoney(egress);
     if (!parsed.ok) report(['spec', 'egressPerGiB'], parsed.message);
   }
 
-  const certifications = read(['certifications'], Type.Array(Type.Unknown())) ?? [];
+  const certifications = read(['certifications'], List) ?? [];
   const names: string[] = [];
   certifications.forEach((_, i) => {
     const name = read(['certifications', i], Named)?.name;
@@ -96,7 +101,7 @@ export function checkSiteRules(document: SourceDocument): Diagnostic[] {
 
   const backend = read(['backend'], BackendShape);
   if (backend) {
-    const has = (field: string) => read(['backend', field], Type.Unknown()) !== undefined;
+    const has = (field: string) => read(['backend', field], Anything) !== undefined;
     if ((backend.type === 'slurm' || backend.type === 'peer') && !has('url')) {
       report(['spec', 'backend'], `a ${backend.type} backend needs url`, 'key');
     }

@@ -1,7 +1,7 @@
 import type { TSchema } from 'typebox';
-import { Compile, type Validator } from 'typebox/compile';
 import { Settings } from 'typebox/system';
 import { Value } from 'typebox/value';
+import { checkCompiled } from './compiled-check.js';
 import type { Diagnostic } from './diagnostic.js';
 import { formatFieldPath, parseJsonPointer, type FieldPath } from './field-path.js';
 import type { SourceDocument } from './parse-documents.js';
@@ -17,17 +17,6 @@ export const ERROR_MESSAGE = 'errorMessage';
 const MAX_ERRORS_PER_DOCUMENT = 1000;
 Settings.Set({ maxErrors: MAX_ERRORS_PER_DOCUMENT });
 
-const validators = new WeakMap<TSchema, Validator>();
-
-function validatorOf(schema: TSchema): Validator {
-  let validator = validators.get(schema);
-  if (!validator) {
-    validator = Compile(schema) as Validator;
-    validators.set(schema, validator);
-  }
-  return validator;
-}
-
 interface SchemaError {
   readonly keyword: string;
   readonly schemaPath: string;
@@ -42,7 +31,7 @@ interface SchemaError {
  */
 export function checkSchema(schema: TSchema, document: SourceDocument): Diagnostic[] {
   // most documents are valid: a compiled check is far cheaper than collecting no errors
-  if (validatorOf(schema).Check(document.value)) return [];
+  if (checkCompiled(schema, document.value)) return [];
   const errors = [...Value.Errors(schema, document.value)] as unknown as SchemaError[];
   const byPath = new Map<
     string,

@@ -88,8 +88,8 @@ export function parseDocuments(
     }
     if (doc.errors.length > 0) return;
     if (doc.contents === null) return; // an empty document, e.g. after a trailing `---`
-    const positions = new Map<string, { key: number; value: number }>();
-    const walkProblem = indexPositions(doc.contents, [], positions, limits.maxDepth, 0);
+    const contents = doc.contents;
+    const walkProblem = checkStructure(contents, limits.maxDepth, 0);
     if (walkProblem) {
       const { line, col } = at(walkProblem.offset);
       diagnostics.push({ file, line, col, path: 'yaml', message: walkProblem.message });
@@ -113,7 +113,13 @@ export function parseDocuments(
       });
       return;
     }
+    // positions are needed only to report a problem: indexed on the first question
+    let positions: Map<string, { key: number; value: number }> | undefined;
     const locate = (path: FieldPath, where: 'key' | 'value' = 'value'): Position => {
+      if (!positions) {
+        positions = new Map();
+        indexPositions(contents, [], positions);
+      }
       for (let n = path.length; n >= 0; n--) {
         const found = positions.get(pathKey(path.slice(0, n)));
         if (found) return at(n === path.length ? found[where] : found.key);
@@ -146,18 +152,10 @@ interface WalkProblem {
   readonly message: string;
 }
 
-/** Records the offset of every key and value; never follows aliases, so it stays linear. */
-function indexPositions(
-  node: Node | null,
-  path: (string | number)[],
-  positions: Map<string, { key: number; value: number }>,
-  maxDepth: number,
-  depth: number,
-): WalkProblem | undefined {
-  if (!node) return undefined;
+/** Refuses what the document model cannot hold safely: deep nesting, keys that are not plain. */
+function checkStructure(node: Node | null, maxDepth: number, depth: number): WalkProblem | undefined {
+  if (!node || isAlias(node) || isScalar(node)) return undefined;
   const offset = node.range?.[0] ?? 0;
-  if (!positions.has(pathKey(path))) positions.set(pathKey(path), { key: offset, value: offset });
-  if (isAlias(node) || isScalar(node)) return undefined;
   if ((isMap(node) || isSeq(node)) && depth >= maxDepth) {
     return { offset, message: `nesting deeper than ${maxDepth} levels` };
   }
@@ -165,30 +163,41 @@ function indexPositions(
     for (const item of node.items) {
       if (!isPair(item)) continue;
       const keyNode = item.key as Node | null;
-      const key = isScalar(keyNode) ? String(keyNode.value) : undefined;
-      if (key === undefined) {
+      if (!isScalar(keyNode))
         return { offset: keyNode?.range?.[0] ?? offset, message: 'keys must be plain strings' };
-      }
-      const keyOffset = keyNode?.range?.[0] ?? offset;
-      const valueNode = item.value as Node | null;
-      const childPath = [...path, key];
-      positions.set(pathKey(childPath), { key: keyOffset, value: valueNode?.range?.[0] ?? keyOffset });
-      const problem = indexPositions(valueNode, childPath, positions, maxDepth, depth + 1);
+      const problem = checkStructure(item.value as Node | null, maxDepth, depth + 1);
       if (problem) return problem;
     }
   } else if (isSeq(node)) {
-    for (let i = 0; i < node.items.length; i++) {
-      const problem = indexPositions(
-        node.items[i] as Node | null,
-        [...path, i],
-        positions,
-        maxDepth,
-        depth + 1,
-      );
+    for (const item of node.items) {
+      const problem = checkStructure(item as Node | null, maxDepth, depth + 1);
       if (problem) return problem;
     }
   }
   return undefined;
+}
+
+/** Records the offset of every key and value; never follows aliases, so it stays linear. */
+function indexPositions(
+  node: Node | null,
+  path: (string | number)[],
+  positions: Map<string, { key: number; value: number }>,
+): void {
+  if (!node) return;
+  const offset = node.range?.[0] ?? 0;
+  if (!positions.has(pathKey(path))) positions.set(pathKey(path), { key: offset, value: offset });
+  if (isMap(node)) {
+    for (const item of node.items) {
+      if (!isPair(item) || !isScalar(item.key)) continue;
+      const keyOffset = (item.key as Node).range?.[0] ?? offset;
+      const valueNode = item.value as Node | null;
+      const childPath = [...path, String(item.key.value)];
+      positions.set(pathKey(childPath), { key: keyOffset, value: valueNode?.range?.[0] ?? keyOffset });
+      indexPositions(valueNode, childPath, positions);
+    }
+  } else if (isSeq(node)) {
+    node.items.forEach((item, i) => indexPositions(item as Node | null, [...path, i], positions));
+  }
 }
 
 function findFirstAlias(node: Node | null): number | undefined {

@@ -13,6 +13,11 @@ import { ruleForClassification } from '../policy/classification.js';
 import { parseDuration } from '../time/duration.js';
 
 const S = ['spec'] as const;
+// checked on every submission: module constants, so each is compiled once
+const Strings = Type.Array(Type.String());
+const AnyMap = Type.Object({});
+const Anything = Type.Unknown();
+const PriceText = Type.Union([Type.String(), Type.Number()]);
 
 /**
  * The rules a schema cannot say: fractions of a GPU only on one node, maxDuration not below
@@ -45,7 +50,7 @@ export function checkSpecRules(document: SourceDocument): Diagnostic[] {
       );
     }
   }
-  const models = read(['resources', 'gpuModels'], Type.Array(Type.String())) ?? [];
+  const models = read(['resources', 'gpuModels'], Strings) ?? [];
   models.forEach((model, i) => {
     if (models.slice(0, i).some((m) => m.toUpperCase() === model.toUpperCase())) {
       report([...S, 'resources', 'gpuModels', i], `${model} is listed twice`);
@@ -66,12 +71,8 @@ export function checkSpecRules(document: SourceDocument): Diagnostic[] {
     );
   }
 
-  const spec = readField(document.value, S, Type.Object({}));
-  if (
-    spec &&
-    read(['command'], Type.Unknown()) === undefined &&
-    read(['image'], Type.Unknown()) === undefined
-  ) {
+  const spec = readField(document.value, S, AnyMap);
+  if (spec && read(['command'], Anything) === undefined && read(['image'], Anything) === undefined) {
     report([...S], 'spec.command is required when spec.image is not set', 'key');
   }
 
@@ -114,7 +115,7 @@ export function checkSpecRules(document: SourceDocument): Diagnostic[] {
     });
   }
   // A bare number is the commonest slip: answer with the currency it lacks.
-  const cap = read(['placement', 'maxPricePerGpuHour'], Type.Union([Type.String(), Type.Number()]));
+  const cap = read(['placement', 'maxPricePerGpuHour'], PriceText);
   if (cap !== undefined) {
     const parsed = parseMoney(String(cap));
     if (!parsed.ok) report([...S, 'placement', 'maxPricePerGpuHour'], parsed.message);
