@@ -1,6 +1,6 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { AppContext } from '../app/context.js';
-import { authenticate } from '../app/auth/authenticate.js';
+import { createAuthenticator } from '../app/auth/authenticate.js';
 import { UsineError } from '../app/errors.js';
 import { buildOpenApi } from './openapi.js';
 import { toProblem } from './problem.js';
@@ -76,6 +76,7 @@ export function buildServer(options: ServerOptions): { app: FastifyInstance; rou
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(TEXT_TYPES, { parseAs: 'string' }, (_request, body, done) => done(null, body));
 
+  const authenticate = createAuthenticator(ctx);
   const limiter = new RateLimiter(options.rateLimit.perSecond, options.rateLimit.burst, () => Date.now());
   const routes: RouteSpec[] = [];
   const openApi = () => buildOpenApi(routes, options.version);
@@ -100,7 +101,7 @@ export function buildServer(options: ServerOptions): { app: FastifyInstance; rou
       handler: async (request, reply) => {
         let principal = ANONYMOUS;
         if (route.auth) {
-          principal = await authenticate(ctx, request.headers.authorization);
+          principal = await authenticate(request.headers.authorization);
           const allowed = limiter.take(principal.keyId);
           if (!allowed.ok) {
             reply.header('retry-after', String(allowed.retryAfterSeconds));
