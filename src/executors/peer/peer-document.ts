@@ -3,6 +3,8 @@ import { formatDuration } from '../../domain/time/duration.js';
 
 /** The label a peer's job carries: the id of the job at the origin that sent it. */
 export const ORIGIN_JOB_LABEL = 'usine.dev/origin-job';
+/** The origin's time limit in seconds, when the spec's whole-second duration had to round it. */
+export const ORIGIN_LIMIT_LABEL = 'usine.dev/origin-max-duration';
 
 type Json = Record<string, unknown>;
 
@@ -32,7 +34,12 @@ export function buildPeerDocument(request: LaunchRequest, remoteSite: string | u
   if (Object.keys(placement).length > 0) spec.placement = placement;
   else delete spec.placement;
   const metadata = asObject(document.metadata);
-  metadata.labels = { ...asObject(metadata.labels), [ORIGIN_JOB_LABEL]: request.jobId };
+  const limit = request.maxDurationSeconds;
+  metadata.labels = {
+    ...asObject(metadata.labels),
+    [ORIGIN_JOB_LABEL]: request.jobId,
+    ...(limit !== undefined && !Number.isInteger(limit) ? { [ORIGIN_LIMIT_LABEL]: String(limit) } : {}),
+  };
   return { ...document, metadata, spec };
 }
 
@@ -53,7 +60,8 @@ function rebuildDocument(request: LaunchRequest): Json {
       ...(request.image ? { image: request.image } : {}),
       env: { ...request.env },
       resources,
-      duration: toDuration(request.durationSeconds),
+      // the peer refuses an estimate above the limit
+      duration: toDuration(Math.min(request.durationSeconds, request.maxDurationSeconds ?? Infinity)),
       ...(request.maxDurationSeconds !== undefined
         ? { maxDuration: toDuration(request.maxDurationSeconds) }
         : {}),

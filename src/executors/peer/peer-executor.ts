@@ -1,4 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type {
   ExecutionStatus,
   Executor,
@@ -9,7 +10,8 @@ import type {
 import type { JobView } from '../../api/schemas.js';
 import { UsineApiError, UsineClient } from '../../sdk/usine-client.js';
 import { isSafeJobId } from '../local/job-files.js';
-import { buildPeerDocument, ORIGIN_JOB_LABEL } from './peer-document.js';
+import { describeTimeLimit } from '../describe-time-limit.js';
+import { buildPeerDocument, ORIGIN_JOB_LABEL, ORIGIN_LIMIT_LABEL } from './peer-document.js';
 
 export interface PeerExecutorOptions {
   /** The peer Usine server, `https://factory-b.example:7777`. */
@@ -27,6 +29,8 @@ export interface PeerExecutorOptions {
     gpusPerNode: number;
     nodes: number;
   }[];
+  /** `launch` waits up to this long for the peer to start the job before returning; default 0. */
+  readonly startWaitMs?: number;
 }
 
 const HANDLE = /^peer:([^:]+):(.+)$/;
@@ -157,7 +161,10 @@ export class PeerExecutor implements Executor {
       const { job } = await (
         await this.client()
       ).submitJob(JSON.stringify(document), peerIdempotencyKey(request.jobId), true);
-      return `peer:${job.id}:${request.jobId}`;
+      const handle = `peer:${job.id}:${request.jobId}`;
+      const deadline = Date.now() + (this.options.startWaitMs ?? 0);
+      while (Date.now() < deadline && (await this.status(handle)).state === 'pending') await sleep(50);
+      return handle;
     } catch (error) {
       if (error instanceof UsineApiError)
         throw new Error(`the peer ${this.options.url} refused the job: ${error.message}`, { cause: error });
@@ -213,12 +220,14 @@ export function mapPeerJob(job: JobView, url: string): ExecutionStatus {
         exitCode: null,
         reason: `refused by the peer ${url}: ${job.reason ?? 'unplaceable there'}`,
       };
-    default:
-      return {
-        ...times,
-        state: 'failed',
-        exitCode: job.exitCode,
-        reason: `${job.reason ?? 'failed'} (${where})`,
-      };
+    default: {
+      // the spec speaks whole seconds: say the origin's own limit when it was rounded
+      const limit = job.labels[ORIGIN_LIMIT_LABEL];
+      const reason =
+        limit !== undefined && job.reason?.startsWith('time limit ')
+          ? describeTimeLimit(Number(limit))
+          : (job.reason ?? 'failed');
+      return { ...times, state: 'failed', exitCode: job.exitCode, reason: `${reason} (${where})` };
+    }
   }
 }

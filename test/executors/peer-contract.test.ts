@@ -1,0 +1,59 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll } from 'vitest';
+import { PeerExecutor } from '../../src/executors/peer/peer-executor.js';
+import { api, startTestFactory, TEST_CATALOG } from '../server/factory-fixture.js';
+import { describeExecutorContract } from './executor-contract.js';
+import { runNode } from './local-subject.js';
+
+/** The peer: a real Usine server whose `local` site has 8 virtual L40S, shared by the file's tests. */
+const PEER_CATALOG = TEST_CATALOG.replace('gpusPerNode: 2, nodes: 1', 'gpusPerNode: 8, nodes: 1');
+let peer: ReturnType<typeof startTestFactory> | undefined;
+let tenants = 0;
+
+afterAll(async () => {
+  await (await peer)?.close();
+}, 30_000);
+
+describeExecutorContract('peer', async () => {
+  peer ??= startTestFactory({ catalogText: PEER_CATALOG });
+  const b = await peer;
+  const call = api(b.url);
+  // a tenant per test: the contract reuses job ids, and idempotency keys are per tenant
+  tenants += 1;
+  const tenant = (await call('POST', '/v1/tenants', { key: b.adminKey, json: { name: `origin-${tenants}` } }))
+    .body['id'] as string;
+  const key = (await call('POST', `/v1/tenants/${tenant}/keys`, { key: b.adminKey, json: { role: 'owner' } }))
+    .body['key'] as string;
+  const tokenFile = join(mkdtempSync(join(tmpdir(), 'usine-peer-contract-')), 'key');
+  writeFileSync(tokenFile, key, { mode: 0o600 });
+  const executor = new PeerExecutor({
+    url: b.url,
+    tokenFile,
+    remoteSite: 'local',
+    site: 'peer-test',
+    startWaitMs: 5000,
+  });
+  return {
+    executor,
+    unknownHandle: 'peer:job_never_launched:job_x',
+    passTime: (ms) => sleep(Math.max(ms, 50)),
+    printing: (text) => ({
+      command: runNode(`console.log(${JSON.stringify(text)})`),
+      env: {},
+      durationSeconds: 1,
+    }),
+    exiting: (code) => ({ command: runNode(`process.exit(${code})`), env: {}, durationSeconds: 1 }),
+    runningFor: (seconds) => ({
+      command: runNode(`setTimeout(() => {}, ${seconds * 1000})`),
+      env: {},
+      durationSeconds: seconds,
+    }),
+    dispose: async () => {
+      for (const handle of await executor.reconcile()) await executor.cancel(handle);
+      await executor.close();
+    },
+  };
+});
