@@ -29,9 +29,10 @@ const NOVEMBER = { from: '2026-11-01T00:00:00Z', to: '2026-12-01T00:00:00Z' };
 
 describe.each(STORE_BACKENDS)('usage ledger on $name', (backend) => {
   let store: Store;
+  // opening and migrating PGlite takes seconds on a loaded machine: more than the default 10 s hook
   beforeAll(async () => {
     if (!backend.skip) store = await backend.open();
-  });
+  }, 60_000);
   afterAll(async () => {
     await store?.close();
   });
