@@ -5,7 +5,8 @@ const WAIT_MS = 2000;
 
 /**
  * A running job that its backend still holds in a queue (Slurm's `PENDING`, a peer's
- * `queued`) shows the backend's reason, asked live: `pending in Slurm: Resources`. The stored
+ * `queued`), or cannot currently be asked about, shows the backend's reason, asked live:
+ * `pending in Slurm: Resources`, `Slurm did not answer: …`. The stored
  * job is not changed; a backend that does not answer in time leaves the job as stored.
  */
 export async function withBackendReason(ctx: AppContext, job: JobRecord): Promise<JobRecord> {
@@ -20,7 +21,8 @@ export async function withBackendReason(ctx: AppContext, job: JobRecord): Promis
         timer = setTimeout(() => resolve(undefined), WAIT_MS);
       }),
     ]);
-    return status?.state === 'pending' && status.reason ? { ...job, reason: status.reason } : job;
+    const active = status?.state === 'pending' || status?.state === 'running';
+    return active && status.reason ? { ...job, reason: status.reason } : job;
   } catch {
     return job;
   } finally {

@@ -188,7 +188,21 @@ export class SlurmExecutor implements Executor {
       ),
     ]);
     const context = { exit, maxDurationSeconds: submitted?.maxDurationSeconds ?? undefined, cancelAsked };
-    const job = await this.getJob(parsed.slurmJobId);
+    let job: SlurmJobInfo | undefined;
+    try {
+      job = await this.getJob(parsed.slurmJobId);
+    } catch (error) {
+      // Slurm down or slurmrestd unreachable: the exit record still tells a finished job
+      if (exit) return mapSlurmState(factsFromExit(exit, cancelAsked), context);
+      if (!submitted) throw error;
+      return {
+        state: 'running',
+        exitCode: null,
+        reason: `Slurm did not answer: ${error instanceof Error ? error.message : String(error)}`,
+        startedAt: null,
+        finishedAt: null,
+      };
+    }
     if (job) {
       if (job.comment !== `usine:${parsed.jobId}`)
         return lost(`Slurm job ${parsed.slurmJobId} is not Usine's job ${parsed.jobId}`);
