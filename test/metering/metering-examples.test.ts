@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { assessBudget, type Budget } from '../../src/domain/metering/budget.js';
 import { buildInvoices } from '../../src/domain/metering/build-invoice.js';
+import { buildClientStatement } from '../../src/domain/metering/client-statement.js';
 import { splitCommittedUsage } from '../../src/domain/metering/commitment.js';
 import { estimateEnergyWh } from '../../src/domain/metering/estimate-energy.js';
 import { DEFAULT_BILLING, type BillingSettings } from '../../src/domain/metering/invoice.js';
@@ -130,6 +131,24 @@ describe('rating and invoices', () => {
     expect(invoice?.lines[0]?.resale).toMatchObject({ amount: eur('3.12'), margin: eur('0.62') }); // 3.125, half to even
     expect(formatMoney(invoice?.converted?.total ?? eur('0'))).toBe('3.24 USD');
     expect(invoice?.converted?.asOf).toBe('2026-11-27');
+  });
+
+  it('shows an agency’s client its project at the resale price, without cost or margin', () => {
+    const settings: BillingSettings = {
+      ...DEFAULT_BILLING,
+      taxRate: { coefficient: 20n, scale: 2 },
+      markups: new Map([['vision', { coefficient: 25n, scale: 2 }]]),
+    };
+    const [invoice] = invoiceOf([record(), record({ key: 'n', project: 'nlp' })], settings);
+    const statement = invoice && buildClientStatement(invoice, 'vision');
+    expect(statement?.lines.map((l) => [l.project, formatMoney(l.unitPrice), formatMoney(l.amount)])).toEqual(
+      [['vision', '3.1250 EUR', '3.12 EUR']],
+    );
+    expect(
+      [statement?.subtotal, statement?.tax, statement?.total].map((m) => formatMoney(m ?? eur('0'))),
+    ).toEqual(['3.12 EUR', '0.62 EUR', '3.74 EUR']);
+    expect(statement?.margin).toBeNull();
+    expect(invoice && buildClientStatement(invoice, 'nlp')).toBeUndefined();
   });
 
   it('counts a record once however often it is replayed', () => {

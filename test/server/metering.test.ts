@@ -175,6 +175,32 @@ describe('metering end to end (local executor, virtual GPUs, 2.50 EUR/GPU-h)', (
     expect((await call('GET', '/v1/invoices/inv_1999-01_EUR', { key: owner })).status).toBe(404);
   });
 
+  it('applies the tenant’s tax and shows an agency’s client its project at resale prices', async () => {
+    const month = new Date().toISOString().slice(0, 7);
+    const set = await call('PUT', `/v1/tenants/${tenantId}/billing`, {
+      key: factory.adminKey,
+      json: { taxRate: '0.20', markups: { ext: '0.50' } },
+    });
+    expect(set.status).toBe(204);
+    expect(
+      (await call('PUT', `/v1/tenants/${tenantId}/billing`, { key: owner, json: { taxRate: '0' } })).status,
+    ).toBe(403);
+    const invoice = (await call('GET', `/v1/invoices/inv_${month}_EUR`, { key: owner })).body;
+    // 20 % of whole cents is a multiple of 0.2 cent: never a tie, so nearest is the rule
+    expect(cents(invoice['tax'])).toBe((cents(invoice['subtotal']) * 20n + 50n) / 100n);
+    const ext = (
+      invoice['lines'] as { project: string; amount: string; resale: { amount: string; margin: string } }[]
+    ).find((l) => l.project === 'ext');
+    // 2 GPU-hours at 2.50 = 5.00; resold at +50 %: 7.50, margin 2.50
+    expect(ext).toMatchObject({ amount: '5.00 EUR', resale: { amount: '7.50 EUR', margin: '2.50 EUR' } });
+    const client = (await call('GET', `/v1/invoices/inv_${month}_EUR?project=ext`, { key: owner })).body;
+    expect(client).toMatchObject({ subtotal: '7.50 EUR', tax: '1.50 EUR', total: '9.00 EUR', margin: null });
+    expect(JSON.stringify(client)).not.toContain('5.00 EUR');
+    expect((await call('GET', `/v1/invoices/inv_${month}_EUR?project=default`, { key: owner })).status).toBe(
+      404,
+    );
+  });
+
   it('stops admission at 100 % of a budget: a reject budget makes new jobs unplaceable with reason BUDGET', async () => {
     const put = await call('PUT', '/v1/budgets/tenant', {
       key: owner,

@@ -1,4 +1,5 @@
 import { buildInvoices } from '../../domain/metering/build-invoice.js';
+import { buildClientStatement } from '../../domain/metering/client-statement.js';
 import { DEFAULT_BILLING, type Invoice } from '../../domain/metering/invoice.js';
 import { isMonth, monthBoundsMs, monthOf } from '../../domain/metering/month.js';
 import { formatDecimal } from '../../domain/money/decimal.js';
@@ -6,6 +7,7 @@ import { formatMoney } from '../../domain/money/money.js';
 import { requireAllowed, requireTenant, type Principal } from '../auth/principal.js';
 import type { AppContext } from '../context.js';
 import { UsineError } from '../errors.js';
+import type { StoreTx } from '../ports/store.js';
 
 /** Late records (a pass that closes the month's last intervals) are awaited this long. */
 const FINALISE_AFTER_MS = 3_600_000;
@@ -35,18 +37,7 @@ export async function listInvoices(
       const frozen = await tx.listFinalInvoices(tenantId, which);
       if (frozen.length > 0) return frozen as InvoiceView[];
     }
-    const records = await tx.listUsage(tenantId, {
-      from: new Date(startMs).toISOString(),
-      to: new Date(endMs).toISOString(),
-    });
-    const invoices = buildInvoices({
-      tenantId,
-      month: which,
-      records,
-      settings: (await tx.getBillingSettings(tenantId)) ?? DEFAULT_BILLING,
-      rates: ctx.catalog.exchangeRates,
-      status: isFinal ? 'final' : 'draft',
-    });
+    const invoices = await computeInvoices(ctx, tx, tenantId, which, isFinal ? 'final' : 'draft');
     const views = invoices.map(toInvoiceView);
     if (isFinal) {
       for (const view of views)
@@ -54,6 +45,50 @@ export async function listInvoices(
     }
     return views;
   });
+}
+
+async function computeInvoices(
+  ctx: AppContext,
+  tx: StoreTx,
+  tenantId: string,
+  month: string,
+  status: 'draft' | 'final',
+): Promise<Invoice[]> {
+  const { startMs, endMs } = monthBoundsMs(month);
+  const records = await tx.listUsage(tenantId, {
+    from: new Date(startMs).toISOString(),
+    to: new Date(endMs).toISOString(),
+  });
+  return buildInvoices({
+    tenantId,
+    month,
+    records,
+    settings: (await tx.getBillingSettings(tenantId)) ?? DEFAULT_BILLING,
+    rates: ctx.catalog.exchangeRates,
+    status,
+  });
+}
+
+/**
+ * An agency's client's statement: the invoice's lines of `project` at resale prices
+ * (`inv_2026-11_EUR` + `?project=`); 404 when the project is not resold (no markup).
+ */
+export async function getClientStatement(
+  ctx: AppContext,
+  principal: Principal,
+  id: string,
+  project: string,
+): Promise<InvoiceView> {
+  const invoice = await getInvoice(ctx, principal, id);
+  const tenantId = requireTenant(principal);
+  const invoices = await ctx.store.transaction((tx) =>
+    computeInvoices(ctx, tx, tenantId, invoice.month, invoice.status),
+  );
+  const own = invoices.find((i) => i.id === id);
+  const statement = own && buildClientStatement(own, project);
+  if (!statement)
+    throw new UsineError('USINE_NOT_FOUND', `project ${project} is not resold on ${id}: it has no markup`);
+  return toInvoiceView(statement);
 }
 
 /** One invoice by id (`inv_2026-11_EUR`); 404 when the tenant has none such. */

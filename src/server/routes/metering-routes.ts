@@ -16,7 +16,7 @@ import { UsineError } from '../../app/errors.js';
 import { ingestUsageEvents } from '../../app/metering/ingest-usage-events.js';
 import { listBudgets, putBillingSettings, putBudget } from '../../app/metering/manage-budgets.js';
 import { queryUsage } from '../../app/metering/query-usage.js';
-import { getInvoice, listInvoices } from '../../app/metering/read-invoices.js';
+import { getClientStatement, getInvoice, listInvoices } from '../../app/metering/read-invoices.js';
 import { renderInvoiceCsv, renderInvoiceHtml } from '../../app/metering/render-invoice.js';
 import { USAGE_GROUPS, type UsageGroup } from '../../domain/metering/usage-summary.js';
 import { parseJsonBody } from '../parse-body.js';
@@ -90,10 +90,16 @@ export function listMeteringRoutes(ctx: AppContext): RouteSpec[] {
       method: 'GET',
       url: '/v1/invoices/:id',
       operationId: 'getInvoice',
-      summary: 'One invoice as JSON, CSV (?format=csv) or a printable HTML page (?format=html)',
+      summary:
+        'One invoice as JSON, CSV (?format=csv) or a printable HTML page (?format=html); with ?project=, an agency client’s statement at resale prices',
       tag: 'metering',
       auth: true,
-      query: Type.Object({ format: Type.Optional(Type.Enum(['json', 'csv', 'html'])) }),
+      query: Type.Object({
+        format: Type.Optional(Type.Enum(['json', 'csv', 'html'])),
+        project: Type.Optional(
+          Type.String({ description: 'A resold client project: its statement at resale prices.' }),
+        ),
+      }),
       responses: {
         200: { description: 'The invoice', schema: Invoice },
         ...problems,
@@ -101,8 +107,10 @@ export function listMeteringRoutes(ctx: AppContext): RouteSpec[] {
       },
       handle: async (request, reply, principal) => {
         const { id } = request.params as { id: string };
-        const { format = 'json' } = request.query as { format?: string };
-        const invoice = await getInvoice(ctx, principal, id);
+        const { format = 'json', project } = request.query as { format?: string; project?: string };
+        const invoice = project
+          ? await getClientStatement(ctx, principal, id, project)
+          : await getInvoice(ctx, principal, id);
         if (format === 'csv') {
           void reply.type('text/csv; charset=utf-8').send(renderInvoiceCsv(invoice));
           return undefined;
