@@ -1,4 +1,5 @@
 import type { ClusterState } from './cluster-state.js';
+import { createCpuStranding } from './cpu-stranding.js';
 import { canHost } from './feasibility.js';
 import { buildFragmentationTables } from './fragmentation.js';
 import { createFragmentationGradient, type GradientStep } from './fragmentation-gradient.js';
@@ -21,7 +22,9 @@ export const BEST_STEP_MILLI = 100;
  *    share, GPU count, model and CPU);
  * 2. the same for memory, which FGD leaves out (`memory-stranding.ts`);
  * 3. the GPUs of a model that model-restricted pods are expected to need and would lose
- *    (`model-scarcity.ts`): a pod that accepts several models goes where it displaces none.
+ *    (`model-scarcity.ts`): a pod that accepts several models goes where it displaces none;
+ * 4. the idle GPUs the node's CPU left could no longer feed at the workload's CPU per GPU
+ *    (`cpu-stranding.ts`): CPU-heavy pods go where CPU is plentiful, CPU-light ones where it is short.
  * The cost is read at a resolution of 0.1 GPU; among ties, a node already in use before an empty
  * one (empty nodes stay whole for 8-GPU pods), then the fixed per-seed node priority, so that
  * consecutive pods consolidate on the same nodes instead of spreading over equivalent ones.
@@ -33,6 +36,7 @@ export function createBestPolicy(
 ): PackingPolicy {
   const gradient = createFragmentationGradient(state, buildFragmentationTables(profile, state.models));
   const memory = createMemoryStranding(profile);
+  const cpu = createCpuStranding(profile);
   const scarcity = createModelScarcity(state, profile);
   const allNodes = listAllNodes(state);
   const step: GradientStep = { delta: 0, gpus: [] };
@@ -52,7 +56,8 @@ export function createBestPolicy(
           const idle = current.idleMilli[n]!;
           let cost =
             step.delta +
-            memory.measureChange(idle, current.memoryFree[n]!, request.gpuTotal, request.memoryMib);
+            memory.measureChange(idle, current.memoryFree[n]!, request.gpuTotal, request.memoryMib) +
+            cpu.measureChange(idle, current.cpuFree[n]!, request.gpuTotal, request.cpuMilli);
           if (isGpuPod) cost += scarcity.measureDisplaced(current.nodeModel[n]!, request.gpuTotal);
           const level = Math.floor(cost / BEST_STEP_MILLI);
           const isEmpty = idle === current.gpuCount[n]! * MILLI_PER_GPU;
