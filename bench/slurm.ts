@@ -7,6 +7,8 @@
 // USINE_SLURM_WORK_DIR (default /tmp/usine-slurm/jobs), USINE_SLURM_PARTITION (default gpu).
 // BENCH_JOBS (default 200) per mode and round; BENCH_CONCURRENCY (default 8) for the concurrent mode;
 // BENCH_ROUNDS (default 3): the modes alternate, each mode's median is reported.
+// Then, once, end to end through an in-process `usine up` (HTTP API, reconciler, executor):
+// BENCH_END_TO_END_JOBS (default 100) jobs of 1 GPU posted, timed until all have succeeded.
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -14,12 +16,15 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import type { LaunchRequest } from '../src/app/ports/executor.js';
+import { readDocuments } from '../src/app/read-documents.js';
 import { SlurmExecutor } from '../src/executors/slurm/slurm-executor.js';
+import { startFactory } from '../src/server/start-factory.js';
 
 const run = promisify(execFile);
 const JOBS = Number(process.env.BENCH_JOBS ?? 200);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const END_TO_END = Number(process.env.BENCH_END_TO_END_JOBS ?? 100);
 const ROOT = process.env.SLURM_ROOT ?? '/tmp/usine-slurm';
 const url = process.env.USINE_SLURM_URL ?? 'http://127.0.0.1:6820';
 const partition = process.env.USINE_SLURM_PARTITION ?? 'gpu';
@@ -107,11 +112,98 @@ async function cancelAll(executor: SlurmExecutor): Promise<void> {
   await run('scancel', ['-n', 'usine-bench-sbatch'], { env: slurmEnv }).catch(() => undefined);
 }
 
+/** POST /v1/jobs → placed → admitted → launched in Slurm → ran → succeeded, for every job. */
+async function timeEndToEnd(token: string, workRoot: string): Promise<Figure> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'usine-bench-slurm-'));
+  const workDir = mkdtempSync(join(workRoot, 'bench-e2e-'));
+  const catalogText = `apiVersion: usine/v1
+kind: Provider
+metadata: { name: self }
+spec: { legalName: Bench, jurisdiction: FR }
+---
+apiVersion: usine/v1
+kind: Site
+metadata: { name: hpc }
+spec:
+  provider: self
+  location: { country: FR }
+  pue: 1.2
+  backend: { type: slurm, url: "${url}", partition: ${partition}, tokenFile: "${token}", user: root, workDir: "${workDir}" }
+  capacity: [{ gpuModel: H100, gpuMemoryGiB: 80, gpusPerNode: 8, nodes: 4, boardPowerW: 700 }]
+  offerings: [{ gpuModel: H100, kind: on-demand, pricePerGpuHour: "2.00 EUR" }]
+`;
+  const set = readDocuments([{ name: 'catalog.yaml', text: catalogText }]);
+  const factory = await startFactory({
+    catalog: set.catalog,
+    dataDir,
+    host: '127.0.0.1',
+    port: 0,
+    timeScale: 1,
+    reconcileIntervalMs: 100,
+    logger: false,
+    rateLimit: { perSecond: 1_000_000, burst: 1_000_000 },
+    version: 'bench',
+  });
+  const call = async (method: string, path: string, key: string, body?: string, idem?: string) => {
+    const response = await fetch(new URL(path, factory.url), {
+      method,
+      headers: {
+        authorization: `Bearer ${key}`,
+        ...(body ? { 'content-type': idem ? 'application/yaml' : 'application/json' } : {}),
+        ...(idem ? { 'idempotency-key': idem } : {}),
+      },
+      ...(body ? { body } : {}),
+    });
+    return (await response.json()) as Record<string, unknown>;
+  };
+  try {
+    const admin = factory.adminKey ?? '';
+    const tenant = (await call('POST', '/v1/tenants', admin, JSON.stringify({ name: 'bench' })))[
+      'id'
+    ] as string;
+    const key = (await call('POST', `/v1/tenants/${tenant}/keys`, admin, JSON.stringify({ role: 'owner' })))[
+      'key'
+    ] as string;
+    const started = performance.now();
+    const ids: string[] = [];
+    for (let i = 0; i < END_TO_END; i += 1) {
+      const yaml = `apiVersion: usine/v1
+kind: Job
+metadata: { name: bench-${i} }
+spec:
+  workload: train
+  command: [/bin/true]
+  resources: { gpus: 1 }
+  duration: 1m
+  placement: { sites: [hpc] }
+`;
+      ids.push((await call('POST', '/v1/jobs', key, yaml, `bench-${i}`))['id'] as string);
+    }
+    const pending = new Set(ids);
+    while (pending.size > 0 && performance.now() - started < 600_000) {
+      for (const id of [...pending]) {
+        const job = await call('GET', `/v1/jobs/${id}`, key);
+        const status = String(job['status']);
+        if (!['succeeded', 'failed', 'cancelled', 'unplaceable'].includes(status)) continue;
+        if (status !== 'succeeded') throw new Error(`${id} ended ${status}: ${String(job['reason'])}`);
+        pending.delete(id);
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return figure('usine up end to end, POST → succeeded', END_TO_END, performance.now() - started);
+  } finally {
+    await factory.close();
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   const workRoot = process.env.USINE_SLURM_WORK_DIR ?? join(ROOT, 'jobs');
   mkdirSync(workRoot, { recursive: true });
   const workDir = mkdtempSync(join(workRoot, 'bench-'));
-  const executor = new SlurmExecutor({ url, user: 'root', tokenFile: await tokenFile(), partition, workDir });
+  const token = await tokenFile();
+  const executor = new SlurmExecutor({ url, user: 'root', tokenFile: token, partition, workDir });
   await executor.ping();
   const rounds: Figure[][] = [];
   try {
@@ -131,6 +223,7 @@ async function main(): Promise<void> {
     await executor.close();
     rmSync(workDir, { recursive: true, force: true });
   }
+  const endToEnd = END_TO_END > 0 ? await timeEndToEnd(token, workRoot) : undefined;
   const modes = (rounds[0] ?? []).map((f) => f.mode);
   const summary = modes.map((mode) => {
     const rates = rounds.map((r) => r.find((f) => f.mode === mode)?.perSecond ?? 0).sort((x, y) => x - y);
@@ -143,8 +236,19 @@ async function main(): Promise<void> {
     console.log(
       `  ${m.mode.padEnd(34)} median ${String(m.medianPerSecond).padStart(7)} jobs/s  (rounds: ${m.perSecond.join(', ')})`,
     );
+  if (endToEnd)
+    console.log(
+      `  ${endToEnd.mode.padEnd(34)} ${String(endToEnd.perSecond).padStart(7)} jobs/s  (${endToEnd.jobs} jobs, ${endToEnd.seconds} s)`,
+    );
   console.log(
-    JSON.stringify({ bench: 'slurm', jobs: JOBS, rounds: ROUNDS, cores: cpus().length, modes: summary }),
+    JSON.stringify({
+      bench: 'slurm',
+      jobs: JOBS,
+      rounds: ROUNDS,
+      cores: cpus().length,
+      modes: summary,
+      endToEnd,
+    }),
   );
 }
 
