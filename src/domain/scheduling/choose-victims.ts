@@ -2,7 +2,7 @@ import type { ClusterState } from './cluster-state.js';
 import type { PlacementRequest } from './placement-request.js';
 import type { QuotaBook, QuotaExcess } from './quota-book.js';
 import { MILLI_PER_GPU } from './resources.js';
-import { measureLostWork, type RunningJob, type RunningJobs } from './running-jobs.js';
+import { isRunningEntry, measureLostWork, type RunningJob, type RunningJobs } from './running-jobs.js';
 import type { SiteJob } from './site-job.js';
 
 /** Added to the cost of stopping the preemptor's own tenant's work, so that any borrower goes first. */
@@ -21,7 +21,8 @@ export interface VictimSearch {
   readonly model: number;
   readonly request: PlacementRequest;
   readonly now: number;
-  /** Which running jobs this job may preempt (decided by the scheduler's rules). */
+  /** Whose running jobs this job may preempt, and which (decided by the scheduler's rules). */
+  readonly isEligibleTenant: (tenant: number) => boolean;
   readonly isEligible: (entry: RunningJob) => boolean;
   /** Nodes the job must not use (another job's reservation). */
   readonly excluded: Uint8Array | undefined;
@@ -40,15 +41,62 @@ export interface VictimSearch {
  * undefined when the eligible jobs cannot make room. O(eligible running jobs · log).
  */
 export function chooseVictims(search: VictimSearch): VictimPlan | undefined {
-  const { state, running, job, model, now } = search;
   if (search.excess.fixed > 0) return undefined;
+  return search.needsShape ? chooseForShape(search) : chooseForQuota(search);
+}
+
+/**
+ * Quota alone stands in the way: the youngest eligible jobs first (lost work per GPU freed is the
+ * time run, so this is the fractional-knapsack optimum), other tenants' borrowed work before the
+ * tenant's own, until the excess is covered. O(victims + stale entries skipped).
+ */
+function chooseForQuota(search: VictimSearch): VictimPlan | undefined {
+  const { running, job, model, now, book } = search;
+  let tenantExcess = search.excess.tenant;
+  let cohortExcess = search.excess.cohort;
+  const cohort = book.cohortOf[job.tenant]!;
+  const taken = new Map<number, number>();
+  const victims: RunningJob[] = [];
+  const tenants = [...running.startOrder.keys()].filter(
+    (t) => t !== job.tenant && search.isEligibleTenant(t),
+  );
+  if (search.isEligibleTenant(job.tenant)) tenants.push(job.tenant);
+  for (const t of tenants) {
+    const helpsTenant = t === job.tenant;
+    const helpsCohort = book.cohortOf[t] === cohort;
+    const order = running.startOrder.get(t) ?? [];
+    for (let i = order.length - 1; i >= 0; i--) {
+      if (!((helpsTenant && tenantExcess > 0) || (helpsCohort && cohortExcess > 0))) break;
+      const entry = order[i]!;
+      if (!isRunningEntry(running, entry) || entry.model !== model || entry.job.id === job.id) continue;
+      if (!search.isEligible(entry)) continue;
+      const milli = entry.job.nodes * entry.job.gpusPerNode * entry.job.gpuMilli;
+      if (!helpsTenant) {
+        const nominal = book.tenants[t]!.nominalMilli[model] ?? 0;
+        if (book.usage[t * book.models + model]! - (taken.get(t) ?? 0) <= nominal) break;
+        taken.set(t, (taken.get(t) ?? 0) + milli);
+      }
+      victims.push(entry);
+      if (helpsTenant) tenantExcess -= milli;
+      if (helpsCohort) cohortExcess -= milli;
+    }
+    if (tenantExcess <= 0 && cohortExcess <= 0) break;
+  }
+  if (tenantExcess > 0 || cohortExcess > 0 || victims.length === 0) return undefined;
+  return { victims, lostWork: victims.reduce((sum, v) => sum + measureLostWork(v, now), 0) };
+}
+
+function chooseForShape(search: VictimSearch): VictimPlan | undefined {
+  const { state, running, job, model, now } = search;
   const eligible: { entry: RunningJob; lost: number }[] = [];
-  for (const id of running.preemptible) {
-    const entry = running.byId.get(id);
-    if (!entry || entry.model !== model || entry.job.id === job.id || !search.isEligible(entry)) continue;
-    // borrowed work of other tenants goes before the tenant's own work (it was lent, not owned)
-    const penalty = entry.job.tenant === job.tenant ? OWN_WORK_PENALTY : 0;
-    eligible.push({ entry, lost: measureLostWork(entry, now) + penalty });
+  for (const [tenant, entries] of running.preemptible) {
+    if (!search.isEligibleTenant(tenant)) continue;
+    for (const entry of entries) {
+      if (entry.model !== model || entry.job.id === job.id || !search.isEligible(entry)) continue;
+      // borrowed work of other tenants goes before the tenant's own work (it was lent, not owned)
+      const penalty = entry.job.tenant === job.tenant ? OWN_WORK_PENALTY : 0;
+      eligible.push({ entry, lost: measureLostWork(entry, now) + penalty });
+    }
   }
   if (eligible.length === 0) return undefined;
   eligible.sort((a, b) => a.lost - b.lost || a.entry.job.id - b.entry.job.id);
@@ -69,7 +117,7 @@ export function chooseVictims(search: VictimSearch): VictimPlan | undefined {
     );
   };
 
-  if (search.needsShape) {
+  {
     const byNode = new Map<number, RunningJob[]>();
     for (const { entry } of eligible) {
       for (const a of entry.allocations) {

@@ -16,29 +16,51 @@ export interface RunningJob {
 export interface RunningJobs {
   readonly byId: Map<number, RunningJob>;
   readonly onNode: number[][];
-  /** Ids of the running preemptible jobs (the only possible victims). */
-  readonly preemptible: Set<number>;
+  /** The running preemptible jobs (the only possible victims), by tenant; no empty sets. */
+  readonly preemptible: Map<number, Set<RunningJob>>;
+  /**
+   * Per tenant, its preemptible jobs in start order (oldest first), with stale entries of jobs
+   * that ended: lost work per GPU is the time run, so the youngest are the cheapest victims.
+   */
+  readonly startOrder: Map<number, RunningJob[]>;
 }
 
 export function createRunningJobs(nodeCount: number): RunningJobs {
   return {
     byId: new Map(),
     onNode: Array.from({ length: nodeCount }, () => []),
-    preemptible: new Set(),
+    preemptible: new Map(),
+    startOrder: new Map(),
   };
 }
 
 export function addRunningJob(running: RunningJobs, entry: RunningJob): void {
   running.byId.set(entry.job.id, entry);
   for (const a of entry.allocations) running.onNode[a.node]!.push(entry.job.id);
-  if (entry.job.isPreemptible) running.preemptible.add(entry.job.id);
+  if (entry.job.isPreemptible) {
+    const set = running.preemptible.get(entry.job.tenant);
+    if (set) set.add(entry);
+    else running.preemptible.set(entry.job.tenant, new Set([entry]));
+    let order = running.startOrder.get(entry.job.tenant);
+    if (!order) running.startOrder.set(entry.job.tenant, (order = []));
+    order.push(entry);
+    // drop the entries of ended jobs once they are half the list
+    if (order.length > 64 && order.length > 2 * (running.preemptible.get(entry.job.tenant)?.size ?? 0)) {
+      const live = running.preemptible.get(entry.job.tenant);
+      running.startOrder.set(
+        entry.job.tenant,
+        order.filter((e) => live?.has(e) === true),
+      );
+    }
+  }
 }
 
 export function removeRunningJob(running: RunningJobs, id: number): RunningJob | undefined {
   const entry = running.byId.get(id);
   if (!entry) return undefined;
   running.byId.delete(id);
-  running.preemptible.delete(id);
+  const set = running.preemptible.get(entry.job.tenant);
+  if (set?.delete(entry) && set.size === 0) running.preemptible.delete(entry.job.tenant);
   for (const a of entry.allocations) {
     const list = running.onNode[a.node]!;
     const at = list.indexOf(id);
@@ -48,6 +70,11 @@ export function removeRunningJob(running: RunningJobs, id: number): RunningJob |
     }
   }
   return entry;
+}
+
+/** True while the entry is still running (start-order lists keep stale entries). */
+export function isRunningEntry(running: RunningJobs, entry: RunningJob): boolean {
+  return running.byId.get(entry.job.id) === entry;
 }
 
 /**

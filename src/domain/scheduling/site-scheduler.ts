@@ -1,6 +1,6 @@
 import { release } from './allocation.js';
 import { isReservationKept, planReservation, type Reservation } from './backfill-reservation.js';
-import { createBinaryHeap } from './binary-heap.js';
+import { createBinaryHeap, type BinaryHeap } from './binary-heap.js';
 import { chooseVictims } from './choose-victims.js';
 import type { ClusterState } from './cluster-state.js';
 import { createDominantShares, type DominantShares } from './dominant-share.js';
@@ -61,9 +61,38 @@ interface JobQueue {
   readonly id: number;
   readonly tenant: number;
   readonly priority: number;
+  /** Submitted jobs in submission order from `head` on. */
   jobs: SiteJob[];
   head: number;
+  /** Preempted jobs back in the queue, earliest submission first (they go before later ones). */
+  readonly returned: BinaryHeap<SiteJob>;
   reason: WaitReason | undefined;
+}
+
+/** The queue's next job: the earlier of the returned jobs and the submitted ones. */
+function peekJob(queue: JobQueue): SiteJob | undefined {
+  const submitted = queue.jobs[queue.head];
+  const returned = queue.returned.peek();
+  if (!returned) return submitted;
+  return submitted && isEarlier(submitted, returned) ? submitted : returned;
+}
+
+function dropJob(queue: JobQueue, job: SiteJob): void {
+  if (queue.returned.peek() === job) {
+    queue.returned.pop();
+    return;
+  }
+  queue.head++;
+  if (queue.head > 1024 && queue.head * 2 > queue.jobs.length) {
+    queue.jobs = queue.jobs.slice(queue.head);
+    queue.head = 0;
+  }
+}
+
+/** What one pass remembers: whether the reservation's holder came up, and quota held per tenant. */
+interface Pass {
+  holderSeen: boolean;
+  readonly quotaHolds: Map<number, { readonly priority: number; readonly jobId: number }>;
 }
 
 interface HeapEntry {
@@ -138,16 +167,16 @@ export function createSiteScheduler(options: SiteSchedulerOptions): SiteSchedule
         priority: job.priority,
         jobs: [],
         head: 0,
+        returned: createBinaryHeap<SiteJob>(isEarlier),
         reason: undefined,
       };
       queues.set(key, queue);
       queueList.push(queue);
     }
-    // submission order; a preempted job goes back to where it was submitted
-    let at = queue.jobs.length;
-    while (at > queue.head && isEarlier(job, queue.jobs[at - 1]!)) at--;
-    if (at === queue.jobs.length) queue.jobs.push(job);
-    else queue.jobs.splice(at, 0, job);
+    // submission order; a preempted job goes back before the jobs submitted after it
+    const last = queue.jobs[queue.jobs.length - 1];
+    if (queue.head < queue.jobs.length && last && isEarlier(job, last)) queue.returned.push(job);
+    else queue.jobs.push(job);
     pending.set(job.id, { queue, job });
   }
 
@@ -187,13 +216,14 @@ export function createSiteScheduler(options: SiteSchedulerOptions): SiteSchedule
   }
 
   /** Tries to start the head job of a queue; records why it waits otherwise. */
-  function tryStart(
-    queue: JobQueue,
-    job: SiteJob,
-    now: number,
-    out: Decision[],
-    pass: { holderSeen: boolean },
-  ): boolean {
+  function tryStart(queue: JobQueue, job: SiteJob, now: number, out: Decision[], pass: Pass): boolean {
+    // quota a higher-priority job of the tenant waits for is not given to lower-priority work
+    // (else that work starts in the room and is preempted again at once, pass after pass)
+    const hold = pass.quotaHolds.get(job.tenant);
+    if (hold && hold.priority > job.priority) {
+      queue.reason = { code: 'PRIORITY', forJob: hold.jobId };
+      return false;
+    }
     const milli = measureJobMilli(job);
     const isHeld =
       reservation !== undefined &&
@@ -234,6 +264,8 @@ export function createSiteScheduler(options: SiteSchedulerOptions): SiteSchedule
             : { code };
     }
     reason ??= { code: 'QUOTA' };
+    if (reason.code === 'QUOTA' && firstModel >= 0 && !pass.quotaHolds.has(job.tenant))
+      pass.quotaHolds.set(job.tenant, { priority: job.priority, jobId: job.id });
     if (CAPACITY_FAMILY.has(reason.code) && !pass.holderSeen && firstModel >= 0) {
       pass.holderSeen = true;
       const isKept =
@@ -280,6 +312,8 @@ export function createSiteScheduler(options: SiteSchedulerOptions): SiteSchedule
       freeNodes,
       needsShape,
       excess: measureQuotaExcess(book, job.tenant, model, milli, job.isPreemptible),
+      isEligibleTenant: (t) =>
+        t === job.tenant ? job.priority > 0 : isReclaim && measureBorrowed(book, t, model) > 0,
       isEligible: (entry) => {
         const v = entry.job;
         if (v.tenant === job.tenant) return v.priority < job.priority;
@@ -318,27 +352,23 @@ export function createSiteScheduler(options: SiteSchedulerOptions): SiteSchedule
         heap.push({
           queue,
           share: shares.share(queue.tenant),
-          submittedAt: queue.jobs[queue.head]!.submittedAt,
+          submittedAt: peekJob(queue)!.submittedAt,
         });
-      for (const queue of queueList) if (queue.head < queue.jobs.length) push(queue);
-      const pass = { holderSeen: false };
+      for (const queue of queueList) if (peekJob(queue)) push(queue);
+      const pass: Pass = { holderSeen: false, quotaHolds: new Map() };
       for (let entry = heap.pop(); entry; entry = heap.pop()) {
         const queue = entry.queue;
-        if (queue.head >= queue.jobs.length) continue;
+        const job = peekJob(queue);
+        if (!job) continue;
         const share = shares.share(queue.tenant);
         if (share !== entry.share) {
           push(queue);
           continue;
         }
-        const job = queue.jobs[queue.head]!;
         if (!tryStart(queue, job, now, out, pass)) continue;
-        queue.head++;
+        dropJob(queue, job);
         queue.reason = undefined;
-        if (queue.head > 1024 && queue.head * 2 > queue.jobs.length) {
-          queue.jobs = queue.jobs.slice(queue.head);
-          queue.head = 0;
-        }
-        if (queue.head < queue.jobs.length) push(queue);
+        if (peekJob(queue)) push(queue);
       }
       return out;
     },
