@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assessBudget, type Budget } from '../../src/domain/metering/budget.js';
+import { assessBudget, isWithinBudget, type Budget } from '../../src/domain/metering/budget.js';
 import { buildInvoices } from '../../src/domain/metering/build-invoice.js';
 import { buildClientStatement } from '../../src/domain/metering/client-statement.js';
 import { splitCommittedUsage } from '../../src/domain/metering/commitment.js';
@@ -189,6 +189,13 @@ describe('budgets and energy', () => {
         quantity: 3_600_000_000n,
       }).percent,
     ).toBe(50);
+  });
+
+  it('lets a job in only while spend plus its estimate stays within a money budget', () => {
+    const spend = { costs: [fromText('9.00')], quantity: 0n };
+    expect(isWithinBudget(budget({ money: eur('10.00') }), spend, eur('1.00'))).toBe(true);
+    expect(isWithinBudget(budget({ money: eur('10.00') }), spend, eur('1.01'))).toBe(false);
+    expect(isWithinBudget(budget({ gpuHours: { coefficient: 1n, scale: 0 } }), spend, eur('99'))).toBe(true);
   });
 
   it('counts a limit of zero as spent before anything runs', () => {

@@ -241,6 +241,26 @@ describe('metering end to end (local executor, virtual GPUs, 2.50 EUR/GPU-h)', (
     expect((await call('GET', `/v1/jobs/${waiting}`, { key: owner })).body['status']).toBe('queued');
   }, 30_000);
 
+  it('rejects a job whose estimated cost would overrun what is left of a money budget', async () => {
+    await call('PUT', '/v1/budgets/project:tiny', {
+      key: owner,
+      json: { limit: '0.01 EUR', onExceeded: 'reject' },
+    });
+    // half an L40S for a minute at 2.50 EUR/h: about 0.02 EUR, more than the 0.01 EUR left
+    const id = (
+      await submit(sleeper('tiny-job').replace('name: tiny-job', 'name: tiny-job, project: tiny'), 'k-tiny')
+    ).body['id'] as string;
+    const job = await waitFor(
+      async () => (await call('GET', `/v1/jobs/${id}`, { key: owner })).body,
+      (j) => j['status'] !== 'queued',
+      'the budget decision',
+    );
+    expect(job).toMatchObject({
+      status: 'unplaceable',
+      reason: expect.stringMatching(/^BUDGET: the estimated cost 0\.02 EUR/),
+    });
+  });
+
   it('prints usage and the month’s invoice from the CLI (table, CSV, JSON)', async () => {
     const month = new Date().toISOString().slice(0, 7);
     const flags = ['--url', factory.url, '--api-key', owner];

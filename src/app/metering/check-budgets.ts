@@ -1,16 +1,20 @@
 import {
   assessBudget,
+  isWithinBudget,
   projectOfScope,
   type Budget,
+  type BudgetSpend,
   type BudgetStatus,
 } from '../../domain/metering/budget.js';
 import { monthBoundsMs, monthOf } from '../../domain/metering/month.js';
 import { rateQuantity } from '../../domain/metering/rate-usage.js';
+import type { Money } from '../../domain/money/money.js';
 import type { StoreTx } from '../ports/store.js';
 
 export interface BudgetCheck {
   readonly budget: Budget;
   readonly status: BudgetStatus;
+  readonly spend: BudgetSpend;
 }
 
 /**
@@ -30,10 +34,11 @@ export async function checkBudgets(tx: StoreTx, tenantId: string, now: Date): Pr
   for (const budget of budgets) {
     const project = projectOfScope(budget.scope);
     const inScope = project === null ? totals : totals.filter((t) => t.project === project);
-    const status = assessBudget(budget, {
+    const spend: BudgetSpend = {
       costs: inScope.map((t) => rateQuantity(t.quantity, t.pricePerGpuHour)),
       quantity: inScope.reduce((sum, t) => sum + t.quantity, 0n),
-    });
+    };
+    const status = assessBudget(budget, spend);
     for (const threshold of status.reached) {
       const at = now.toISOString();
       if (await tx.recordBudgetAlert(tenantId, budget.scope, month, threshold, at)) {
@@ -47,7 +52,7 @@ export async function checkBudgets(tx: StoreTx, tenantId: string, now: Date): Pr
         });
       }
     }
-    checks.push({ budget, status });
+    checks.push({ budget, status, spend });
   }
   return checks;
 }
@@ -56,5 +61,18 @@ export async function checkBudgets(tx: StoreTx, tenantId: string, now: Date): Pr
 export function findBlockingBudget(checks: readonly BudgetCheck[], project: string): BudgetCheck | undefined {
   return checks.find(
     (c) => c.status.isExhausted && (c.budget.scope === 'tenant' || c.budget.scope === `project:${project}`),
+  );
+}
+
+/** The budget of the tenant or of `project` that a job estimated at `cost` would overrun, if any. */
+export function findBudgetOverrun(
+  checks: readonly BudgetCheck[],
+  project: string,
+  cost: Money,
+): BudgetCheck | undefined {
+  return checks.find(
+    (c) =>
+      (c.budget.scope === 'tenant' || c.budget.scope === `project:${project}`) &&
+      !isWithinBudget(c.budget, c.spend, cost),
   );
 }

@@ -1,13 +1,19 @@
 import type { Catalog, Site, TenantPolicy } from '../../domain/catalog/catalog.js';
 import type { JobStatus } from '../../domain/jobs/lifecycle.js';
+import type { Money } from '../../domain/money/money.js';
 import { placeJob } from '../../domain/placement/place-job.js';
 import { prepareCatalog, type PreparedCatalog } from '../../domain/placement/prepare-catalog.js';
-import { toPlacementView } from '../../domain/placement/placement-view.js';
+import { formatCost, toPlacementView } from '../../domain/placement/placement-view.js';
 import type { SiteLoad } from '../../domain/placement/site-load.js';
 import { admitGang } from '../../domain/scheduling/admit-gang.js';
 import type { AppContext } from '../context.js';
 import { readStoredSpec } from '../jobs/read-job-spec.js';
-import { checkBudgets, findBlockingBudget, type BudgetCheck } from '../metering/check-budgets.js';
+import {
+  checkBudgets,
+  findBlockingBudget,
+  findBudgetOverrun,
+  type BudgetCheck,
+} from '../metering/check-budgets.js';
 import { meterUsage } from '../metering/meter-usage.js';
 import { stopPreemptibleOverBudget } from '../metering/stop-preemptible.js';
 import type { GpuDevice } from '../ports/executor.js';
@@ -101,6 +107,12 @@ async function placeQueued(
         load: loads,
       });
       report.placementSeconds.push((performance.now() - started) / 1000);
+      const estimate = result.decision?.estimatedCost;
+      const overrun = estimate && findBudgetOverrun(budgets.get(job.tenantId) ?? [], job.project, estimate);
+      if (estimate && overrun) {
+        await holdOverBudget(tx, job, at, overrun, estimate);
+        continue;
+      }
       const view = toPlacementView(result, spec);
       const decision = result.decision;
       const to: JobStatus = decision ? 'placed' : 'unplaceable';
@@ -159,6 +171,25 @@ async function isStoppedByBudget(
   });
   if (moved) await record(tx, job, at, 'unplaceable', { reason }, 'job.place');
   return true;
+}
+
+/** A job whose estimated cost would overrun a money budget waits, or is rejected with BUDGET. */
+async function holdOverBudget(
+  tx: StoreTx,
+  job: JobRecord,
+  at: Date,
+  overrun: BudgetCheck,
+  estimate: Money,
+): Promise<void> {
+  if (overrun.budget.onExceeded === 'wait') return;
+  const reason = `BUDGET: the estimated cost ${formatCost(estimate)} would overrun the budget ${overrun.budget.scope}`;
+  const moved = await tx.transitionJob(job.id, {
+    from: 'queued',
+    to: 'unplaceable',
+    at: at.toISOString(),
+    reason,
+  });
+  if (moved) await record(tx, job, at, 'unplaceable', { reason }, 'job.place');
 }
 
 async function admitPlaced(

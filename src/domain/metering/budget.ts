@@ -1,6 +1,6 @@
 import { multiplyDecimals, type Decimal } from '../money/decimal.js';
 import type { Money } from '../money/money.js';
-import { exactFromDecimal, type ExactAmount } from './exact-amount.js';
+import { exactFromDecimal, sumAmounts, type ExactAmount } from './exact-amount.js';
 import { MILLI_GPU_MS_PER_GPU_HOUR } from './usage-record.js';
 
 /** The thresholds at which a budget raises an alert, in percent. */
@@ -73,4 +73,21 @@ export function assessBudget(budget: Budget, spend: BudgetSpend): BudgetStatus {
     reached: BUDGET_THRESHOLDS.filter((t) => n * 100n >= BigInt(t) * d),
     isExhausted: n >= d,
   };
+}
+
+/**
+ * Whether a job estimated at `cost` still fits a money budget: spend + cost ≤ limit, exactly.
+ * A GPU-hour budget, or a cost in another currency, is not judged here (true).
+ */
+export function isWithinBudget(budget: Budget, spend: BudgetSpend, cost: Money): boolean {
+  if (!('money' in budget.limit) || budget.limit.money.currency !== cost.currency) return true;
+  const limit = exactFromDecimal(budget.limit.money.amount, cost.currency);
+  const after = sumAmounts(
+    [
+      ...spend.costs.filter((c) => c.currency === cost.currency),
+      exactFromDecimal(cost.amount, cost.currency),
+    ],
+    cost.currency,
+  );
+  return after.numerator * limit.denominator <= limit.numerator * after.denominator;
 }
