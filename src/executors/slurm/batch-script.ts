@@ -8,6 +8,8 @@ export interface BatchScriptInput {
   readonly maxDurationSeconds: number | undefined;
   /** Seconds between SIGTERM and SIGKILL at the time limit. */
   readonly graceSeconds: number;
+  /** A container image the job named: this executor runs no containers, the log says so. */
+  readonly image?: string | undefined;
 }
 
 /** Quotes one word for bash: `it's` → `'it'\''s'`. */
@@ -29,6 +31,9 @@ export function buildBatchScript(input: BatchScriptInput): string {
     `# usine job ${input.jobId}`,
     `dir=${dir}`,
     'echo "[usine] slurm job $SLURM_JOB_ID on $SLURM_JOB_NODELIST (GPUs: ${CUDA_VISIBLE_DEVICES:-none})"',
+    ...(input.image
+      ? [`echo ${quoteForShell(`[usine] the image ${input.image} is ignored: the command runs on the node`)}`]
+      : []),
     `${command} &`,
     'child=$!',
   ];

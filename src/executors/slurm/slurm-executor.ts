@@ -313,6 +313,7 @@ export class SlurmExecutor implements Executor {
       jobDir: dir,
       maxDurationSeconds: request.maxDurationSeconds,
       graceSeconds: this.options.graceSeconds ?? 10,
+      image: request.image,
     });
     await writeFile(join(dir, 'job.sh'), script, { mode: 0o755 });
     const nodes = Math.max(1, request.allocation.nodes.length);
