@@ -289,7 +289,11 @@ export function createSiteScheduler(options: SiteSchedulerOptions): SiteSchedule
     if (running.preemptible.size === 0) return false;
     const nominal = book.tenants[job.tenant]!.nominalMilli[model] ?? 0;
     const isReclaim = book.usage[job.tenant * book.models + model]! + milli <= nominal;
-    if (!isReclaim && job.priority === 0) return false;
+    // priority preemption inside the tenant only while it is within its nominal quota: borrowed
+    // room is opportunistic, not worth stopping work for (the quota hold still serves the higher
+    // priority first as room frees); without this, every arrival at a borrowing limit preempts
+    const isOwnPreemption = job.priority > 0 && book.usage[job.tenant * book.models + model]! <= nominal;
+    if (!isReclaim && !isOwnPreemption) return false;
     const last = lastPreemptTry.get(job.id);
     if (last !== undefined && now - last < retry) return false;
     const request = compileJobRequest(ctx, job, model);
@@ -313,7 +317,7 @@ export function createSiteScheduler(options: SiteSchedulerOptions): SiteSchedule
       needsShape,
       excess: measureQuotaExcess(book, job.tenant, model, milli, job.isPreemptible),
       isEligibleTenant: (t) =>
-        t === job.tenant ? job.priority > 0 : isReclaim && measureBorrowed(book, t, model) > 0,
+        t === job.tenant ? isOwnPreemption : isReclaim && measureBorrowed(book, t, model) > 0,
       isEligible: (entry) => {
         const v = entry.job;
         if (v.tenant === job.tenant) return v.priority < job.priority;
