@@ -56,7 +56,7 @@ async function waitForStatus(
   key: string,
   id: string,
   wanted: (status: string) => boolean,
-  seconds = 40,
+  seconds = 100,
 ): Promise<Record<string, unknown>> {
   for (let i = 0; i < seconds * 10; i += 1) {
     const job = (await call('GET', `/v1/jobs/${id}`, { key })).body as Record<string, unknown>;
@@ -126,6 +126,6 @@ if (typeof slurm === 'string') {
       expect(audit.filter((e) => e.subject === id && e.action === 'job.finish')).toHaveLength(1);
       second.child.kill('SIGTERM');
       await new Promise((r) => second.child.once('exit', r));
-    }, 90_000);
+    }, 240_000);
   });
 }
