@@ -195,6 +195,25 @@ export async function updateJobStatus(
   return row && readJob(row);
 }
 
+/**
+ * Sets a waiting job's reason if it is still in `status` and the reason differs (no state
+ * change); undefined otherwise. The caller's transaction appends the event.
+ */
+export async function updateJobReason(
+  sql: SqlClient,
+  id: string,
+  status: JobStatus,
+  reason: string | null,
+  at: string,
+): Promise<JobRecord | undefined> {
+  const [row] = await sql.query(
+    `UPDATE jobs SET reason = $3, updated_at = $4::timestamptz
+     WHERE id = $1 AND status = $2 AND reason IS DISTINCT FROM $3::text RETURNING *`,
+    [id, status, reason, toTimestampParam(at, 'reason.at')],
+  );
+  return row && readJob(row);
+}
+
 function assertLimit(limit: number): void {
   if (!Number.isSafeInteger(limit) || limit < 1) {
     throw new Error(`store: limit must be a positive integer, got ${limit}`);

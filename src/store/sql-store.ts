@@ -22,6 +22,7 @@ import {
   selectAllocatedJobs,
   selectJob,
   selectJobs,
+  updateJobReason,
   updateJobStatus,
 } from './job-queries.js';
 import type { SqlClient, SqlDatabase } from './sql-client.js';
@@ -83,6 +84,11 @@ function bindStoreTx(sql: SqlClient): StoreTx {
     countJobsByStatus: () => countJobsByStatus(sql),
     listAllocatedJobs: () => selectAllocatedJobs(sql),
     transitionJob: (id, change) => updateJobStatus(sql, id, change),
+    setJobReason: async (id, status, reason, at) => {
+      const job = await updateJobReason(sql, id, status, reason, at);
+      if (job) await insertJobEvent(sql, id, at, 'reason', { status, reason });
+      return job;
+    },
     appendJobEvent: (jobId, at, type, data) => insertJobEvent(sql, jobId, at, type, data),
     listJobEvents: (jobId, afterSeq, limit) => selectJobEvents(sql, jobId, afterSeq, limit),
 

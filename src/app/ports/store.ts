@@ -101,6 +101,18 @@ export interface StoreTx extends MeteringStoreTx {
   listAllocatedJobs(): Promise<JobRecord[]>;
   /** Applies the transition if the job is still in `from`; returns the new record or undefined. */
   transitionJob(id: string, change: JobTransition): Promise<JobRecord | undefined>;
+  /**
+   * Says why a job waits without moving it: sets `reason` (and `updated_at` to `at`) only if the
+   * job is still in `status` and the reason differs, then appends a `reason` event
+   * (`{ status, reason }`) so followers see it. Returns the new record when the reason changed,
+   * undefined when the job left `status` or already had this reason (no churn).
+   */
+  setJobReason(
+    id: string,
+    status: JobStatus,
+    reason: string | null,
+    at: string,
+  ): Promise<JobRecord | undefined>;
   appendJobEvent(jobId: string, at: string, type: string, data: unknown): Promise<JobEventRecord>;
   listJobEvents(jobId: string, afterSeq: number, limit: number): Promise<JobEventRecord[]>;
 
