@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { JobView } from '../../src/api/schemas.js';
+import { describeJob } from '../../src/cli/commands/jobs.js';
 import { api, JOB_YAML, startTestFactory } from './factory-fixture.js';
 
 const node = JSON.stringify([process.execPath, '-e', "console.log('hello from usine')"]);
@@ -207,7 +209,11 @@ describe('the HTTP API', () => {
       headers: { authorization: `Bearer ${ownerA}` },
     });
     expect(events.headers.get('content-type')).toContain('text/event-stream');
-    const text = await events.text();
+    // status events only: a job that waited for GPUs also has `reason` events
+    const text = (await events.text())
+      .split('\n\n')
+      .filter((block) => block.includes('event: status\n'))
+      .join('\n\n');
     expect(text.match(/"status":"(\w+)"/g)).toEqual(
       ['queued', 'placed', 'admitted', 'running', 'succeeded'].map((s) => `"status":"${s}"`),
     );
@@ -282,6 +288,42 @@ describe('the HTTP API', () => {
     expect(metrics.body as unknown as string).toContain('usine_http_request_seconds_bucket');
     const openapi = await call('GET', '/openapi.json');
     expect(openapi.body['openapi']).toBe('3.1.0');
+  });
+
+  it('keeps a job that does not fit yet in placed with a CAPACITY reason, then runs it', async () => {
+    const nap = JSON.stringify([process.execPath, '-e', 'setTimeout(() => {}, 1500)']);
+    const twoGpus = (name: string) => JOB_YAML(name, nap).replace('gpus: 0.5', 'gpus: 2');
+    const get = async (id: string) => (await call('GET', `/v1/jobs/${id}`, { key: ownerA })).body;
+    const first = (await submit(ownerA, twoGpus('whole-site-1'), 'cap-1')).body['id'] as string;
+    let head: Record<string, unknown> = {};
+    for (let i = 0; i < 50 && head['status'] !== 'running'; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      head = await get(first);
+    }
+    expect(head['status']).toBe('running');
+    const second = (await submit(ownerA, twoGpus('whole-site-2'), 'cap-2')).body['id'] as string;
+    let waiting: Record<string, unknown> = {};
+    for (let i = 0; i < 50 && typeof waiting['reason'] !== 'string'; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      waiting = await get(second);
+    }
+    expect(waiting).toMatchObject({
+      status: 'placed',
+      site: 'local',
+      reason: expect.stringMatching(/^CAPACITY: /),
+    });
+    const shown = describeJob(waiting as unknown as JobView, new Date());
+    expect(shown).toContain(`reason:     ${waiting['reason'] as string}`);
+    expect(shown).toContain(`waiting for: free GPUs on local (CAPACITY: `);
+    let job = waiting;
+    for (let i = 0; i < 100 && !['succeeded', 'failed'].includes(job['status'] as string); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      job = await get(second);
+    }
+    expect(job).toMatchObject({ status: 'succeeded', reason: null });
+    expect(Date.parse(job['startedAt'] as string)).toBeGreaterThanOrEqual(
+      Date.parse((await get(first))['finishedAt'] as string),
+    );
   });
 
   it('answers 404 problem+json for an unknown route, 415 for an unknown content type, 413 for a huge body', async () => {

@@ -238,7 +238,11 @@ describe('metering end to end (local executor, virtual GPUs, 2.50 EUR/GPU-h)', (
       (j) => j['status'] === 'succeeded',
       'the free job',
     );
-    expect((await call('GET', `/v1/jobs/${waiting}`, { key: owner })).body['status']).toBe('queued');
+    const held = (await call('GET', `/v1/jobs/${waiting}`, { key: owner })).body;
+    expect(held['status']).toBe('queued');
+    expect(held['reason']).toMatch(
+      /^BUDGET: the budget project:ext is spent .*; the job waits in the queue$/,
+    );
   }, 30_000);
 
   it('rejects a job whose estimated cost would overrun what is left of a money budget', async () => {

@@ -6,6 +6,7 @@ import { prepareCatalog, type PreparedCatalog } from '../../domain/placement/pre
 import { formatCost, toPlacementView } from '../../domain/placement/placement-view.js';
 import type { SiteLoad } from '../../domain/placement/site-load.js';
 import { admitGang } from '../../domain/scheduling/admit-gang.js';
+import { classifyGangWait, describeGangWait } from '../../domain/scheduling/gang-wait-reason.js';
 import type { AppContext } from '../context.js';
 import { readStoredSpec } from '../jobs/read-job-spec.js';
 import {
@@ -161,8 +162,11 @@ async function isStoppedByBudget(
   }
   const blocking = findBlockingBudget(checks, job.project);
   if (!blocking) return false;
-  if (blocking.budget.onExceeded === 'wait') return true;
   const reason = `BUDGET: the budget ${blocking.budget.scope} is spent (${blocking.status.percent} % this month)`;
+  if (blocking.budget.onExceeded === 'wait') {
+    await tx.setJobReason(job.id, 'queued', `${reason}; the job waits in the queue`, at.toISOString());
+    return true;
+  }
   const moved = await tx.transitionJob(job.id, {
     from: 'queued',
     to: 'unplaceable',
@@ -181,8 +185,11 @@ async function holdOverBudget(
   overrun: BudgetCheck,
   estimate: Money,
 ): Promise<void> {
-  if (overrun.budget.onExceeded === 'wait') return;
   const reason = `BUDGET: the estimated cost ${formatCost(estimate)} would overrun the budget ${overrun.budget.scope}`;
+  if (overrun.budget.onExceeded === 'wait') {
+    await tx.setJobReason(job.id, 'queued', `${reason}; the job waits in the queue`, at.toISOString());
+    return;
+  }
   const moved = await tx.transitionJob(job.id, {
     from: 'queued',
     to: 'unplaceable',
@@ -229,6 +236,11 @@ async function admitPlaced(
           });
           await record(tx, job, at, 'unplaceable', { reason: admission.reason }, 'job.admit');
           moved.push(job.id);
+        } else {
+          // it fits an idle site: it waits, and says for what (CAPACITY, GANG, FRAGMENTATION)
+          const code = classifyGangWait(usage.slots, request);
+          const reason = describeGangWait(code, `${admission.reason} on ${usage.site}`);
+          if (await tx.setJobReason(job.id, 'placed', reason, at.toISOString())) moved.push(job.id);
         }
         continue;
       }

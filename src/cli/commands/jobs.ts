@@ -124,9 +124,31 @@ export function describeJob(job: JobView, now: Date): string {
     ...(job.startedAt ? [`started:    ${job.startedAt}`] : []),
     ...(job.finishedAt ? [`finished:   ${job.finishedAt}`] : []),
   );
-  if (job.status === 'queued') lines.push('waiting for: placement (the reconciler runs every half second)');
-  if (job.status === 'placed') lines.push(`waiting for: free GPUs on ${job.site ?? 'its site'}`);
+  const waiting = describeWait(job);
+  if (waiting) lines.push(`waiting for: ${waiting}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** What a queued or placed job waits for, from its reason (`CODE: sentence`) when it has one. */
+function describeWait(job: JobView): string | undefined {
+  const code = job.reason?.match(/^([A-Z_]+):/)?.[1];
+  const why = job.reason ? ` (${job.reason})` : '';
+  if (job.status === 'queued')
+    return code === 'BUDGET'
+      ? `room in its budget${why}`
+      : 'placement (the reconciler runs every half second)';
+  if (job.status !== 'placed') return undefined;
+  const site = job.site ?? 'its site';
+  switch (code) {
+    case 'GANG':
+      return `free GPUs on enough nodes at once on ${site}${why}`;
+    case 'FRAGMENTATION':
+      return `a node of ${site} with its shape free${why}`;
+    case 'QUOTA':
+      return `quota on ${site}${why}`;
+    default:
+      return `free GPUs on ${site}${why}`;
+  }
 }
 
 function shorten(text: string): string {
