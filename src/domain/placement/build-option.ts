@@ -4,7 +4,7 @@ import type { DecisionContext } from './decision-context.js';
 import { estimateCarbonKg, estimateCost, estimateEnergyKWh } from './estimate-run.js';
 import type { PlacementOption } from './place-job.js';
 import type { PreparedCandidate, PreparedSite } from './prepare-catalog.js';
-import { costKeyOf, type RankTable } from './rank-options.js';
+import { costKeyOf } from './rank-options.js';
 
 /** The carbon figure ranking compares and the option shows: kg CO2e, undefined when unknown. */
 export function estimateCandidateCarbonKg(
@@ -21,20 +21,26 @@ export function estimateCandidateCarbonKg(
   return estimateCarbonKg(energy, site.gridCarbonGPerKWh);
 }
 
-/** The full option of a ranked slot: the exact estimated cost, energy, carbon and score. */
-export function buildOption(table: RankTable, slot: number, context: DecisionContext): PlacementOption {
-  const index = table.candidate[slot] as number;
+/**
+ * The full option of a ranked way to run (candidate `index` with the rank values the scan
+ * found): the exact estimated cost, energy, carbon and score.
+ */
+export function buildOption(
+  index: number,
+  isPreferred: boolean,
+  expectedStartSeconds: Seconds,
+  billedSeconds: Seconds,
+  context: DecisionContext,
+): PlacementOption {
   const site = context.prepared.sites[context.prepared.columns.siteIndex[index] as number] as PreparedSite;
   const candidate = context.prepared.candidateAt[index] as PreparedCandidate;
   const { job, constraints } = context;
   const { milliGpus, nodes } = job.resources;
   const tenantPrice = context.tenantPrices[index] as Money;
-  const billedSeconds = table.billedSeconds[slot] as number;
-  const expectedStartSeconds = table.startSeconds[slot] as number;
   const carbonKg = estimateCandidateCarbonKg(site, candidate, context);
   const estimatedCost = estimateCost(tenantPrice, milliGpus, nodes, billedSeconds);
   return {
-    isPreferred: table.isPreferred[slot] === true,
+    isPreferred,
     expectedStartSeconds,
     carbonKg,
     tenantPrice,

@@ -32,9 +32,7 @@ export interface DecisionContext {
   readonly gpusPerNode: number;
   /** GPUs the job holds in all, fractions included (0.25 × 1 node = 0.25). */
   readonly totalGpus: number;
-  readonly residency: ReadonlySet<string> | undefined;
-  readonly jurisdiction: ReadonlySet<string> | undefined;
-  /** The same by country id (1: inside); undefined: any country. */
+  /** The residency and jurisdiction by country id (1: inside); undefined: any country. */
   readonly isInResidency: Uint8Array | undefined;
   readonly isInJurisdiction: Uint8Array | undefined;
   /** Lower-case names of the required certifications. */
@@ -61,13 +59,11 @@ export function buildDecisionContext(
 ): DecisionContext {
   const models = job.resources.gpuModels;
   const acceptedModels = models.length > 0 ? new Set(models.map((m) => m.toLowerCase())) : undefined;
-  const regionSet = (r: PlacementConstraints['residency']) =>
-    r.kind === 'any' ? undefined : new Set(r.countries);
-  const residency = regionSet(constraints.residency);
-  const jurisdiction = regionSet(constraints.jurisdiction);
+  const residencyRegion = constraints.residency;
+  const jurisdictionRegion = constraints.jurisdiction;
   const tenantColumn = prepared.priceColumnIn(constraints.currency);
   const { gpuMemoryGiB, cpus, memoryGiB } = job.resources;
-  const isModelAccepted = acceptedModels && flagIds(acceptedModels, prepared.modelIds);
+  const isModelAccepted = acceptedModels && flagIds([...acceptedModels], prepared.modelIds);
   const gpusPerNode = Math.max(1, Math.ceil(job.resources.gpus));
   const caps = constraints.sourcedCaps.map((cap) => {
     const amount = rescale(cap.cap).amount;
@@ -109,13 +105,15 @@ export function buildDecisionContext(
     acceptedModels,
     gpusPerNode,
     totalGpus: (job.resources.milliGpus / 1000) * job.resources.nodes,
-    residency,
-    jurisdiction,
-    isInResidency: residency && flagIds(residency, prepared.countryIds),
-    isInJurisdiction: jurisdiction && flagIds(jurisdiction, prepared.countryIds),
+    isInResidency:
+      residencyRegion.kind === 'any' ? undefined : flagIds(residencyRegion.countries, prepared.countryIds),
+    isInJurisdiction:
+      jurisdictionRegion.kind === 'any'
+        ? undefined
+        : flagIds(jurisdictionRegion.countries, prepared.countryIds),
     certificationKeys: constraints.sourcedCertifications.map((c) => c.name.toLowerCase()),
     allowedSites: constraints.sites ? new Set(constraints.sites) : undefined,
-    preferredSites: new Set(constraints.prefer),
+    preferredSites: constraints.prefer.length > 0 ? new Set(constraints.prefer) : NO_SITES,
     tenantPrices: tenantColumn.prices,
     tenantColumn,
     caps,
@@ -130,11 +128,13 @@ export function buildDecisionContext(
   };
 }
 
+const NO_SITES: ReadonlySet<string> = new Set();
+
 /** 1 at the id of every name of `names` that has one. */
-function flagIds(names: ReadonlySet<string>, ids: ReadonlyMap<string, number>): Uint8Array {
+function flagIds(names: readonly string[], ids: ReadonlyMap<string, number>): Uint8Array {
   const flags = new Uint8Array(ids.size);
-  for (const name of names) {
-    const id = ids.get(name);
+  for (let k = 0; k < names.length; k++) {
+    const id = ids.get(names[k] as string);
     if (id !== undefined) flags[id] = 1;
   }
   return flags;

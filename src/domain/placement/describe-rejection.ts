@@ -26,9 +26,8 @@ export function describeSiteFailure(
     case 'RESIDENCY':
       return `the site is in ${site.country}, outside the residency ${describeRegion(c.residency)}${from(c.residencySources)}`;
     case 'JURISDICTION': {
-      const outside = prepared.parties.filter(
-        (p) => p.country === undefined || !context.jurisdiction?.has(p.country),
-      );
+      const inside: readonly string[] = c.jurisdiction.kind === 'any' ? [] : c.jurisdiction.countries;
+      const outside = prepared.parties.filter((p) => p.country === undefined || !inside.includes(p.country));
       const who = outside
         .map((p) =>
           p.country === undefined

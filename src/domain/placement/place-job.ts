@@ -4,12 +4,12 @@ import { mergeConstraints, type PlacementConstraints } from '../policy/merge-con
 import type { JobSpec } from '../spec/job-spec.js';
 import { buildOption } from './build-option.js';
 import { buildRejections } from './build-rejections.js';
-import { buildDecisionContext } from './decision-context.js';
+import { buildDecisionContext, type DecisionContext } from './decision-context.js';
 import { prepareCatalog, type PreparedCatalog } from './prepare-catalog.js';
 import type { RankKey } from './rank-options.js';
 import { sortRankEntries } from './rank-options.js';
 import type { RejectionReason } from './rejection-reason.js';
-import { scanSites } from './scan-sites.js';
+import { rankTableOf, rejectedOf, scanSites, type SiteScan } from './scan-sites.js';
 import type { SiteLoad } from './site-load.js';
 
 export interface PlacementInput {
@@ -61,19 +61,27 @@ export interface PlacementResult {
  * why about each site. Pure: the instant and the live load are given. No feasible site is an
  * answer (feasible: false), not an exception.
  *
- * The decision (feasibility, the full ranking, the chosen option with its exact cost, every
- * rejected site's codes) is made here; the objects of the other ranked options and of the
- * rejections are built when `ranked` and `rejected` are first read (then kept), from the
- * numbers the scan kept: a decision over a thousand sites allocates almost nothing.
+ * The decision (feasibility, the chosen option with its exact cost, every site's best way or
+ * rejection codes) is made here in one pass, the best option selected as the scan goes; the
+ * full ranking is sorted, and the objects of the other ranked options and of the rejections
+ * built, when `ranked` and `rejected` are first read (then kept), from the one integer per
+ * site the scan kept: a decision over a thousand sites allocates almost nothing.
  */
 export function placeJob(input: PlacementInput): PlacementResult {
   const prepared = 'isPrepared' in input.catalog ? input.catalog : prepareCatalog(input.catalog);
   const constraints = mergeConstraints(input.job, input.policy);
   const context = buildDecisionContext(input.job, constraints, prepared, input.at, input.load);
   const scan = scanSites(context);
-  const order = sortRankEntries(scan.table, context.rank);
-  const first = order[0];
-  const decision = first === undefined ? undefined : buildOption(scan.table, first, context);
+  const decision =
+    scan.bestSite < 0
+      ? undefined
+      : buildOption(
+          scan.outcome[scan.bestSite] as number,
+          scan.bestPreferred,
+          scan.bestStart,
+          scan.bestBilled,
+          context,
+        );
   let ranked: readonly PlacementOption[] | undefined;
   let rejected: readonly SiteRejection[] | undefined;
   return {
@@ -81,14 +89,41 @@ export function placeJob(input: PlacementInput): PlacementResult {
     constraints,
     decision,
     get ranked(): readonly PlacementOption[] {
-      ranked ??= order.map((slot, k) =>
-        k === 0 && decision ? decision : buildOption(scan.table, slot, context),
-      );
+      ranked ??= rankAll(scan, context, decision);
       return ranked;
     },
     get rejected(): readonly SiteRejection[] {
-      rejected ??= buildRejections(scan.rejectedSites, scan.rejectedMasks, context);
+      if (rejected === undefined) {
+        const { sites, masks } = rejectedOf(scan);
+        rejected = buildRejections(sites, masks, context);
+      }
       return rejected;
     },
   };
+}
+
+/**
+ * Every feasible site's option, best first: the rank table sorted when the ranking is first
+ * read. Its first entry is the decision the scan selected (the same comparator; the first in
+ * catalog order among equals, as the stable sort): that object is reused.
+ */
+function rankAll(
+  scan: SiteScan,
+  context: DecisionContext,
+  decision: PlacementOption | undefined,
+): PlacementOption[] {
+  const table = rankTableOf(scan, context);
+  const order = sortRankEntries(table, context.rank);
+  const chosen = scan.bestSite < 0 ? -1 : (scan.outcome[scan.bestSite] as number);
+  return order.map((slot) =>
+    decision && table.candidate[slot] === chosen
+      ? decision
+      : buildOption(
+          table.candidate[slot] as number,
+          table.isPreferred[slot] as boolean,
+          table.startSeconds[slot] as number,
+          table.billedSeconds[slot] as number,
+          context,
+        ),
+  );
 }

@@ -68,12 +68,13 @@ export function compareRankValues(
 ): number {
   if (preferredA !== preferredB) return preferredA ? -1 : 1;
   if (r.objective === 'time') {
-    if (startA !== startB) return startA - startB;
+    // Signs, not differences: a float difference returned from here would be boxed.
+    if (startA !== startB) return startA < startB ? -1 : startA > startB ? 1 : 0;
   } else if (r.objective === 'carbon') {
     const isAUnknown = carbonA !== carbonA;
     const isBUnknown = carbonB !== carbonB;
     if (isAUnknown !== isBUnknown) return isAUnknown ? 1 : -1;
-    if (!isAUnknown && carbonA !== carbonB) return carbonA - carbonB;
+    if (!isAUnknown && carbonA !== carbonB) return carbonA < carbonB ? -1 : 1;
   }
   const byCost = compareCosts(r, candidateA, billedA, candidateB, billedB);
   if (byCost !== 0) return byCost;
@@ -90,7 +91,11 @@ function compareCosts(r: RankContext, ca: number, ba: number, cb: number, bb: nu
     if (Math.abs(x - y) > (Math.abs(x) + Math.abs(y)) * FLOAT_DOUBT) return x < y ? -1 : 1;
   }
   const prices = r.tenantPrices;
-  return compareAmounts(costKeyOf(prices[ca] as Money, ba), costKeyOf(prices[cb] as Money, bb));
+  const pa = prices[ca] as Money;
+  const pb = prices[cb] as Money;
+  // The same billed seconds on both sides: the prices order the costs (nothing multiplied).
+  if (ba === bb) return ba === 0 ? 0 : compareAmounts(pa.amount, pb.amount);
+  return compareAmounts(costKeyOf(pa, ba), costKeyOf(pb, bb));
 }
 
 /** tenantPrice × billedSeconds, exact. */

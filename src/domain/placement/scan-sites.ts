@@ -5,21 +5,36 @@ import type { PreparedCandidate, PreparedSite } from './prepare-catalog.js';
 import { compareRankValues, type RankTable } from './rank-options.js';
 import { estimateStart } from './site-load.js';
 
-/** What one pass over the catalog keeps: numbers only. */
+/**
+ * What one pass over the catalog keeps: one integer per site, and the decision. The other
+ * rank values of a site's best way (billed seconds, preference, carbon) are recomputed from
+ * the catalog when the full ranking is read (rankTableOf); only the expected start, which
+ * depends on the live load, is kept.
+ */
 export interface SiteScan {
-  /** The best way to run of each feasible site, in catalog order. */
-  readonly table: RankTable;
-  /** Rejected sites by index, in catalog order, and their reasons as masks (check-site.ts). */
-  readonly rejectedSites: readonly number[];
-  readonly rejectedMasks: readonly number[];
+  /**
+   * Per site in catalog order: the candidate index of its best way to run (≥ 0) when the
+   * site is feasible, else the bitwise complement of its reasons' mask (check-site.ts).
+   */
+  readonly outcome: Int32Array;
+  /** Per site, the expected start of its best way; undefined without live load (all 0). */
+  readonly startSeconds: Float64Array | undefined;
+  /** How many sites are feasible. */
+  readonly feasibleCount: number;
+  /** The best feasible site (index), -1: none; the first in rank order, catalog order on ties. */
+  readonly bestSite: number;
+  readonly bestPreferred: boolean;
+  readonly bestStart: number;
+  readonly bestBilled: number;
 }
 
 /**
  * Checks every site against every hard filter, never stopping at the first failure: the
  * site-wide rules, then each way to run there (offering × capacity row of an accepted GPU
  * model and offering kind). A site is rejected when no way passes, with the site-wide
- * failures and every failure of every way; otherwise its best way (rank order) is kept.
- * The loop reads typed arrays and allocates nothing but the entries it keeps.
+ * failures and every failure of every way; otherwise its best way (rank order) is kept, and
+ * the best of all sites is selected as the scan goes (the decision needs no sort).
+ * The loop reads typed arrays and allocates one Int32Array (and the starts with a load).
  */
 export function scanSites(context: DecisionContext): SiteScan {
   const { sites } = context.prepared;
@@ -28,20 +43,23 @@ export function scanSites(context: DecisionContext): SiteScan {
   const duration = job.duration;
   const isCarbon = constraints.objective === 'carbon';
   const acceptedModels = check.isModelAccepted;
-  const table: RankTable = {
-    candidate: [],
-    isPreferred: [],
-    startSeconds: [],
-    carbonKg: [],
-    billedSeconds: [],
-  };
-  const rejectedSites: number[] = [];
-  const rejectedMasks: number[] = [];
+  const outcome = new Int32Array(sites.length);
+  const startSeconds = context.load === undefined ? undefined : new Float64Array(sites.length);
+  const hasPreferred = context.preferredSites.size > 0;
+  let feasibleCount = 0;
+  let top = -1;
+  let topSite = -1;
+  let topPreferred = false;
+  let topStart = 0;
+  let topCarbon = Number.NaN;
+  let topBilled = 0;
   for (let s = 0; s < sites.length; s++) {
     const site = sites[s] as PreparedSite;
     const siteMask = checkSiteRules(site, context);
     const load = context.load === undefined ? undefined : context.load.get(site.site.name);
-    const isPreferredSite = context.preferredSites.size > 0 && context.preferredSites.has(site.site.name);
+    const isPreferredSite = hasPreferred && context.preferredSites.has(site.site.name);
+    // Without the site's grid intensity every carbon figure there is unknown (NaN).
+    const hasCarbon = isCarbon && site.gridCarbonGPerKWh !== undefined;
     let failures = 0;
     let accepted = 0;
     let best = -1;
@@ -53,6 +71,8 @@ export function scanSites(context: DecisionContext): SiteScan {
     const ranges = site.modelRanges;
     for (let r = 0; r < ranges.length; r += 3) {
       if (acceptedModels !== undefined && acceptedModels[ranges[r] as number] !== 1) continue;
+      // One model per range: its expected start is computed once, on the first way that passes.
+      let start = -1;
       for (let i = ranges[r + 1] as number; i < (ranges[r + 2] as number); i++) {
         if (!isCandidateAccepted(i, check)) continue;
         accepted += 1;
@@ -62,17 +82,18 @@ export function scanSites(context: DecisionContext): SiteScan {
           continue;
         }
         if (siteMask !== 0) continue;
-        const candidate =
-          load || isCarbon ? (context.prepared.candidateAt[i] as PreparedCandidate) : undefined;
-        const start =
-          load && candidate
-            ? estimateStart(load, candidate.row.gpuModel, context.gpusPerNode, job.resources.nodes)
+        if (start < 0) {
+          start = load
+            ? estimateStart(
+                load,
+                (context.prepared.candidateAt[i] as PreparedCandidate).row.gpuModel,
+                context.gpusPerNode,
+                job.resources.nodes,
+              )
             : 0;
+        }
         const isPreferred = isPreferredSite && start <= constraints.maxWaitForPreferred;
-        const carbon =
-          isCarbon && candidate
-            ? (estimateCandidateCarbonKg(site, candidate, context) ?? Number.NaN)
-            : Number.NaN;
+        const carbon = hasCarbon ? carbonOf(site, i, context) : Number.NaN;
         const billed = Math.max(duration, minimumSeconds[i] as number);
         if (
           best < 0 ||
@@ -99,15 +120,95 @@ export function scanSites(context: DecisionContext): SiteScan {
       }
     }
     if (best >= 0) {
-      table.candidate.push(best);
-      table.isPreferred.push(bestPreferred);
-      table.startSeconds.push(bestStart);
-      table.carbonKg.push(bestCarbon);
-      table.billedSeconds.push(bestBilled);
+      outcome[s] = best;
+      if (startSeconds) startSeconds[s] = bestStart;
+      feasibleCount += 1;
+      // Strictly better only: among equals the first in catalog order, as a stable sort puts first.
+      if (
+        top < 0 ||
+        compareRankValues(
+          rank,
+          bestPreferred,
+          bestStart,
+          bestCarbon,
+          best,
+          bestBilled,
+          topPreferred,
+          topStart,
+          topCarbon,
+          top,
+          topBilled,
+        ) < 0
+      ) {
+        top = best;
+        topSite = s;
+        topPreferred = bestPreferred;
+        topStart = bestStart;
+        topCarbon = bestCarbon;
+        topBilled = bestBilled;
+      }
       continue;
     }
-    rejectedSites.push(s);
-    rejectedMasks.push(siteMask | (accepted === 0 ? GPU_MODEL : 0) | failures);
+    outcome[s] = ~(siteMask | (accepted === 0 ? GPU_MODEL : 0) | failures);
   }
-  return { table, rejectedSites, rejectedMasks };
+  return {
+    outcome,
+    startSeconds,
+    feasibleCount,
+    bestSite: topSite,
+    bestPreferred: topPreferred,
+    bestStart: topStart,
+    bestBilled: topBilled,
+  };
+}
+
+function carbonOf(site: PreparedSite, index: number, context: DecisionContext): number {
+  const candidate = context.prepared.candidateAt[index] as PreparedCandidate;
+  return estimateCandidateCarbonKg(site, candidate, context) ?? Number.NaN;
+}
+
+/**
+ * The rank keys of the feasible sites' best ways, in catalog order, for the full ranking:
+ * the same values the scan compared (billed seconds, preference and carbon recomputed from
+ * the catalog, the expected start as the scan kept it).
+ */
+export function rankTableOf(scan: SiteScan, context: DecisionContext): RankTable {
+  const { sites } = context.prepared;
+  const minimumSeconds = context.prepared.columns.minimumSeconds;
+  const duration = context.job.duration;
+  const isCarbon = context.constraints.objective === 'carbon';
+  const maxWait = context.constraints.maxWaitForPreferred;
+  const hasPreferred = context.preferredSites.size > 0;
+  const table: RankTable = {
+    candidate: [],
+    isPreferred: [],
+    startSeconds: [],
+    carbonKg: [],
+    billedSeconds: [],
+  };
+  for (let s = 0; s < sites.length; s++) {
+    const index = scan.outcome[s] as number;
+    if (index < 0) continue;
+    const site = sites[s] as PreparedSite;
+    const start = scan.startSeconds === undefined ? 0 : (scan.startSeconds[s] as number);
+    table.candidate.push(index);
+    table.isPreferred.push(hasPreferred && context.preferredSites.has(site.site.name) && start <= maxWait);
+    table.startSeconds.push(start);
+    table.carbonKg.push(isCarbon ? carbonOf(site, index, context) : Number.NaN);
+    table.billedSeconds.push(Math.max(duration, minimumSeconds[index] as number));
+  }
+  return table;
+}
+
+/** The rejected sites (by index, in catalog order) and their reasons' masks. */
+export function rejectedOf(scan: SiteScan): { sites: number[]; masks: number[] } {
+  const sites: number[] = [];
+  const masks: number[] = [];
+  for (let s = 0; s < scan.outcome.length; s++) {
+    const value = scan.outcome[s] as number;
+    if (value >= 0) continue;
+    sites.push(s);
+    masks.push(~value);
+  }
+  return { sites, masks };
 }
