@@ -9,15 +9,15 @@
 //      DATABASE_URL or TEST_DATABASE_URL (the server to create the throw-away database on),
 //      BENCH_CONCURRENCY (32), BENCH_DURATION_S (15), BENCH_WARMUP_S (3),
 //      BENCH_CPU_PROF (a directory: the server runs with --cpu-prof and writes its profile there).
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { spawnUsine, type SpawnedUsine } from '../test/support/spawn-usine.js';
 
 type StoreKind = 'pglite' | 'postgres';
 
@@ -42,7 +42,6 @@ interface RunFigures {
   readonly serverCpuMsPerSubmission: number | null;
 }
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const concurrency = positive('BENCH_CONCURRENCY', 32);
 const durationSeconds = positive('BENCH_DURATION_S', 15);
 const warmupSeconds = positive('BENCH_WARMUP_S', 3, true);
@@ -209,43 +208,18 @@ function startUsine(
   dataDir: string,
   catalog: string,
   databaseUrl: string | undefined,
-): Promise<{ child: ChildProcess; url: string }> {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    USINE_RATE_LIMIT: '1000000',
-    USINE_RATE_BURST: '1000000',
-  };
+): Promise<SpawnedUsine> {
+  const env: NodeJS.ProcessEnv = { ...process.env, USINE_RATE_LIMIT: '1000000', USINE_RATE_BURST: '1000000' };
   delete env['DATABASE_URL'];
   if (databaseUrl) env['DATABASE_URL'] = databaseUrl;
-  const child = spawn(
-    process.execPath,
-    [
-      ...(cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', resolve(cpuProfileDir)] : []),
-      '--import',
-      'tsx',
-      'src/cli/main.ts',
-      'up',
-      '--port',
-      '0',
-      '--data-dir',
-      dataDir,
-      '--catalog',
-      catalog,
-      '--log-level',
-      'warn',
-    ],
-    { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  // forwarded rather than inherited, so nothing of the server's lands after the JSON line
-  child.stderr?.on('data', (chunk: Buffer) => process.stderr.write(chunk));
-  return new Promise((resolvePromise, reject) => {
-    let out = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /is up at (\S+)/.exec(out);
-      if (match?.[1]) resolvePromise({ child, url: match[1] });
-    });
-    child.once('exit', (code) => reject(new Error(`usine up exited with ${code}: ${out}`)));
+  return spawnUsine({
+    dataDir,
+    catalog,
+    env,
+    logLevel: 'warn',
+    nodeArgs: cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', resolve(cpuProfileDir)] : [],
+    // forwarded rather than inherited, so nothing of the server's lands after the JSON line
+    onStderr: (chunk) => process.stderr.write(chunk),
   });
 }
 

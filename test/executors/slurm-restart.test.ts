@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,38 +5,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { api } from '../server/factory-fixture.js';
 import { findTestSlurm, makeSlurmWorkDir, slurmCatalog, type TestSlurm } from './slurm-subject.js';
+import { spawnUsine } from '../support/spawn-usine.js';
 
 const slurm = await findTestSlurm();
 
-/** Starts a real `usine up` process; resolves with its URL once it listens. */
-function startUsine(dataDir: string, catalog: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'src/cli/main.ts',
-      'up',
-      '--port',
-      '0',
-      '--data-dir',
-      dataDir,
-      '--catalog',
-      catalog,
-      '--log-level',
-      'error',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /is up at (\S+)/.exec(out);
-      if (match?.[1]) resolve({ child, url: match[1] });
-    });
-    child.on('exit', (code) => reject(new Error(`usine up exited with ${code}: ${out}`)));
-  });
+function startUsine(dataDir: string, catalog: string) {
+  return spawnUsine({ dataDir, catalog });
 }
 
 const JOB = `apiVersion: usine/v1

@@ -1,39 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { api, TEST_CATALOG } from './factory-fixture.js';
+import { spawnUsine } from '../support/spawn-usine.js';
 
-/** Starts a real `usine up` process; resolves with its URL once it listens. */
-function startUsine(dataDir: string, catalog: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'src/cli/main.ts',
-      'up',
-      '--port',
-      '0',
-      '--data-dir',
-      dataDir,
-      '--catalog',
-      catalog,
-      '--log-level',
-      'error',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /is up at (\S+)/.exec(out);
-      if (match?.[1]) resolve({ child, url: match[1] });
-    });
-    child.on('exit', (code) => reject(new Error(`usine up exited with ${code}: ${out}`)));
-  });
+function startUsine(dataDir: string, catalog: string) {
+  return spawnUsine({ dataDir, catalog });
 }
 
 const specFor = (i: number) => `apiVersion: usine/v1
