@@ -27,6 +27,7 @@ import { writeJsonFile, writeTextFile } from '../json-file.js';
 import { buildJobEnv } from './build-job-env.js';
 import { identifyProcess, isProcessAlive, signalGroup } from './process-identity.js';
 import { WRAPPER_SOURCE } from './wrapper-source.js';
+import { SingleFlight } from '../single-flight.js';
 
 export interface LocalExecutorOptions {
   /** Job directories live in `<workDir>/jobs/<jobId>/`; the wrapper program in `<workDir>`. */
@@ -68,7 +69,7 @@ export class LocalExecutor implements Executor {
   private readonly pollIntervalMs: number;
   private readonly closing = new AbortController();
   private readonly timers = new Set<NodeJS.Timeout>();
-  private readonly launching = new Map<string, Promise<string>>();
+  private readonly launching = new SingleFlight<string>();
   private wrapperFile: Promise<string> | undefined;
   private gpus: Promise<GpuDevice[]> | undefined;
 
@@ -92,11 +93,7 @@ export class LocalExecutor implements Executor {
 
   /** Idempotent per job id: launching a job that already has a directory returns its handle. */
   launch(request: LaunchRequest): Promise<string> {
-    const inFlight = this.launching.get(request.jobId);
-    if (inFlight !== undefined) return inFlight;
-    const launched = this.startJob(request).finally(() => this.launching.delete(request.jobId));
-    this.launching.set(request.jobId, launched);
-    return launched;
+    return this.launching.run(request.jobId, () => this.startJob(request));
   }
 
   private async startJob(request: LaunchRequest): Promise<string> {

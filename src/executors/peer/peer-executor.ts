@@ -12,6 +12,7 @@ import { UsineApiError, UsineClient } from '../../sdk/usine-client.js';
 import { isSafeJobId } from '../local/job-files.js';
 import { describeTimeLimit } from '../describe-time-limit.js';
 import { buildPeerDocument, ORIGIN_JOB_LABEL, ORIGIN_LIMIT_LABEL } from './peer-document.js';
+import { SingleFlight } from '../single-flight.js';
 
 export interface PeerExecutorOptions {
   /** The peer Usine server, `https://factory-b.example:7777`. */
@@ -59,7 +60,7 @@ export function peerIdempotencyKey(jobId: string): string {
 export class PeerExecutor implements Executor {
   readonly capabilities: ExecutorCapabilities = { containers: true, fractionalGpus: true, simulated: false };
   private key: { mtimeMs: number; value: string } | undefined;
-  private readonly launching = new Map<string, Promise<string>>();
+  private readonly launching = new SingleFlight<string>();
   private readonly closing = new AbortController();
 
   constructor(private readonly options: PeerExecutorOptions) {}
@@ -83,11 +84,7 @@ export class PeerExecutor implements Executor {
   }
 
   launch(request: LaunchRequest): Promise<string> {
-    const pending = this.launching.get(request.jobId);
-    if (pending) return pending;
-    const launched = this.submit(request).finally(() => this.launching.delete(request.jobId));
-    this.launching.set(request.jobId, launched);
-    return launched;
+    return this.launching.run(request.jobId, () => this.submit(request));
   }
 
   async status(handle: string): Promise<ExecutionStatus> {

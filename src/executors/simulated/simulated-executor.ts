@@ -14,6 +14,7 @@ import { isFinalState } from '../is-final-state.js';
 import { readJsonFile, writeJsonFile } from '../json-file.js';
 import { computeSimulatedStatus, writeSimulatedLog, type SimulatedLogContext } from './simulated-course.js';
 import { encodeSimulatedHandle, parseSimulatedHandle, type SimulatedRun } from './simulated-handle.js';
+import { SingleFlight } from '../single-flight.js';
 
 export interface SimulatedExecutorOptions {
   readonly clock: Clock;
@@ -60,7 +61,7 @@ export class SimulatedExecutor implements Executor {
   private readonly site: string;
   private readonly records = new Map<string, SimulatedRecord>();
   private readonly closing = new AbortController();
-  private readonly launching = new Map<string, Promise<string>>();
+  private readonly launching = new SingleFlight<string>();
 
   constructor(private readonly options: SimulatedExecutorOptions) {
     this.clock = options.clock;
@@ -86,11 +87,7 @@ export class SimulatedExecutor implements Executor {
 
   /** Idempotent per job id, like every executor's launch. */
   launch(request: LaunchRequest): Promise<string> {
-    const inFlight = this.launching.get(request.jobId);
-    if (inFlight !== undefined) return inFlight;
-    const launched = this.startRun(request).finally(() => this.launching.delete(request.jobId));
-    this.launching.set(request.jobId, launched);
-    return launched;
+    return this.launching.run(request.jobId, () => this.startRun(request));
   }
 
   private async startRun(request: LaunchRequest): Promise<string> {

@@ -24,6 +24,7 @@ import {
 } from './slurm-api-v0038.js';
 import { SlurmClient } from './slurm-client.js';
 import { describeSlurmNodes, gresOfModel, type SlurmNodeHealth } from './slurm-nodes.js';
+import { SingleFlight } from '../single-flight.js';
 
 export interface SlurmExecutorOptions {
   /** slurmrestd, `http://127.0.0.1:6820`. */
@@ -95,7 +96,7 @@ export class SlurmExecutor implements Executor {
   };
   private readonly client: SlurmClient;
   private readonly api: SlurmApi;
-  private readonly launching = new Map<string, Promise<string>>();
+  private readonly launching = new SingleFlight<string>();
   /** Node name → its GPU gres types, from the last inventory (for `--gres=gpu:TYPE:N`). */
   private readonly nodeGpuTypes = new Map<string, string[]>();
   private readonly closing = new AbortController();
@@ -168,11 +169,7 @@ export class SlurmExecutor implements Executor {
   }
 
   launch(request: LaunchRequest): Promise<string> {
-    const pending = this.launching.get(request.jobId);
-    if (pending) return pending;
-    const launched = this.launchOnce(request).finally(() => this.launching.delete(request.jobId));
-    this.launching.set(request.jobId, launched);
-    return launched;
+    return this.launching.run(request.jobId, () => this.launchOnce(request));
   }
 
   async status(handle: string): Promise<ExecutionStatus> {
