@@ -98,7 +98,8 @@ export async function cleanSlurmWorkDir(slurm: TestSlurm, workDir: string): Prom
   const executor = makeSlurmExecutor(slurm, workDir);
   for (const handle of await executor.reconcile()) await executor.cancel(handle);
   await executor.close();
-  rmSync(workDir, { recursive: true, force: true });
+  // a cancelled job's script may still be writing its exit record: retry while the dir fills
+  rmSync(workDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
 }
 
 export function makeSlurmSubject(slurm: TestSlurm): () => Promise<ContractSubject> {
