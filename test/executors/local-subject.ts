@@ -33,6 +33,21 @@ export async function cleanWorkDir(workDir: string): Promise<void> {
   await rm(workDir, { recursive: true, force: true });
 }
 
+/** The contract's jobs as Node.js one-liners, for every backend that runs commands. */
+export const NODE_JOBS: Pick<ContractSubject, 'printing' | 'exiting' | 'runningFor'> = {
+  printing: (text) => ({
+    command: runNode(`console.log(${JSON.stringify(text)})`),
+    env: {},
+    durationSeconds: 1,
+  }),
+  exiting: (code) => ({ command: runNode(`process.exit(${code})`), env: {}, durationSeconds: 1 }),
+  runningFor: (seconds) => ({
+    command: runNode(`setTimeout(() => {}, ${seconds * 1000})`),
+    env: {},
+    durationSeconds: seconds,
+  }),
+};
+
 export async function makeLocalSubject(): Promise<ContractSubject> {
   const workDir = await makeWorkDir();
   const executor = makeLocalExecutor(workDir);
@@ -40,17 +55,7 @@ export async function makeLocalSubject(): Promise<ContractSubject> {
     executor,
     unknownHandle: 'local:job_never_launched',
     passTime: (ms) => sleep(ms),
-    printing: (text) => ({
-      command: runNode(`console.log(${JSON.stringify(text)})`),
-      env: {},
-      durationSeconds: 1,
-    }),
-    exiting: (code) => ({ command: runNode(`process.exit(${code})`), env: {}, durationSeconds: 1 }),
-    runningFor: (seconds) => ({
-      command: runNode(`setTimeout(() => {}, ${seconds * 1000})`),
-      env: {},
-      durationSeconds: seconds,
-    }),
+    ...NODE_JOBS,
     dispose: async () => {
       await executor.close();
       await cleanWorkDir(workDir);

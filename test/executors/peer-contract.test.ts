@@ -6,7 +6,7 @@ import { afterAll } from 'vitest';
 import { PeerExecutor } from '../../src/executors/peer/peer-executor.js';
 import { api, startTestFactory, TEST_CATALOG } from '../server/factory-fixture.js';
 import { describeExecutorContract } from './executor-contract.js';
-import { runNode } from './local-subject.js';
+import { NODE_JOBS } from './local-subject.js';
 
 /** The peer: a real Usine server whose `local` site has 8 virtual L40S, shared by the file's tests. */
 const PEER_CATALOG = TEST_CATALOG.replace('gpusPerNode: 2, nodes: 1', 'gpusPerNode: 8, nodes: 1');
@@ -40,17 +40,7 @@ describeExecutorContract('peer', async () => {
     executor,
     unknownHandle: 'peer:job_never_launched:job_x',
     passTime: (ms) => sleep(Math.max(ms, 50)),
-    printing: (text) => ({
-      command: runNode(`console.log(${JSON.stringify(text)})`),
-      env: {},
-      durationSeconds: 1,
-    }),
-    exiting: (code) => ({ command: runNode(`process.exit(${code})`), env: {}, durationSeconds: 1 }),
-    runningFor: (seconds) => ({
-      command: runNode(`setTimeout(() => {}, ${seconds * 1000})`),
-      env: {},
-      durationSeconds: seconds,
-    }),
+    ...NODE_JOBS,
     dispose: async () => {
       for (const handle of await executor.reconcile()) await executor.cancel(handle);
       await executor.close();

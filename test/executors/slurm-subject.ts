@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SlurmExecutor, type SlurmExecutorOptions } from '../../src/executors/slurm/slurm-executor.js';
 import type { ContractSubject } from './executor-contract.js';
-import { runNode } from './local-subject.js';
+import { NODE_JOBS } from './local-subject.js';
 
 /**
  * Where the test Slurm is: `USINE_SLURM_URL`, `USINE_SLURM_TOKEN_FILE`, `USINE_SLURM_WORK_DIR`,
@@ -110,17 +110,7 @@ export function makeSlurmSubject(slurm: TestSlurm): () => Promise<ContractSubjec
       executor,
       unknownHandle: 'slurm:99999999:job_never_launched',
       passTime: (ms) => sleep(Math.max(ms, 100)),
-      printing: (text) => ({
-        command: runNode(`console.log(${JSON.stringify(text)})`),
-        env: {},
-        durationSeconds: 1,
-      }),
-      exiting: (code) => ({ command: runNode(`process.exit(${code})`), env: {}, durationSeconds: 1 }),
-      runningFor: (seconds) => ({
-        command: runNode(`setTimeout(() => {}, ${seconds * 1000})`),
-        env: {},
-        durationSeconds: seconds,
-      }),
+      ...NODE_JOBS,
       dispose: async () => {
         await executor.close();
         await cleanSlurmWorkDir(slurm, workDir);
