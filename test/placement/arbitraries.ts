@@ -273,3 +273,11 @@ export const arbitraryLoad: fc.Arbitrary<ReadonlyMap<string, SiteLoad> | undefin
     .map((d) => new Map(Object.entries(d))),
   { nil: undefined },
 );
+
+/** One random placement problem: a catalog, a job, a tenant policy and a live load. */
+export const arbitraryCase = fc.record({
+  catalog: arbitraryCatalog,
+  job: arbitraryJob,
+  policy: arbitraryPolicy,
+  load: arbitraryLoad,
+});

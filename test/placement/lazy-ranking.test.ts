@@ -10,20 +10,9 @@ import { costKeyOf, sortRankEntries } from '../../src/domain/placement/rank-opti
 import { rankTableOf, rejectedOf, scanSites } from '../../src/domain/placement/scan-sites.js';
 import { mergeConstraints } from '../../src/domain/policy/merge-constraints.js';
 import { jobYaml, readValidSpec } from '../support/read-text.js';
-import {
-  arbitraryCatalog,
-  arbitraryJob,
-  arbitraryLoad,
-  arbitraryPolicy,
-  DECISION_AT,
-} from './arbitraries.js';
+import { arbitraryCase, DECISION_AT } from './arbitraries.js';
 
-const cases = fc.record({
-  catalog: arbitraryCatalog,
-  job: arbitraryJob,
-  policy: arbitraryPolicy,
-  load: arbitraryLoad,
-});
+const cases = arbitraryCase;
 
 describe('the decision is selected during the scan, the ranking sorted when read', () => {
   it('the selected best equals the first of the eager full sort, and is ranked[0]', () => {

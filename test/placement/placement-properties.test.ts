@@ -4,21 +4,10 @@ import { placeJob } from '../../src/domain/placement/place-job.js';
 import { toPlacementView } from '../../src/domain/placement/placement-view.js';
 import { prepareCatalog } from '../../src/domain/placement/prepare-catalog.js';
 import type { ReasonCode } from '../../src/domain/placement/rejection-reason.js';
-import {
-  arbitraryCatalog,
-  arbitraryJob,
-  arbitraryLoad,
-  arbitraryPolicy,
-  DECISION_AT,
-} from './arbitraries.js';
+import { arbitraryCase, DECISION_AT } from './arbitraries.js';
 import { judgeSites, rankByBruteForce } from './brute-force.js';
 
-const cases = fc.record({
-  catalog: arbitraryCatalog,
-  job: arbitraryJob,
-  policy: arbitraryPolicy,
-  load: arbitraryLoad,
-});
+const cases = arbitraryCase;
 const RUNS = { numRuns: 1000 };
 
 describe('placement over random catalogs, policies and jobs', () => {
