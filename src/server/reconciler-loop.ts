@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppContext } from '../app/context.js';
-import { createReconcilerState, reconcileOnce } from '../app/reconcile/reconcile-once.js';
+import { reconcileOnce } from '../app/reconcile/reconcile-once.js';
+import { createReconcilerState } from '../app/reconcile/reconciler-state.js';
 import type { ServerMetrics } from './metrics.js';
 
 /**

@@ -1,0 +1,43 @@
+import type { JobStatus } from '../../domain/jobs/lifecycle.js';
+import type { AppContext } from '../context.js';
+import type { JobRecord } from '../ports/records.js';
+import type { ReconcileReport } from './reconcile-once.js';
+import { recordTransition } from './record-transition.js';
+
+/** Asks each running job's executor how it stands, and records how finished ones ended. */
+export async function watchRunning(
+  ctx: AppContext,
+  report: ReconcileReport,
+  allocated: readonly JobRecord[],
+): Promise<void> {
+  for (const job of allocated) {
+    if (job.status !== 'running' || !job.handle || !job.site) continue;
+    const executor = ctx.executors.get(job.site);
+    if (!executor) continue;
+    const status = await executor.status(job.handle);
+    if (status.state === 'pending' || status.state === 'running') continue;
+    const at = ctx.clock.now();
+    const to: JobStatus =
+      status.state === 'succeeded' ? 'succeeded' : status.state === 'cancelled' ? 'cancelled' : 'failed';
+    const reason =
+      status.state === 'lost'
+        ? `lost: ${status.reason ?? 'the backend no longer knows this job'}`
+        : status.reason;
+    const done = await ctx.store.transaction(async (tx) => {
+      const next = await tx.transitionJob(job.id, {
+        from: 'running',
+        to,
+        at: at.toISOString(),
+        exitCode: status.exitCode,
+        reason,
+        finishedAt: status.finishedAt ?? at.toISOString(),
+      });
+      if (next) await recordTransition(tx, job, at, to, { exitCode: status.exitCode, reason }, 'job.finish');
+      return next;
+    });
+    if (done) {
+      report.finished++;
+      ctx.onJobChange?.(job.id);
+    }
+  }
+}
