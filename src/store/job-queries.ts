@@ -214,6 +214,21 @@ export async function updateJobReason(
   return row && readJob(row);
 }
 
+/** Sets a running job's start time once (compare-and-set on `started_at IS NULL`). */
+export async function updateJobStart(
+  sql: SqlClient,
+  id: string,
+  startedAt: string,
+  at: string,
+): Promise<JobRecord | undefined> {
+  const [row] = await sql.query(
+    `UPDATE jobs SET started_at = $2::timestamptz, updated_at = $3::timestamptz
+     WHERE id = $1 AND status = 'running' AND started_at IS NULL RETURNING *`,
+    [id, toTimestampParam(startedAt, 'start.startedAt'), toTimestampParam(at, 'start.at')],
+  );
+  return row && readJob(row);
+}
+
 function assertLimit(limit: number): void {
   if (!Number.isSafeInteger(limit) || limit < 1) {
     throw new Error(`store: limit must be a positive integer, got ${limit}`);

@@ -23,6 +23,7 @@ import {
   selectJob,
   selectJobs,
   updateJobReason,
+  updateJobStart,
   updateJobStatus,
 } from './job-queries.js';
 import type { SqlClient, SqlDatabase } from './sql-client.js';
@@ -87,6 +88,11 @@ function bindStoreTx(sql: SqlClient): StoreTx {
     setJobReason: async (id, status, reason, at) => {
       const job = await updateJobReason(sql, id, status, reason, at);
       if (job) await insertJobEvent(sql, id, at, 'reason', { status, reason });
+      return job;
+    },
+    recordJobStart: async (id, startedAt, at) => {
+      const job = await updateJobStart(sql, id, startedAt, at);
+      if (job) await insertJobEvent(sql, id, at, 'started', { startedAt });
       return job;
     },
     appendJobEvent: (jobId, at, type, data) => insertJobEvent(sql, jobId, at, type, data),

@@ -234,7 +234,7 @@ export function describeSlurmCluster(slurm: TestSlurm): void {
   });
 
   describe('a Usine job waiting in a full Slurm', () => {
-    it("shows Slurm's pending reason in GET /v1/jobs/{id} (usine job ID)", async () => {
+    it("shows Slurm's pending reason in GET /v1/jobs/{id} (usine job ID), and is metered from Slurm's start", async () => {
       const fillDir = makeSlurmWorkDir(slurm);
       const filler = makeSlurmExecutor(slurm, fillDir);
       const workDir = makeSlurmWorkDir(slurm);
@@ -285,14 +285,25 @@ spec:
           await sleep(100);
           job = (await call('GET', `/v1/jobs/${id}`, { key })).body;
         }
-        expect(job).toMatchObject({ status: 'running' });
+        expect(job).toMatchObject({ status: 'running', startedAt: null });
         expect(String(job['reason'])).toMatch(/^pending in Slurm: (Resources|Priority)/);
+        await sleep(2000); // long enough that metering from the launch would show
+        const released = Date.now();
         for (const handle of await filler.reconcile()) await filler.cancel(handle);
         for (let i = 0; i < 300 && job['status'] === 'running'; i += 1) {
           await sleep(100);
           job = (await call('GET', `/v1/jobs/${id}`, { key })).body;
         }
         expect(job['status']).toBe('succeeded');
+        // metered from Slurm's own start (whole seconds), not from the launch into Slurm's queue
+        const startedAt = Date.parse(String(job['startedAt']));
+        expect(startedAt).toBeGreaterThanOrEqual(Math.floor(released / 1000) * 1000);
+        const usage = (await call('GET', '/v1/usage?groupBy=job', { key })).body['items'] as {
+          key: string;
+          gpuSeconds: string;
+        }[];
+        const metered = Number(usage.find((u) => u.key === id)?.gpuSeconds ?? 0);
+        expect(metered).toBeLessThanOrEqual((Date.parse(String(job['finishedAt'])) - startedAt) / 1000);
       } finally {
         await factory.close();
         await filler.close();

@@ -26,6 +26,12 @@ export interface Store {
    * never wait for it. Every entry committed before the call is in the chain when it returns.
    */
   sealAudit(): Promise<number>;
+  /**
+   * `StoreTx.createJob` in a transaction of its own, which concurrent calls share (group
+   * commit: one commit, one flush to disk for all of them). Resolves once that transaction
+   * has committed; a call that fails does not fail the others of its batch.
+   */
+  commitJob(job: NewJob): Promise<CreateJobResult>;
   close(): Promise<void>;
 }
 
@@ -43,6 +49,8 @@ export interface NewJob extends Pick<
    * else can write events of a job that does not exist yet); not recorded on a replay.
    */
   readonly firstEvent?: { readonly type: string; readonly data: unknown };
+  /** Queued in the audit log by the transaction that creates the job; not on a replay. */
+  readonly audit?: AuditEvent;
 }
 
 export type CreateJobResult =
@@ -113,6 +121,12 @@ export interface StoreTx extends MeteringStoreTx {
     reason: string | null,
     at: string,
   ): Promise<JobRecord | undefined>;
+  /**
+   * Records when a running job really started on its backend (a Slurm job may wait in Slurm's
+   * queue after Usine launched it): sets `started_at` only if the job is running and has none
+   * yet, and appends a `started` event. Undefined when it was already recorded or the job moved.
+   */
+  recordJobStart(id: string, startedAt: string, at: string): Promise<JobRecord | undefined>;
   appendJobEvent(jobId: string, at: string, type: string, data: unknown): Promise<JobEventRecord>;
   listJobEvents(jobId: string, afterSeq: number, limit: number): Promise<JobEventRecord[]>;
 

@@ -3,7 +3,10 @@ import { readStoredSpec } from '../jobs/read-job-spec.js';
 import type { ReconcileReport } from './reconcile-once.js';
 import { failJob, recordTransition } from './record-transition.js';
 
-/** Hands admitted jobs to their site's executor; a launch that throws fails the job. */
+/**
+ * Hands admitted jobs to their site's executor; a launch that throws fails the job. The start time
+ * is left empty: `watch-running` records the backend's own when it first says the job runs.
+ */
 export async function launchAdmitted(ctx: AppContext, report: ReconcileReport): Promise<void> {
   const jobs = await ctx.store.transaction(async (tx) =>
     (await tx.listAllocatedJobs()).filter((j) => j.status === 'admitted'),
@@ -45,7 +48,6 @@ export async function launchAdmitted(ctx: AppContext, report: ReconcileReport): 
         to: 'running',
         at: at.toISOString(),
         handle,
-        startedAt: at.toISOString(),
       });
       if (next) await recordTransition(tx, job, at, 'running', { handle }, 'job.launch');
       return next;

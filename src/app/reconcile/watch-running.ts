@@ -4,7 +4,11 @@ import type { JobRecord } from '../ports/records.js';
 import type { ReconcileReport } from './reconcile-once.js';
 import { recordTransition } from './record-transition.js';
 
-/** Asks each running job's executor how it stands, and records how finished ones ended. */
+/**
+ * Asks each running job's executor how it stands: records when it really started (the
+ * backend's own start time; a Slurm job may wait in Slurm's queue first, and is not metered
+ * while it does) and how finished ones ended.
+ */
 export async function watchRunning(
   ctx: AppContext,
   report: ReconcileReport,
@@ -15,8 +19,12 @@ export async function watchRunning(
     const executor = ctx.executors.get(job.site);
     if (!executor) continue;
     const status = await executor.status(job.handle);
-    if (status.state === 'pending' || status.state === 'running') continue;
     const at = ctx.clock.now();
+    if (status.state === 'pending') continue;
+    if (status.state === 'running') {
+      if (!job.startedAt) await recordStart(ctx, job.id, status.startedAt ?? at.toISOString(), at);
+      continue;
+    }
     const to: JobStatus =
       status.state === 'succeeded' ? 'succeeded' : status.state === 'cancelled' ? 'cancelled' : 'failed';
     const reason =
@@ -30,6 +38,8 @@ export async function watchRunning(
         at: at.toISOString(),
         exitCode: status.exitCode,
         reason,
+        // never seen running between two passes: the backend's start, if it ever started
+        startedAt: job.startedAt ?? status.startedAt,
         finishedAt: status.finishedAt ?? at.toISOString(),
       });
       if (next) await recordTransition(tx, job, at, to, { exitCode: status.exitCode, reason }, 'job.finish');
@@ -40,4 +50,9 @@ export async function watchRunning(
       ctx.onJobChange?.(job.id);
     }
   }
+}
+
+async function recordStart(ctx: AppContext, id: string, startedAt: string, at: Date): Promise<void> {
+  const started = await ctx.store.transaction((tx) => tx.recordJobStart(id, startedAt, at.toISOString()));
+  if (started) ctx.onJobChange?.(id);
 }
