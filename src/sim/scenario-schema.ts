@@ -1,17 +1,13 @@
 import Type, { type Static } from 'typebox';
 import { ERROR_MESSAGE } from '../domain/documents/check-schema.js';
 import { ApiVersion, Closed, Duration, GpuModel, Name } from '../domain/documents/fields.js';
+import { TenantEntry } from '../domain/catalog/tenant-entry.js';
 import { POLICY_NAMES } from '../domain/scheduling/packing-policies.js';
 import { PRIORITY_NAMES } from '../domain/scheduling/site-job.js';
 
 /** The `usine/v1` `Scenario` document: a site, its tenants and a workload to simulate (docs/scenario.md). */
 
 const Share = Type.Number({ minimum: 0, [ERROR_MESSAGE]: 'must be a share, a number ≥ 0' });
-const GpusByModel = Type.Record(
-  Type.String(),
-  Type.Integer({ minimum: 0, [ERROR_MESSAGE]: 'must be a whole number of GPUs, at least 0' }),
-  { description: 'GPUs by model: { H100: 40000 }.' },
-);
 
 export const ClusterEntry = Closed(
   {
@@ -26,19 +22,6 @@ export const ClusterEntry = Closed(
     memoryGiBPerNode: Type.Number({ exclusiveMinimum: 0 }),
   },
   'Nodes of one GPU model.',
-);
-
-export const TenantEntry = Closed(
-  {
-    name: Name,
-    cohort: Type.Optional(Name),
-    weight: Type.Optional(
-      Type.Number({ exclusiveMinimum: 0, description: 'Fair-share weight; 1 by default.' }),
-    ),
-    quota: GpusByModel,
-    borrowingLimit: Type.Optional(GpusByModel),
-  },
-  'A tenant: nominal quota by model in a cohort, and how much more it may borrow.',
 );
 
 export const Runtimes = Type.Union(

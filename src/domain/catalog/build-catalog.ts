@@ -9,7 +9,8 @@ import { isCurrencyCode } from '../money/currencies.js';
 import { decimalFromNumber, parseDecimal, type Decimal } from '../money/decimal.js';
 import { parseMoney, type Money } from '../money/money.js';
 import { parseDuration } from '../time/duration.js';
-import type { Catalog, ExchangeRates, Provider, Site, TenantPolicy } from './catalog.js';
+import { normaliseGpuModel } from '../scheduling/resources.js';
+import type { Catalog, ExchangeRates, Provider, Site, SiteTenant, TenantPolicy } from './catalog.js';
 import {
   CRITERIA,
   ExchangeRatesDocument,
@@ -18,6 +19,7 @@ import {
   SiteDocument,
   type Criterion,
 } from './schema.js';
+import type { TenantEntry } from './tenant-entry.js';
 
 export interface CatalogResult {
   readonly catalog: Catalog;
@@ -202,6 +204,19 @@ function readSite(doc: SiteDocument): Site {
     })),
     offerings,
     egressPerGiB: egress,
+    tenants: spec.tenants?.map(readSiteTenant),
+  };
+}
+
+function readSiteTenant(entry: TenantEntry): SiteTenant {
+  const byModel = (gpus: Record<string, number> | undefined) =>
+    new Map(Object.entries(gpus ?? {}).map(([model, count]) => [normaliseGpuModel(model), count]));
+  return {
+    name: entry.name,
+    cohort: entry.cohort ?? 'default',
+    weight: entry.weight ?? 1,
+    quota: byModel(entry.quota),
+    borrowingLimit: byModel(entry.borrowingLimit),
   };
 }
 

@@ -72,6 +72,21 @@ export interface Site {
   readonly capacity: readonly CapacityRow[];
   readonly offerings: readonly SiteOffering[];
   readonly egressPerGiB: Money | undefined;
+  /**
+   * How the site scheduler shares the site, by tenant name; undefined: not configured (every
+   * tenant has weight 1 and no quota limit).
+   */
+  readonly tenants?: readonly SiteTenant[] | undefined;
+}
+
+/** A tenant's share of a site: GPUs by model (normalised names, upper case). */
+export interface SiteTenant {
+  readonly name: string;
+  readonly cohort: string;
+  readonly weight: number;
+  readonly quota: ReadonlyMap<string, number>;
+  /** GPUs it may use above its quota; a model not listed: no limit but the cohort's. */
+  readonly borrowingLimit: ReadonlyMap<string, number>;
 }
 
 /** `1 base = rate × currency` for each listed currency. */

@@ -13,6 +13,7 @@ import {
   RegionText,
 } from '../documents/fields.js';
 import { OBJECTIVES } from '../spec/schema.js';
+import { TenantEntry } from './tenant-entry.js';
 
 /** The federation catalog: `Provider`, `Site`, `ExchangeRates` and `Policy` documents (DESIGN.md). */
 
@@ -156,6 +157,12 @@ export const SiteDocument = Closed({
     capacity: Type.Array(CapacityRow, { minItems: 1 }),
     offerings: Type.Array(Offering, { minItems: 1 }),
     egressPerGiB: Type.Optional(MoneyText),
+    tenants: Type.Optional(
+      Type.Array(TenantEntry, {
+        description:
+          'How the site is shared: nominal quotas by GPU model in cohorts, borrowing limits, fair-share weights. A tenant not listed has no quota here; without the list, every tenant has equal weight and no quota limit.',
+      }),
+    ),
   }),
 });
 

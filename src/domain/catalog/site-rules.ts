@@ -16,13 +16,14 @@ const Priced = Type.Object({ pricePerGpuHour: Type.String() });
 const BackendShape = Type.Object({ type: Type.String() });
 const CountryText = Type.String({ pattern: '^[A-Z]{2}$' });
 const List = Type.Array(Type.Unknown());
+const GpusMap = Type.Record(Type.String(), Type.Unknown());
 const NumberValue = Type.Number();
 const Text = Type.String();
 const Anything = Type.Unknown();
 
 /**
- * What a Site's schema cannot say: real country, currency and calendar codes, offerings
- * for GPU models the site has, no duplicates, what each backend needs. Each rule runs on
+ * What a Site's schema cannot say: real country, currency and calendar codes, offerings and
+ * tenants' quotas for GPU models the site has, no duplicates, what each backend needs. Each rule runs on
  * whatever parts are well-formed, so one pass shows every problem.
  */
 export function checkSiteRules(document: SourceDocument): Diagnostic[] {
@@ -96,6 +97,29 @@ export function checkSiteRules(document: SourceDocument): Diagnostic[] {
     const expires = read(['certifications', i], Dated)?.expires;
     if (expires !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(expires) && !isCalendarDate(expires)) {
       report(['spec', 'certifications', i, 'expires'], `${expires} is not a calendar date`);
+    }
+  });
+
+  const tenants = read(['tenants'], List) ?? [];
+  const tenantNames: string[] = [];
+  tenants.forEach((_, i) => {
+    const name = read(['tenants', i], Named)?.name;
+    if (name !== undefined) {
+      if (tenantNames.includes(name))
+        report(['spec', 'tenants', i, 'name'], `tenant ${name} is listed twice`);
+      tenantNames.push(name);
+    }
+    for (const field of ['quota', 'borrowingLimit']) {
+      const gpus = read(['tenants', i, field], GpusMap) ?? {};
+      for (const model of Object.keys(gpus)) {
+        if (rows.length === 0 || models.some((m) => m.toUpperCase() === model.toUpperCase())) continue;
+        const hint = suggestClosest(model, models);
+        report(
+          ['spec', 'tenants', i, field, model],
+          `the site has no ${model} in spec.capacity${hint ? `; did you mean ${hint}?` : `; it has ${models.join(', ')}`}`,
+          'key',
+        );
+      }
     }
   });
 
