@@ -20,6 +20,7 @@ export function createSite(
   nodes: number,
   gpusPerNode: number,
   tenants: readonly TenantFixture[],
+  options: { requeuePreempted?: boolean } = {},
 ): SiteScheduler {
   const specs: NodeSpec[] = Array.from({ length: nodes }, (_, n) => ({
     name: `node-${n}`,
@@ -44,7 +45,12 @@ export function createSite(
     { cpuMilli: 0, memoryMib: 0, gpuCount: 1, gpuMilli: 500, gpuModels: [], minGpuMemoryMib: 0 },
     { cpuMilli: 0, memoryMib: 0, gpuCount: 1, gpuMilli: 1000, gpuModels: [], minGpuMemoryMib: 0 },
   ]);
-  return createSiteScheduler({ state, book, sharePolicy: createPackingPolicy('best', state, profile, 1) });
+  return createSiteScheduler({
+    state,
+    book,
+    sharePolicy: createPackingPolicy('best', state, profile, 1),
+    ...options,
+  });
 }
 
 let nextId = 0;

@@ -1,4 +1,5 @@
-import { release } from './allocation.js';
+import { adoptPlacements } from './adopt-placements.js';
+import { release, type Placement } from './allocation.js';
 import { isReservationKept, planReservation, type Reservation } from './backfill-reservation.js';
 import { createBinaryHeap, type BinaryHeap } from './binary-heap.js';
 import { chooseVictims } from './choose-victims.js';
@@ -32,6 +33,17 @@ export interface SiteSchedulerOptions {
   readonly sharePolicy: PackingPolicy;
   /** How long a job that found nothing to preempt waits before looking again (default 60 s). */
   readonly preemptionRetrySeconds?: number;
+  /**
+   * Whether a preempted job goes back to its queue (default true: the simulator restarts it). The
+   * control plane says false: there a preempted job ends `preempted`, it is not started again.
+   */
+  readonly requeuePreempted?: boolean;
+}
+
+/** A job taken in already running: where it runs, and how many of the GPUs it named were not free. */
+export interface Adoption {
+  readonly entry: RunningJob;
+  readonly conflicts: number;
 }
 
 /** What a pass did, in order: the caller carries these out (launch, stop) and logs them. */
@@ -44,6 +56,12 @@ export interface SiteScheduler {
   readonly book: QuotaBook;
   readonly running: RunningJobs;
   submit(job: SiteJob): void;
+  /**
+   * Registers a job already running on the given nodes and GPUs (local indices) of `model`: it
+   * holds them and counts in its tenant's quota and share like a job this scheduler started. A
+   * GPU another job already holds stays that job's (counted in `conflicts`): never twice.
+   */
+  adopt(job: SiteJob, model: number, placements: readonly Placement[], startedAt: number): Adoption;
   /** A running job ended: its resources and quota come back. */
   finish(id: number): RunningJob | undefined;
   /** One scheduling pass at `now`. */
@@ -112,6 +130,7 @@ const CAPACITY_FAMILY = new Set<WaitReasonCode>(['CAPACITY', 'GANG', 'FRAGMENTAT
 export function createSiteScheduler(options: SiteSchedulerOptions): SiteScheduler {
   const { state, book } = options;
   const retry = options.preemptionRetrySeconds ?? 60;
+  const isRequeued = options.requeuePreempted ?? true;
   const ctx: PackingContext = {
     state,
     index: createFreeCapacityIndex(state),
@@ -332,7 +351,7 @@ export function createSiteScheduler(options: SiteSchedulerOptions): SiteSchedule
     for (const victim of plan.victims) {
       const entry = stop(victim.job.id);
       if (!entry) continue;
-      enqueue(entry.job);
+      if (isRequeued) enqueue(entry.job);
       out.push({ kind: 'preempt', entry, by: job.id });
     }
     if (!isWithinQuota(measureQuotaExcess(book, job.tenant, model, milli, job.isPreemptible))) return false;
@@ -347,6 +366,14 @@ export function createSiteScheduler(options: SiteSchedulerOptions): SiteSchedule
     book,
     running,
     submit: enqueue,
+    adopt(job, model, placements, startedAt) {
+      if (running.byId.has(job.id) || pending.has(job.id)) throw new Error(`job ${job.id} is already known`);
+      const { allocations, conflicts } = adoptPlacements(state, ctx.index, job, model, placements);
+      const entry: RunningJob = { job, model, startedAt, allocations };
+      addRunningJob(running, entry);
+      charge(entry, 1);
+      return { entry, conflicts };
+    },
     finish: stop,
     schedule(now) {
       const out: Decision[] = [];
