@@ -13,50 +13,75 @@ import {
 } from './sql-values.js';
 
 /**
- * Inserts a queued job unless the tenant already used its idempotency key: the unique
- * index (tenant_id, idempotency_key) decides, so two racing submissions create one job.
+ * Inserts queued jobs, in one statement, each unless its tenant already used its idempotency
+ * key: the unique index (tenant_id, idempotency_key) decides, so two racing submissions create
+ * one job, and of two in the list the first wins. A created job's first event and audit entry
+ * are inserted by the same statement (event 1 of a row it creates needs none of the per-job
+ * lock that later events take). Answers in the order of `jobs`.
  */
-export async function insertJob(sql: SqlClient, job: NewJob): Promise<CreateJobResult> {
-  const at = toTimestampParam(job.at, 'job.at');
-  // One round trip for the job and its first event: event 1 of a row this statement creates
-  // needs none of the per-job lock that later events take.
-  const [created] = await sql.query(
-    `WITH created AS (
+export async function insertJobs(sql: SqlClient, jobs: readonly NewJob[]): Promise<CreateJobResult[]> {
+  const rows = jobs.map((job) => ({
+    id: job.id,
+    tenantId: job.tenantId,
+    project: job.project,
+    name: job.name,
+    kind: job.kind,
+    labels: job.labels,
+    document: job.document,
+    idempotencyKey: job.idempotencyKey,
+    requestHash: job.requestHash,
+    at: toTimestampParam(job.at, 'job.at'),
+    firstEvent: job.firstEvent ?? null,
+    audit: job.audit ? { ...job.audit, at: toTimestampParam(job.audit.at, 'audit.at') } : null,
+  }));
+  // one jsonb parameter for the whole list: a statement of the same text whatever its length
+  const created = await sql.query(
+    `WITH input AS (
+       SELECT ord, v FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS list (v, ord)
+     ), created AS (
        INSERT INTO jobs (id, tenant_id, project, name, kind, labels, document, status,
                          idempotency_key, request_hash, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, 'queued', $8, $9, $10::timestamptz, $10::timestamptz)
+       SELECT v->>'id', v->>'tenantId', v->>'project', v->>'name', v->>'kind', v->'labels', v->'document',
+              'queued', v->>'idempotencyKey', v->>'requestHash', (v->>'at')::timestamptz, (v->>'at')::timestamptz
+       FROM input ORDER BY ord
        ON CONFLICT (tenant_id, idempotency_key) DO NOTHING
        RETURNING *
-     ), first_event AS (
+     ), first_events AS (
        INSERT INTO job_events (job_id, seq, at, type, data)
-       SELECT id, 1, created_at, $11::text, $12::jsonb FROM created WHERE $11::text IS NOT NULL
+       SELECT c.id, 1, c.created_at, i.v->'firstEvent'->>'type', i.v->'firstEvent'->'data'
+       FROM created c JOIN input i ON i.v->>'id' = c.id
+       WHERE jsonb_typeof(i.v->'firstEvent') = 'object'
+     ), audit AS (
+       INSERT INTO audit_pending (at, actor, tenant_id, action, subject, data)
+       SELECT (a->>'at')::timestamptz, a->>'actor', a->>'tenantId', a->>'action', a->>'subject', a->'data'
+       FROM created c JOIN input i ON i.v->>'id' = c.id CROSS JOIN LATERAL (SELECT i.v->'audit') AS x (a)
+       WHERE jsonb_typeof(a) = 'object'
+       ORDER BY i.ord
      )
      SELECT * FROM created`,
-    [
-      job.id,
-      job.tenantId,
-      job.project,
-      job.name,
-      job.kind,
-      toJsonParam(job.labels),
-      toJsonParam(job.document),
-      job.idempotencyKey,
-      job.requestHash,
-      at,
-      job.firstEvent?.type ?? null,
-      job.firstEvent ? toJsonParam(job.firstEvent.data) : null,
-    ],
+    [toJsonParam(rows)],
   );
-  if (created) return { outcome: 'created', job: readJob(created) };
-  // a new statement sees the row of the submission that won, even if it committed just now
-  const [existing] = await sql.query('SELECT * FROM jobs WHERE tenant_id = $1 AND idempotency_key = $2', [
-    job.tenantId,
-    job.idempotencyKey,
-  ]);
-  if (!existing) throw new Error(`store: job with idempotency key ${job.idempotencyKey} vanished`);
-  return existing['request_hash'] === job.requestHash
-    ? { outcome: 'replayed', job: readJob(existing) }
-    : { outcome: 'conflict' };
+  const byId = new Map(created.map((row) => [row['id'], row]));
+  const others = jobs.filter((job) => !byId.has(job.id));
+  // a new statement sees the rows of the submissions that won, even if they committed just now
+  const existing =
+    others.length === 0
+      ? []
+      : await sql.query(
+          `SELECT * FROM jobs WHERE (tenant_id, idempotency_key) IN
+             (SELECT * FROM unnest($1::text[], $2::text[]))`,
+          [others.map((job) => job.tenantId), others.map((job) => job.idempotencyKey)],
+        );
+  const byKey = new Map(existing.map((row) => [`${row['tenant_id']}\n${row['idempotency_key']}`, row]));
+  return jobs.map((job): CreateJobResult => {
+    const row = byId.get(job.id);
+    if (row) return { outcome: 'created', job: readJob(row) };
+    const winner = byKey.get(`${job.tenantId}\n${job.idempotencyKey}`);
+    if (!winner) throw new Error(`store: job with idempotency key ${job.idempotencyKey} vanished`);
+    return winner['request_hash'] === job.requestHash
+      ? { outcome: 'replayed', job: readJob(winner) }
+      : { outcome: 'conflict' };
+  });
 }
 
 export async function selectJob(

@@ -1,4 +1,4 @@
-import type { Store, StoreTx } from '../app/ports/store.js';
+import type { NewJob, Store, StoreTx } from '../app/ports/store.js';
 import {
   countPendingAudit,
   insertPendingAudit,
@@ -18,7 +18,7 @@ import { insertJobEvent, selectJobEvents } from './job-event-queries.js';
 import {
   claimJobs,
   countJobsByStatus,
-  insertJob,
+  insertJobs,
   selectAllocatedJobs,
   selectJob,
   selectJobs,
@@ -26,6 +26,7 @@ import {
   updateJobStart,
   updateJobStatus,
 } from './job-queries.js';
+import { GroupCommit } from './group-commit.js';
 import type { SqlClient, SqlDatabase } from './sql-client.js';
 import {
   countApiKeys,
@@ -46,14 +47,21 @@ import {
 
 /** How many pending audit entries one sealing transaction moves. */
 const SEAL_BATCH = 1000;
+/** The most submissions one group-commit transaction writes (a statement stays small). */
+const JOB_BATCH = 256;
 
 /** The application's Store over either database; every call of a StoreTx runs in its transaction. */
 export function createSqlStore(db: SqlDatabase): Store {
+  const jobCommits = new GroupCommit(
+    (jobs: readonly NewJob[]) => db.transaction((sql) => insertJobs(sql, jobs)),
+    JOB_BATCH,
+  );
   return {
     transaction: (work) => db.transaction((sql) => work(bindStoreTx(sql))),
     read: (work) => db.autocommit((sql) => work(bindStoreTx(sql))),
     withExclusiveLock: (name, work) => db.withExclusiveLock(name, work),
     sealAudit: () => sealAudit(db),
+    commitJob: (job) => jobCommits.submit(job),
     close: () => db.close(),
   };
 }
@@ -78,7 +86,11 @@ function bindStoreTx(sql: SqlClient): StoreTx {
     findApiKeyByHash: (secretHash) => selectApiKeyByHash(sql, secretHash),
     countApiKeys: (role) => countApiKeys(sql, role),
 
-    createJob: (job) => insertJob(sql, job),
+    createJob: async (job) => {
+      const [result] = await insertJobs(sql, [job]);
+      if (!result) throw new Error('store: no answer for the job inserted');
+      return result;
+    },
     getJob: (tenantId, id) => selectJob(sql, tenantId, id),
     listJobs: (tenantId, filter) => selectJobs(sql, tenantId, filter),
     claimJobs: (statuses, limit) => claimJobs(sql, statuses, limit),

@@ -24,7 +24,8 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
 /**
  * Validates a spec and queues it as a job of the caller's tenant, in one transaction with
- * its audit entry. The Idempotency-Key makes retries safe: same key and body → same job.
+ * its first event and audit entry; answers once that transaction has committed. The
+ * Idempotency-Key makes retries safe: same key and body → same job.
  */
 export async function submitJob(
   ctx: AppContext,
@@ -49,38 +50,36 @@ export async function submitJob(
   }
   const requestHash = createHash('sha256').update(canonicalJson(document)).digest('hex');
   const at = ctx.clock.now().toISOString();
-  const result = await ctx.store.transaction(async (tx) => {
-    const outcome = await tx.createJob({
-      id: ctx.ids.newId('job'),
-      tenantId,
-      project,
-      name: spec.name,
-      kind: spec.kind,
-      labels: spec.labels,
-      document,
-      idempotencyKey: key,
-      requestHash,
+  const id = ctx.ids.newId('job');
+  // committed in one transaction with the submissions that arrive meanwhile (group commit)
+  const outcome = await ctx.store.commitJob({
+    id,
+    tenantId,
+    project,
+    name: spec.name,
+    kind: spec.kind,
+    labels: spec.labels,
+    document,
+    idempotencyKey: key,
+    requestHash,
+    at,
+    firstEvent: { type: 'status', data: { status: 'queued' } },
+    audit: {
       at,
-      firstEvent: { type: 'status', data: { status: 'queued' } },
-    });
-    if (outcome.outcome === 'conflict') {
-      throw new UsineError(
-        'USINE_IDEMPOTENCY_CONFLICT',
-        `the Idempotency-Key ${key} was already used with another body; use a new key for a new job`,
-      );
-    }
-    if (outcome.outcome === 'created') {
-      await tx.appendAudit({
-        at,
-        actor: `key:${principal.keyId}`,
-        tenantId,
-        action: 'job.submit',
-        subject: outcome.job.id,
-        data: { name: spec.name, project, kind: spec.kind },
-      });
-    }
-    return { job: outcome.job, created: outcome.outcome === 'created' };
+      actor: `key:${principal.keyId}`,
+      tenantId,
+      action: 'job.submit',
+      subject: id,
+      data: { name: spec.name, project, kind: spec.kind },
+    },
   });
+  if (outcome.outcome === 'conflict') {
+    throw new UsineError(
+      'USINE_IDEMPOTENCY_CONFLICT',
+      `the Idempotency-Key ${key} was already used with another body; use a new key for a new job`,
+    );
+  }
+  const result = { job: outcome.job, created: outcome.outcome === 'created' };
   if (result.created) ctx.onJobChange?.(result.job.id);
   return result;
 }
