@@ -1,11 +1,12 @@
 import { createBinaryHeap } from '../domain/scheduling/binary-heap.js';
 import { createClusterState } from '../domain/scheduling/cluster-state.js';
 import { createPackingPolicy } from '../domain/scheduling/packing-policies.js';
-import { createQuotaBook, type TenantQuota } from '../domain/scheduling/quota-book.js';
+import { createQuotaBook } from '../domain/scheduling/quota-book.js';
 import type { NodeSpec, PodRequest } from '../domain/scheduling/resources.js';
 import type { RunningJob } from '../domain/scheduling/running-jobs.js';
 import { createSiteScheduler } from '../domain/scheduling/site-scheduler.js';
 import type { SiteJob } from '../domain/scheduling/site-job.js';
+import { buildTenantQuotas } from '../domain/scheduling/tenant-quotas.js';
 import { buildWorkloadProfile } from '../domain/scheduling/workload-profile.js';
 import { createEventLogChecker, type LoggedEvent } from './event-log-checker.js';
 import type { Scenario } from './scenario.js';
@@ -75,16 +76,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Scena
     for (const n of state.nodesByModel[m]!) sum += state.gpuCount[n]! * 1000;
     return sum;
   });
-  const tenants: TenantQuota[] = scenario.tenants.map((t) => ({
-    name: t.name,
-    cohort: t.cohort,
-    weight: t.weight,
-    nominalMilli: state.models.map((m) => (t.quota.get(m) ?? 0) * 1000),
-    borrowingLimitMilli: state.models.map((m) => {
-      const limit = t.borrowingLimit?.get(m);
-      return limit === undefined ? Infinity : limit * 1000;
-    }),
-  }));
+  const tenants = buildTenantQuotas(scenario.tenants, [], state.models);
   const book = createQuotaBook(tenants, capacityByModel);
   const generator = createWorkloadGenerator(scenario);
   const sharePolicy = createPackingPolicy(

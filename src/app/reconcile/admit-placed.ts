@@ -1,59 +1,103 @@
-import { admitGang } from '../../domain/scheduling/admit-gang.js';
-import { classifyGangWait, describeGangWait } from '../../domain/scheduling/gang-wait-reason.js';
+import type { Site } from '../../domain/catalog/catalog.js';
+import type { Decision } from '../../domain/scheduling/site-scheduler.js';
 import type { AppContext } from '../context.js';
-import { readStoredSpec } from '../jobs/read-job-spec.js';
+import type { JobRecord } from '../ports/records.js';
 import type { ReconcileReport } from './reconcile-once.js';
-import { CLAIM_BATCH } from './reconciler-state.js';
+import { inventoryOf, nameTenant, type ReconcilerState } from './reconciler-state.js';
 import { failJob, recordTransition } from './record-transition.js';
-import { reserveSlots, type SiteUsage } from './site-usage.js';
+import { preemptJob } from './preempt-job.js';
+import { buildSiteAdmission } from './site-admission.js';
 
-/** Admits placed jobs on their site's GPUs (first fit, gangs all or nothing), or says why they wait. */
+/**
+ * The most placed jobs one pass looks at (oldest first). The site scheduler orders them by
+ * priority and fair share, so it must see the whole queue, not one claim batch of it.
+ */
+export const ADMISSION_WINDOW = 20_000;
+
+/**
+ * Admits placed jobs through each site's scheduler (quotas, fair share, priorities with
+ * preemption, gangs, backfill), rebuilt from the store at every pass: `start` decisions become
+ * `placed → admitted` with their GPUs, `preempt` decisions stop the victim (`preempted`, naming
+ * the job it made room for), and every job left waiting gets its reason, written only when it
+ * changed.
+ */
 export async function admitPlaced(
   ctx: AppContext,
+  state: ReconcilerState,
   report: ReconcileReport,
-  usages: Map<string, SiteUsage>,
+  allocated: readonly JobRecord[],
   at: Date,
 ): Promise<void> {
+  // a read: locks taken here end with it; every move below is a compare-and-set on the state
+  const placed = await ctx.store.transaction((tx) => tx.claimJobs(['placed'], ADMISSION_WINDOW));
+  if (placed.length === 0) return;
+  await ctx.store.transaction(async (tx) => {
+    for (const job of [...placed, ...allocated]) await nameTenant(state, tx, job.tenantId);
+  });
+  const bySite = new Map<string, JobRecord[]>();
+  for (const job of placed) {
+    const list = bySite.get(job.site ?? '');
+    if (list) list.push(job);
+    else bySite.set(job.site ?? '', [job]);
+  }
+  for (const [name, jobs] of bySite) {
+    const site = ctx.catalog.sites.find((s) => s.name === name);
+    if (!site || !ctx.executors.has(name)) {
+      await ctx.store.transaction(async (tx) => {
+        for (const job of jobs) await failJob(tx, job, at, `site ${name || '?'} has no running backend here`);
+      });
+      jobs.forEach((j) => ctx.onJobChange?.(j.id));
+      continue;
+    }
+    await admitOnSite(ctx, state, report, site, jobs, allocated, at);
+  }
+}
+
+async function admitOnSite(
+  ctx: AppContext,
+  state: ReconcilerState,
+  report: ReconcileReport,
+  site: Site,
+  placed: readonly JobRecord[],
+  allocated: readonly JobRecord[],
+  at: Date,
+): Promise<void> {
+  const admission = buildSiteAdmission({
+    site,
+    devices: await inventoryOf(ctx, state, site),
+    allocated: allocated.filter((j) => j.site === site.name && j.allocation !== null),
+    placed,
+    tenantName: (id) => state.tenantNames.get(id) ?? id,
+  });
+  const decisions = admission.scheduler.schedule(at.getTime() / 1000);
+  // a victim's GPUs are freed on its backend before anything is admitted onto them
+  const starts: Decision[] = [];
+  for (const decision of decisions) {
+    if (decision.kind === 'start') {
+      starts.push(decision);
+      continue;
+    }
+    const victim = admission.jobs[decision.entry.job.id]!;
+    const by = admission.jobs[decision.by]!;
+    const isStopped = await preemptJob(ctx, victim, admission.describePreemption(decision), by.id, at);
+    if (!isStopped) break; // its GPUs may still be busy: start nothing more here this pass
+  }
   const changed = await ctx.store.transaction(async (tx) => {
-    const jobs = await tx.claimJobs(['placed'], CLAIM_BATCH);
     const moved: string[] = [];
-    for (const job of jobs) {
-      const usage = job.site ? usages.get(job.site) : undefined;
-      const spec = readStoredSpec(job.id, job.document);
-      const request = {
-        gpusPerNode: spec.resources.gpus >= 1 ? spec.resources.gpus : 0,
-        milliGpus: spec.resources.milliGpus,
-        nodes: spec.resources.nodes,
-        gpuModels: spec.resources.gpuModels,
-        minMemoryGiB: spec.resources.gpuMemoryGiB,
-      };
-      if (!usage) {
-        await failJob(tx, job, at, `site ${job.site ?? '?'} has no running backend here`);
-        moved.push(job.id);
-        continue;
-      }
-      const admission = admitGang(usage.slots, request);
-      if (!admission.admitted) {
-        // never fits, even on an idle site: say so instead of waiting forever
-        const idle = usage.slots.map((s) => ({ ...s, freeMilli: 1000 }));
-        if (!admitGang(idle, request).admitted) {
-          await tx.transitionJob(job.id, {
-            from: 'placed',
-            to: 'unplaceable',
-            at: at.toISOString(),
-            reason: `site ${usage.site} cannot hold it even when idle: ${admission.reason}`,
-          });
-          await recordTransition(tx, job, at, 'unplaceable', { reason: admission.reason }, 'job.admit');
-          moved.push(job.id);
-        } else {
-          // it fits an idle site: it waits, and says for what (CAPACITY, GANG, FRAGMENTATION)
-          const code = classifyGangWait(usage.slots, request);
-          const reason = describeGangWait(code, `${admission.reason} on ${usage.site}`);
-          if (await tx.setJobReason(job.id, 'placed', reason, at.toISOString())) moved.push(job.id);
-        }
-        continue;
-      }
-      const allocation = { site: usage.site, nodes: admission.grants, virtual: usage.virtual };
+    for (const { job, reason } of admission.neverFit) {
+      const next = await tx.transitionJob(job.id, {
+        from: 'placed',
+        to: 'unplaceable',
+        at: at.toISOString(),
+        reason,
+      });
+      if (!next) continue;
+      await recordTransition(tx, job, at, 'unplaceable', { reason }, 'job.admit');
+      moved.push(job.id);
+    }
+    for (const decision of starts) {
+      const job = admission.jobs[decision.entry.job.id]!;
+      const allocation = admission.toAllocation(decision.entry);
       const next = await tx.transitionJob(job.id, {
         from: 'placed',
         to: 'admitted',
@@ -61,11 +105,21 @@ export async function admitPlaced(
         allocation,
         reason: null,
       });
-      if (!next) continue;
-      reserveSlots(usage, admission.grants);
+      if (!next) continue; // cancelled meanwhile: the next pass sees its GPUs free
       report.admitted++;
       moved.push(job.id);
       await recordTransition(tx, job, at, 'admitted', { allocation }, 'job.admit');
+    }
+    const waiting = [
+      ...admission.shortOfNodes,
+      ...admission.jobs.flatMap((job, id) => {
+        const reason = job.status === 'placed' ? admission.describeWait(id) : undefined;
+        return reason === undefined ? [] : [{ job, reason }];
+      }),
+    ];
+    for (const { job, reason } of waiting) {
+      if (job.reason === reason) continue; // unchanged: no write
+      if (await tx.setJobReason(job.id, 'placed', reason, at.toISOString())) moved.push(job.id);
     }
     return moved;
   });

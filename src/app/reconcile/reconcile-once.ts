@@ -11,7 +11,6 @@ import { inventoryOf, type ReconcilerState } from './reconciler-state.js';
 import { describeSiteLoad, measureSiteUsage, type SiteUsage } from './site-usage.js';
 import { watchRunning } from './watch-running.js';
 
-
 /** What one pass did, for logs and metrics. */
 export interface ReconcileReport {
   placed: number;
@@ -24,8 +23,8 @@ export interface ReconcileReport {
 
 /**
  * One pass of the control loop: place queued jobs on the federation, admit placed jobs on
- * their site's GPUs (first fit, gangs all or nothing), launch admitted jobs, and record how
- * running jobs ended. Every state change is a compare-and-set with its event and audit entry.
+ * their site's GPUs through the site scheduler (quotas, fair share, priorities with preemption,
+ * gangs, backfill), launch admitted jobs, and record how running jobs ended. Every state change is a compare-and-set with its event and audit entry.
  */
 export async function reconcileOnce(ctx: AppContext, state: ReconcilerState): Promise<ReconcileReport> {
   const report: ReconcileReport = {
@@ -54,7 +53,7 @@ export async function reconcileOnce(ctx: AppContext, state: ReconcilerState): Pr
   }
 
   await placeQueued(ctx, state, report, loads, now);
-  await admitPlaced(ctx, report, usages, now);
+  await admitPlaced(ctx, state, report, allocated, now);
   await launchAdmitted(ctx, report);
   await watchRunning(ctx, report, allocated);
   await meterUsage(ctx, ctx.clock.now());

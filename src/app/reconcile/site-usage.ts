@@ -1,10 +1,19 @@
 import type { Site } from '../../domain/catalog/catalog.js';
 import type { SiteLoad } from '../../domain/placement/site-load.js';
-import type { GpuSlot } from '../../domain/scheduling/admit-gang.js';
 import type { GpuDevice } from '../ports/executor.js';
 import type { JobRecord } from '../ports/records.js';
 
-/** One site's GPUs with what the jobs holding allocations use of them. */
+/** One GPU of a site: where, what, and how much of it is free. */
+export interface GpuSlot {
+  readonly node: string;
+  readonly index: number;
+  readonly model: string;
+  readonly memoryGiB: number;
+  /** Thousandths of the GPU still free (1000: idle). */
+  readonly freeMilli: number;
+}
+
+/** One site's GPUs with what the jobs holding allocations use of them (placement's live load). */
 export interface SiteUsage {
   readonly site: string;
   readonly slots: GpuSlot[];
@@ -39,21 +48,6 @@ export function measureSiteUsage(
       freeMilli: Math.max(0, 1000 - (used.get(`${d.node}#${d.index}`) ?? 0)),
     })),
   };
-}
-
-/** Takes a grant out of the free slots, so later admissions in the same pass see it. */
-export function reserveSlots(
-  usage: SiteUsage,
-  grants: readonly { node: string; gpuIndices: readonly number[]; milliGpus: number }[],
-): void {
-  for (const grant of grants) {
-    const share = grant.gpuIndices.length > 0 ? grant.milliGpus / grant.gpuIndices.length : 0;
-    for (const index of grant.gpuIndices) {
-      const i = usage.slots.findIndex((s) => s.node === grant.node && s.index === index);
-      const slot = usage.slots[i];
-      if (slot) usage.slots[i] = { ...slot, freeMilli: Math.max(0, slot.freeMilli - share) };
-    }
-  }
 }
 
 /**

@@ -25,8 +25,12 @@ export interface WaitReason {
   readonly expectedAt?: number;
 }
 
-/** One sentence for a user: what the job waits for. */
-export function explainWaitReason(reason: WaitReason): string {
+/**
+ * One sentence for a user: what the job waits for. `nameJob` turns the scheduler's job number into
+ * the name the user knows (the control plane's `job_…` id).
+ */
+export function explainWaitReason(reason: WaitReason, nameJob: (id: number) => string = String): string {
+  const forJob = reason.forJob === undefined ? '?' : nameJob(reason.forJob);
   switch (reason.code) {
     case 'QUOTA':
       return 'waits for quota: its tenant has no quota or borrowable room left for it';
@@ -37,8 +41,17 @@ export function explainWaitReason(reason: WaitReason): string {
     case 'FRAGMENTATION':
       return 'waits for a node with its shape: enough GPUs are free, but scattered over nodes';
     case 'PRIORITY':
-      return `waits behind higher-priority job ${reason.forJob ?? '?'}, which holds the room it fits in`;
+      return `waits behind higher-priority job ${forJob}, which holds the room it fits in`;
     case 'RESERVED_FOR':
-      return `waits: the room it fits in is reserved for job ${reason.forJob ?? '?'}`;
+      return `waits: the room it fits in is reserved for job ${forJob}`;
   }
+}
+
+/** The reason a waiting job shows, as the store keeps it: the code first, then the sentence, then the detail. */
+export function formatWaitReason(
+  reason: WaitReason,
+  detail: string,
+  nameJob?: (id: number) => string,
+): string {
+  return `${reason.code}: ${explainWaitReason(reason, nameJob)} (${detail})`;
 }
