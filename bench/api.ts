@@ -4,7 +4,9 @@
 // for a fixed time after a warm-up. Every submission is validated, placed by the reconciler and
 // persisted with its event and audit entry, as in production; every answer must be a 201.
 // The server's per-key rate limit is lifted (USINE_RATE_LIMIT/USINE_RATE_BURST) for the run.
-// Prints figures per store; the last line is one JSON object.
+// Prints figures per store, with the CPU each party spends per submission (server, this load
+// generator, PostgreSQL's backends): on a shared machine steadier than throughput. The last
+// line is one JSON object.
 // Env: BENCH_STORE (pglite | postgres; default both, postgres when reachable),
 //      DATABASE_URL or TEST_DATABASE_URL (the server to create the throw-away database on),
 //      BENCH_CONCURRENCY (32), BENCH_DURATION_S (15), BENCH_WARMUP_S (3),
@@ -40,6 +42,21 @@ interface RunFigures {
    * from /proc (Linux only): steadier than throughput on a machine shared with other work.
    */
   readonly serverCpuMsPerSubmission: number | null;
+  /** The same for this process (the load generator), and for PostgreSQL's backends serving the
+   * benchmark's database (postgres only; its shared WAL writer and checkpointer not counted). */
+  readonly loadGeneratorCpuMsPerSubmission: number;
+  readonly databaseCpuMsPerSubmission: number | null;
+  /** Transactions committed in the benchmark's database per submission (postgres only). */
+  readonly commitsPerSubmission: number | null;
+}
+
+/** CPU used so far (ms) by each party, and the database's commit count. */
+interface CpuSnapshot {
+  readonly server: number | null;
+  readonly loadGenerator: number;
+  /** Per backend pid: a backend that started or ended within the window is left out. */
+  readonly database: ReadonlyMap<number, number> | null;
+  readonly commits: number | null;
 }
 
 const concurrency = positive('BENCH_CONCURRENCY', 32);
@@ -88,7 +105,12 @@ for (const store of stores) {
   process.stdout.write(
     `${store}: ${figures.submissionsPerSecond} submissions/s over ${durationSeconds} s with ${concurrency} clients; ` +
       `p50 ${figures.p50Ms} ms, p90 ${figures.p90Ms} ms, p99 ${figures.p99Ms} ms, max ${figures.maxMs} ms; ` +
-      `server CPU ${figures.serverCpuMsPerSubmission ?? '?'} ms per submission; ` +
+      `CPU per submission: server ${figures.serverCpuMsPerSubmission ?? '?'} ms, ` +
+      `load generator ${figures.loadGeneratorCpuMsPerSubmission} ms, ` +
+      `PostgreSQL ${figures.databaseCpuMsPerSubmission ?? '(in the server)'} ms; ` +
+      (figures.commitsPerSubmission === null
+        ? ''
+        : `${figures.commitsPerSubmission} commits per submission; `) +
       `${figures.non201} answers other than 201; the reconciler placed ${figures.placedDuringRun} jobs in ` +
       `${figures.reconcilePasses} passes meanwhile\n`,
   );
@@ -118,12 +140,17 @@ async function runBench(store: StoreKind): Promise<RunFigures> {
   const dataDir = mkdtempSync(join(tmpdir(), 'usine-bench-'));
   let database: { url: string; drop: () => Promise<void> } | undefined;
   let server: { child: ChildProcess; url: string } | undefined;
+  let observer: pg.Client | undefined;
   try {
     const catalog = join(dataDir, 'catalog.yaml');
     writeFileSync(catalog, CATALOG);
     if (store === 'postgres') database = await createDatabase(postgresUrl as string);
     const running = await startUsine(dataDir, catalog, database?.url);
     server = running;
+    if (database) {
+      observer = new pg.Client({ connectionString: database.url });
+      await observer.connect();
+    }
     const admin = readFileSync(join(dataDir, 'admin.key'), 'utf8').trim();
     const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
     const call = (method: string, path: string, key: string, body: string, headers = {}) =>
@@ -149,13 +176,11 @@ async function runBench(store: StoreKind): Promise<RunFigures> {
     const started = performance.now();
     const measureFrom = started + warmupSeconds * 1000;
     const end = measureFrom + durationSeconds * 1000;
-    let cpuAtStart: number | null = null;
-    let cpuAtEnd: number | null = null;
-    const cpuTimer = setTimeout(() => (cpuAtStart = readCpuMs(running.child.pid)), warmupSeconds * 1000);
-    const cpuEndTimer = setTimeout(
-      () => (cpuAtEnd = readCpuMs(running.child.pid)),
-      (warmupSeconds + durationSeconds) * 1000,
-    );
+    const snapshot = () => readCpu(running.child.pid, observer);
+    let cpuAtStart: Promise<CpuSnapshot> | undefined;
+    let cpuAtEnd: Promise<CpuSnapshot> | undefined;
+    const cpuTimer = setTimeout(() => (cpuAtStart = snapshot()), warmupSeconds * 1000);
+    const cpuEndTimer = setTimeout(() => (cpuAtEnd = snapshot()), (warmupSeconds + durationSeconds) * 1000);
     const client = async (): Promise<void> => {
       while (performance.now() < end) {
         const i = next++;
@@ -178,6 +203,13 @@ async function runBench(store: StoreKind): Promise<RunFigures> {
     agent.destroy();
     if (firstProblem) process.stderr.write(`bench: ${store}: first answer other than 201: ${firstProblem}\n`);
     latencies.sort((a, b) => a - b);
+    const [before, after] = [await cpuAtStart, await cpuAtEnd];
+    const perSubmission = (pick: (c: CpuSnapshot) => number | null): number | null => {
+      const [from, to] = [before && pick(before), after && pick(after)];
+      return from == null || to == null || latencies.length === 0
+        ? null
+        : Math.round(((to - from) / latencies.length) * 1000) / 1000;
+    };
     return {
       store,
       submissionsPerSecond: Math.round(latencies.length / durationSeconds),
@@ -191,12 +223,21 @@ async function runBench(store: StoreKind): Promise<RunFigures> {
       durationSeconds,
       placedDuringRun: readMetric(metrics, 'usine_job_transitions_total{step="placed"}'),
       reconcilePasses: readMetric(metrics, 'usine_reconcile_seconds_count'),
-      serverCpuMsPerSubmission:
-        cpuAtStart !== null && cpuAtEnd !== null && latencies.length > 0
-          ? round((cpuAtEnd - cpuAtStart) / latencies.length)
-          : null,
+      serverCpuMsPerSubmission: perSubmission((c) => c.server),
+      loadGeneratorCpuMsPerSubmission: perSubmission((c) => c.loadGenerator) ?? 0,
+      databaseCpuMsPerSubmission: perSubmission((c) => {
+        // the backends present at both ends, measured from the start
+        if (!c.database || !before?.database || !after?.database) return null;
+        let sum = 0;
+        for (const [pid, ms] of c.database) {
+          if (before.database.has(pid) && after.database.has(pid)) sum += ms;
+        }
+        return sum;
+      }),
+      commitsPerSubmission: perSubmission((c) => c.commits),
     };
   } finally {
+    await observer?.end();
     if (server) await stopUsine(server.child);
     await database?.drop();
     rmSync(dataDir, { recursive: true, force: true });
@@ -282,6 +323,24 @@ async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T
   } finally {
     await client.end();
   }
+}
+
+/**
+ * CPU so far of the server, of this process and of the PostgreSQL backends connected to the
+ * benchmark's database (found through `observer`, whose own backend is left out).
+ */
+async function readCpu(serverPid: number | undefined, observer: pg.Client | undefined): Promise<CpuSnapshot> {
+  const usage = process.cpuUsage();
+  const loadGenerator = (usage.user + usage.system) / 1000;
+  const server = readCpuMs(serverPid);
+  if (!observer) return { server, loadGenerator, database: null, commits: null };
+  const { rows } = await observer.query<{ pid: number; commits: string }>(
+    `SELECT a.pid, d.xact_commit AS commits FROM pg_stat_activity a
+     JOIN pg_stat_database d ON d.datname = a.datname
+     WHERE a.datname = current_database() AND a.pid <> pg_backend_pid()`,
+  );
+  const database = new Map(rows.map((row) => [row.pid, readCpuMs(row.pid) ?? 0]));
+  return { server, loadGenerator, database, commits: rows[0] ? Number(rows[0].commits) : null };
 }
 
 /** utime + stime of a process in ms, from /proc/PID/stat (clock ticks of 10 ms). */
