@@ -67,6 +67,19 @@ export const Job = Type.Object({
   labels: Type.Record(Type.String(), Type.String()),
   status: Type.Enum(JOB_STATUSES),
   reason: Type.Union([Type.String(), Type.Null()], { description: 'Why the job is in its state.' }),
+  waiting: Type.Union(
+    [
+      Type.Object({
+        code: Type.String({
+          description:
+            'QUOTA, CAPACITY, GANG, FRAGMENTATION, PRIORITY, RESERVED_FOR (site scheduler) or BUDGET.',
+        }),
+        message: Type.String({ description: 'What it waits for, in a sentence, and the detail.' }),
+      }),
+      Type.Null(),
+    ],
+    { description: 'What a queued or placed job waits for, when it is known; null otherwise.' },
+  ),
   site: Type.Union([Type.String(), Type.Null()]),
   placement: Type.Unknown({
     description: 'The placement decision, alternatives and every rejected site with its reasons.',

@@ -1,6 +1,7 @@
 import type { JobRecord } from '../app/ports/records.js';
+import { parseWaitReason } from '../domain/scheduling/wait-reason.js';
 
-/** A job as the API shows it: its state, why, where, and the spec as submitted. */
+/** A job as the API shows it: its state, why, where, what it waits for, and the spec as submitted. */
 export function toJobView(job: JobRecord) {
   return {
     id: job.id,
@@ -10,6 +11,7 @@ export function toJobView(job: JobRecord) {
     labels: job.labels,
     status: job.status,
     reason: job.reason,
+    waiting: job.status === 'queued' || job.status === 'placed' ? parseWaitReason(job.reason) : null,
     site: job.site,
     placement: job.placement ?? null,
     allocation: job.allocation,

@@ -1,4 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { JobView } from '../../src/api/schemas.js';
+import { describeJob } from '../../src/cli/commands/jobs.js';
+import { toJobView } from '../../src/server/job-view.js';
 import { siteCatalog, startAdmissionFixture, sumHeldGpus } from './admission-fixture.js';
 
 type Fixture = Awaited<ReturnType<typeof startAdmissionFixture>>;
@@ -35,6 +38,15 @@ describe('admission through the site scheduler', () => {
     expect(waiting.reason).toBe(
       'QUOTA: waits for quota: its tenant has no quota or borrowable room left for it (needs 4 GPUs on paris; tenant lab has a quota of 4 H100 and may borrow 0 more; only preemptible work may borrow)',
     );
+    // what GET /v1/jobs/{id} and `usine job ID` show
+    const view = toJobView(waiting);
+    expect(view.waiting).toMatchObject({
+      code: 'QUOTA',
+      message: expect.stringMatching(/^waits for quota: /),
+    });
+    const shown = describeJob(view as unknown as JobView, new Date());
+    expect(shown).toContain('waiting:    QUOTA — waits for quota: its tenant has no quota');
+    expect(shown).toContain('waiting for: quota for its tenant on paris\n');
   });
 
   it('writes a waiting job’s reason once, not at every pass', async () => {

@@ -313,8 +313,12 @@ describe('the HTTP API', () => {
       reason: expect.stringMatching(/^CAPACITY: /),
     });
     const shown = describeJob(waiting as unknown as JobView, new Date());
-    expect(shown).toContain(`reason:     ${waiting['reason'] as string}`);
-    expect(shown).toContain(`waiting for: free GPUs on local (CAPACITY: `);
+    expect(waiting['waiting']).toEqual({
+      code: 'CAPACITY',
+      message: (waiting['reason'] as string).slice('CAPACITY: '.length),
+    });
+    expect(shown).toContain(`waiting:    CAPACITY — waits for capacity: not enough free GPUs`);
+    expect(shown).toContain('waiting for: free GPUs on local\n');
     let job = waiting;
     for (let i = 0; i < 100 && !['succeeded', 'failed'].includes(job['status'] as string); i++) {
       await new Promise((r) => setTimeout(r, 100));

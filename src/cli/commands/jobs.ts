@@ -79,7 +79,8 @@ export function describeJob(job: JobView, now: Date): string {
     `${job.id}  ${job.kind} ${job.name}  (project ${job.project})`,
     `status:     ${job.status}${job.exitCode !== null ? ` (exit code ${job.exitCode})` : ''}`,
   ];
-  if (job.reason) lines.push(`reason:     ${job.reason}`);
+  if (job.waiting) lines.push(`waiting:    ${job.waiting.code} — ${job.waiting.message}`);
+  else if (job.reason) lines.push(`reason:     ${job.reason}`);
   const placement = job.placement as {
     decision?: {
       site: string;
@@ -129,25 +130,26 @@ export function describeJob(job: JobView, now: Date): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** What a queued or placed job waits for, from its reason (`CODE: sentence`) when it has one. */
+/** Where a queued or placed job stands: what it waits for, in a few words. */
 function describeWait(job: JobView): string | undefined {
-  const code = job.reason?.match(/^([A-Z_]+):/)?.[1];
-  const why = job.reason ? ` (${job.reason})` : '';
+  const code = job.waiting?.code;
   if (job.status === 'queued')
-    return code === 'BUDGET'
-      ? `room in its budget${why}`
-      : 'placement (the reconciler runs every half second)';
+    return code === 'BUDGET' ? 'room in its budget' : 'placement (the reconciler runs every half second)';
   if (job.status !== 'placed') return undefined;
   const site = job.site ?? 'its site';
   switch (code) {
-    case 'GANG':
-      return `free GPUs on enough nodes at once on ${site}${why}`;
-    case 'FRAGMENTATION':
-      return `a node of ${site} with its shape free${why}`;
     case 'QUOTA':
-      return `quota on ${site}${why}`;
+      return `quota for its tenant on ${site}`;
+    case 'GANG':
+      return `free GPUs on enough nodes at once on ${site}`;
+    case 'FRAGMENTATION':
+      return `a node of ${site} with its shape free`;
+    case 'PRIORITY':
+      return `a higher-priority job to start first on ${site}`;
+    case 'RESERVED_FOR':
+      return `an earlier job's reservation on ${site} (it would delay it)`;
     default:
-      return `free GPUs on ${site}${why}`;
+      return `free GPUs on ${site}`;
   }
 }
 

@@ -55,3 +55,9 @@ export function formatWaitReason(
 ): string {
   return `${reason.code}: ${explainWaitReason(reason, nameJob)} (${detail})`;
 }
+
+/** What a waiting job's stored reason says it waits for: its code and the rest; null for another reason. */
+export function parseWaitReason(text: string | null): { code: string; message: string } | null {
+  const match = text === null ? null : /^([A-Z][A-Z_]*): (.+)$/s.exec(text);
+  return match ? { code: match[1]!, message: match[2]! } : null;
+}
