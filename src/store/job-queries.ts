@@ -17,7 +17,8 @@ import {
  * key: the unique index (tenant_id, idempotency_key) decides, so two racing submissions create
  * one job, and of two in the list the first wins. A created job's first event and audit entry
  * are inserted by the same statement (event 1 of a row it creates needs none of the per-job
- * lock that later events take). Answers in the order of `jobs`.
+ * lock that later events take), so that statement alone is atomic: outside a transaction it
+ * commits everything or nothing. Answers in the order of `jobs`.
  */
 export async function insertJobs(sql: SqlClient, jobs: readonly NewJob[]): Promise<CreateJobResult[]> {
   const rows = jobs.map((job) => ({
