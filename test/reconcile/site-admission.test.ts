@@ -108,6 +108,24 @@ describe('admission through the site scheduler', () => {
     );
   });
 
+  it('leaves placed a job the scheduler started and then preempted within one pass', async () => {
+    const f = await start(
+      `  tenants:
+    - { name: lab, cohort: main, quota: { H100: 4 } }
+    - { name: clinic, cohort: main, quota: { H100: 8 } }
+`,
+      3,
+    );
+    await f.submit('clinic', 'first', { gpus: 4 });
+    await f.pass();
+    // lab (the smaller share) goes first and borrows two nodes; clinic then reclaims one of them
+    const borrower = await f.submit('lab', 'gang', { gpus: 4, nodes: 2, preemptible: true });
+    const owner = await f.submit('clinic', 'second', { gpus: 4 });
+    await f.pass();
+    expect((await f.job(owner)).status).toBe('running');
+    expect((await f.job(borrower)).status).toBe('placed');
+  });
+
   it('starts a gang on all its nodes at once, or keeps it waiting with GANG', async () => {
     const f = await start('', 3);
     // leave 3 free GPUs on two nodes and 4 on the third: 10 free, but one node with 4

@@ -71,13 +71,16 @@ async function admitOnSite(
   });
   const decisions = admission.scheduler.schedule(at.getTime() / 1000);
   // a victim's GPUs are freed on its backend before anything is admitted onto them
-  const starts: Decision[] = [];
+  const starts = new Map<number, Decision>();
   for (const decision of decisions) {
+    const id = decision.entry.job.id;
     if (decision.kind === 'start') {
-      starts.push(decision);
+      starts.set(id, decision);
       continue;
     }
-    const victim = admission.jobs[decision.entry.job.id]!;
+    // started earlier in this very pass: it simply stays placed
+    if (starts.delete(id)) continue;
+    const victim = admission.jobs[id]!;
     const by = admission.jobs[decision.by]!;
     const isStopped = await preemptJob(ctx, victim, admission.describePreemption(decision), by.id, at);
     if (!isStopped) break; // its GPUs may still be busy: start nothing more here this pass
@@ -95,7 +98,7 @@ async function admitOnSite(
       await recordTransition(tx, job, at, 'unplaceable', { reason }, 'job.admit');
       moved.push(job.id);
     }
-    for (const decision of starts) {
+    for (const decision of starts.values()) {
       const job = admission.jobs[decision.entry.job.id]!;
       const allocation = admission.toAllocation(decision.entry);
       const next = await tx.transitionJob(job.id, {
