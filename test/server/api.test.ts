@@ -98,6 +98,47 @@ describe('the HTTP API', () => {
     expect(other.body['code']).toBe('USINE_IDEMPOTENCY_CONFLICT');
   });
 
+  it('answers submissions sent at once each with its own job, queued and audited', async () => {
+    const spec = (i: number) => `apiVersion: usine/v1
+kind: Job
+metadata: { name: at-once-${i} }
+spec: { workload: train, command: [train], resources: { gpus: 1 }, duration: 10m, placement: { sites: [sim-paris] } }
+`;
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => submit(ownerA, spec(i), `at-once-${i}`)),
+    );
+    expect(answers.map((a) => a.status)).toEqual(answers.map(() => 201));
+    const ids = answers.map((a) => a.body['id'] as string);
+    expect(new Set(ids).size).toBe(20);
+    for (const [i, id] of ids.entries()) {
+      const job = await call('GET', `/v1/jobs/${id}`, { key: ownerA });
+      expect(job.body).toMatchObject({ id, name: `at-once-${i}` });
+    }
+    const audit = await call('GET', '/v1/audit?limit=1000', { key: ownerA });
+    const submitted = (audit.body['items'] as { action: string; subject: string }[])
+      .filter((e) => e.action === 'job.submit')
+      .map((e) => e.subject);
+    expect(submitted).toEqual(expect.arrayContaining(ids));
+  });
+
+  it('creates one job for one key sent several times at once: the same body replays it, another is a 422', async () => {
+    const yaml = JOB_YAML('same-key', node);
+    const answers = await Promise.all([
+      submit(ownerA, yaml, 'key-at-once'),
+      submit(ownerA, yaml, 'key-at-once'),
+      submit(ownerA, JOB_YAML('same-key-other', node), 'key-at-once'),
+      submit(ownerA, yaml, 'key-at-once'),
+    ]);
+    const jobIds = new Set(answers.filter((a) => a.status < 300).map((a) => a.body['id']));
+    expect(jobIds.size).toBe(1);
+    // whichever body is committed first wins; the other is refused
+    const statuses = answers.map((a) => a.status).sort();
+    expect([
+      [200, 200, 201, 422],
+      [201, 422, 422, 422],
+    ]).toContainEqual(statuses);
+  });
+
   it('accepts the spec as JSON too', async () => {
     const json = JSON.stringify({
       apiVersion: 'usine/v1',
