@@ -152,6 +152,20 @@ export async function claimJobs(
   return rows.map(readJob);
 }
 
+/** Up to `limit` jobs in `status`, oldest first, without locking them (what a decision reads). */
+export async function selectJobsInStatus(
+  sql: SqlClient,
+  status: JobStatus,
+  limit: number,
+): Promise<JobRecord[]> {
+  assertLimit(limit);
+  const rows = await sql.query('SELECT * FROM jobs WHERE status = $1 ORDER BY created_at, id LIMIT $2', [
+    status,
+    limit,
+  ]);
+  return rows.map(readJob);
+}
+
 /** How many jobs are in each state, all tenants together; states with none are absent. */
 export async function countJobsByStatus(sql: SqlClient): Promise<Partial<Record<JobStatus, number>>> {
   const rows = await sql.query<{ status: string; n: number }>(

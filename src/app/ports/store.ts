@@ -103,6 +103,11 @@ export interface StoreTx extends MeteringStoreTx {
    * another transaction holds (FOR UPDATE SKIP LOCKED), oldest first.
    */
   claimJobs(statuses: readonly JobStatus[], limit: number): Promise<JobRecord[]>;
+  /**
+   * Up to `limit` jobs in `status`, all tenants, oldest first, locking nothing: for a decision
+   * over the whole queue whose moves are compare-and-set (the site scheduler's admission).
+   */
+  listJobsInStatus(status: JobStatus, limit: number): Promise<JobRecord[]>;
   /** How many jobs are in each state (all tenants), for metrics. */
   countJobsByStatus(): Promise<Partial<Record<JobStatus, number>>>;
   /** Jobs holding an allocation (admitted, running), for live capacity. */

@@ -28,8 +28,8 @@ export async function admitPlaced(
   allocated: readonly JobRecord[],
   at: Date,
 ): Promise<void> {
-  // a read: locks taken here end with it; every move below is a compare-and-set on the state
-  const placed = await ctx.store.transaction((tx) => tx.claimJobs(['placed'], ADMISSION_WINDOW));
+  // read without locks: every move below is a compare-and-set on the job's state
+  const placed = await ctx.store.read((tx) => tx.listJobsInStatus('placed', ADMISSION_WINDOW));
   if (placed.length === 0) return;
   await ctx.store.transaction(async (tx) => {
     for (const job of [...placed, ...allocated]) await nameTenant(state, tx, job.tenantId);
