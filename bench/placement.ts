@@ -160,6 +160,7 @@ function buildCatalog(rows: readonly PriceRow[], random: Random): Catalog {
         tokenFile: undefined,
         user: undefined,
         workDir: undefined,
+        completionFile: undefined,
         timeScale: undefined,
       },
       capacity: [...capacity.values()],

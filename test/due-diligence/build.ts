@@ -89,6 +89,7 @@ export function makeSite(overrides: Partial<Site> = {}): Site {
       tokenFile: undefined,
       user: undefined,
       workDir: undefined,
+      completionFile: undefined,
       timeScale: undefined,
     },
     capacity: [

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import type { LaunchRequest } from '../../src/app/ports/executor.js';
-import { findCompletion, parseCompletionLine } from '../../src/executors/slurm/job-completion-file.js';
+import { findCompletions, parseCompletionLine } from '../../src/executors/slurm/job-completion-file.js';
 import { buildRequest, readAllLogs, waitForFinalStatus } from './executor-contract.js';
 import { api, startTestFactory } from '../server/factory-fixture.js';
 import {
@@ -178,10 +178,10 @@ export function describeSlurmCluster(slurm: TestSlurm): void {
         await waitForFinalStatus({ executor, passTime }, handle);
         const slurmJobId = Number(handle.split(':')[1]);
         if (!slurm.completionFile) return;
-        let record = await findCompletion(slurm.completionFile, slurmJobId);
+        let record = (await findCompletions(slurm.completionFile, slurmJobId)).at(-1);
         for (let i = 0; i < 20 && !record; i += 1) {
           await sleep(100);
-          record = await findCompletion(slurm.completionFile, slurmJobId);
+          record = (await findCompletions(slurm.completionFile, slurmJobId)).at(-1);
         }
         expect(record).toMatchObject({ name: 'usine-job_record', state: 'FAILED', exitStatus: 4 << 8 });
       } finally {

@@ -16,6 +16,7 @@ const facts = (state: string, extra: Partial<SlurmFacts> = {}): SlurmFacts => ({
   startTime: 1_800_000_000,
   endTime: 1_800_000_060,
   nodes: 'gpu-1',
+  restarts: 0,
   ...extra,
 });
 const none = { exit: undefined, maxDurationSeconds: 7200, cancelAsked: false };
@@ -46,6 +47,39 @@ describe("Slurm's job states, as Usine's", () => {
       state: 'failed',
       reason: 'time limit 2h reached',
       finishedAt: '2027-01-15T08:00:00.000Z',
+    });
+  });
+
+  it('fails a job Slurm requeued after a node failure, with the failed run from its completion record', () => {
+    const requeued = facts('PENDING', {
+      reason: 'BeginTime',
+      restarts: 1,
+      nodes: '',
+      startTime: 1_800_000_600,
+    });
+    const failedRun = facts('NODE_FAIL', {
+      nodes: 'gpu-3',
+      startTime: 1_800_000_000,
+      endTime: 1_800_000_030,
+    });
+    const expected = {
+      state: 'failed',
+      reason: 'node failure (gpu-3); Usine does not let Slurm run it again',
+      startedAt: '2027-01-15T08:00:00.000Z',
+      finishedAt: '2027-01-15T08:00:30.000Z',
+    };
+    expect(mapSlurmState(requeued, { ...none, failedRun })).toMatchObject(expected);
+    // once the executor cancelled the rerun, Slurm says CANCELLED: still the node failure
+    expect(mapSlurmState({ ...requeued, state: 'CANCELLED' }, { ...none, failedRun })).toMatchObject(
+      expected,
+    );
+    expect(mapSlurmState(requeued, none)).toMatchObject({
+      state: 'failed',
+      reason: 'node failure (Slurm requeued the job); Usine does not let Slurm run it again',
+    });
+    // a cancel the user asked for stays a cancel
+    expect(mapSlurmState({ ...requeued, state: 'CANCELLED' }, { ...none, cancelAsked: true })).toMatchObject({
+      state: 'cancelled',
     });
   });
 });

@@ -133,7 +133,7 @@ spec:
   provider: self
   location: { country: FR }
   pue: 1.2
-  backend: { type: slurm, url: "${slurm.url}", partition: ${slurm.partition}, tokenFile: "${slurm.tokenFile}", user: root, workDir: "${workDir}" }
+  backend: { type: slurm, url: "${slurm.url}", partition: ${slurm.partition}, tokenFile: "${slurm.tokenFile}", user: root, workDir: "${workDir}"${slurm.completionFile ? `, completionFile: "${slurm.completionFile}"` : ''} }
   capacity: [{ gpuModel: H100, gpuMemoryGiB: 80, gpusPerNode: 8, nodes: 4, boardPowerW: 700 }]
   offerings: [{ gpuModel: H100, kind: on-demand, pricePerGpuHour: "2.00 EUR" }]
 `;

@@ -123,6 +123,7 @@ const site = (name: string, providers: number): fc.Arbitrary<Site> =>
           tokenFile: undefined,
           user: undefined,
           workDir: undefined,
+          completionFile: undefined,
           timeScale: undefined,
         },
         capacity,

@@ -195,6 +195,7 @@ function readSite(doc: SiteDocument): Site {
       tokenFile: backend.tokenFile,
       user: backend.user,
       workDir: backend.workDir,
+      completionFile: backend.completionFile,
       timeScale: backend.timeScale,
     },
     capacity: spec.capacity.map((row) => ({

@@ -54,6 +54,8 @@ export interface SiteBackend {
   readonly tokenFile: string | undefined;
   readonly user: string | undefined;
   readonly workDir: string | undefined;
+  /** Slurm's completion records (`jobcomp/filetxt`), read once slurmctld has forgotten a job. */
+  readonly completionFile: string | undefined;
   readonly timeScale: number | undefined;
 }
 

@@ -126,6 +126,9 @@ export const Backend = Closed({
   tokenFile: Type.Optional(Type.String({ minLength: 1 })),
   user: Type.Optional(Type.String({ minLength: 1 })),
   workDir: Type.Optional(Type.String({ minLength: 1 })),
+  completionFile: Type.Optional(
+    Type.String({ minLength: 1, description: "slurm: the jobcomp/filetxt file (slurm.conf's JobCompLoc)" }),
+  ),
   timeScale: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'simulated: clock speed-up' })),
 });
 

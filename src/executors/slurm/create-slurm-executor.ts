@@ -4,8 +4,9 @@ import { SlurmExecutor } from './slurm-executor.js';
 
 /**
  * The executor of a catalog site with `backend: { type: slurm, url, partition, tokenFile, user,
- * workDir }`. The completion record (`jobcomp/filetxt`) is found from `USINE_SLURM_COMPLETION_FILE`
- * or the `JobCompLoc` of the slurm.conf named by `SLURM_CONF`.
+ * workDir, completionFile }`. Without `completionFile`, the completion records (`jobcomp/filetxt`)
+ * are found from `USINE_SLURM_COMPLETION_FILE` or the `JobCompLoc` of the slurm.conf named by
+ * `SLURM_CONF`.
  */
 export function createSlurmExecutor(
   site: Site,
@@ -19,7 +20,8 @@ export function createSlurmExecutor(
     tokenFile: backend.tokenFile,
     ...(backend.partition ? { partition: backend.partition } : {}),
     workDir: backend.workDir ?? defaults.workDir,
-    completionFile: env.USINE_SLURM_COMPLETION_FILE ?? findCompletionFileIn(env.SLURM_CONF),
+    completionFile:
+      backend.completionFile ?? env.USINE_SLURM_COMPLETION_FILE ?? findCompletionFileIn(env.SLURM_CONF),
     gpuMemoryGiB: Object.fromEntries(site.capacity.map((row) => [row.gpuModel, row.gpuMemoryGiB])),
   });
 }

@@ -30,6 +30,7 @@ export function parseCompletionLine(line: string): CompletionRecord | undefined 
     startTime: readTime(fields.get('StartTime')),
     endTime: readTime(fields.get('EndTime')),
     nodes: fields.get('NodeList') ?? '',
+    restarts: 0,
   };
 }
 
@@ -39,22 +40,21 @@ function readTime(value: string | undefined): number {
   return Number.isNaN(ms) ? 0 : Math.floor(ms / 1000);
 }
 
-/** The completion record of one Slurm job id, the last one if Slurm wrote several (requeues). */
-export async function findCompletion(
-  file: string | undefined,
-  jobId: number,
-): Promise<CompletionRecord | undefined> {
-  if (!file) return undefined;
+/** Every completion record of one Slurm job id, oldest first (one per run when requeued). */
+export async function findCompletions(file: string | undefined, jobId: number): Promise<CompletionRecord[]> {
+  if (!file) return [];
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch {
-    return undefined;
+    return [];
   }
   const prefix = `JobId=${jobId} `;
-  let found: CompletionRecord | undefined;
-  for (const line of text.split('\n'))
-    if (line.startsWith(prefix)) found = parseCompletionLine(line) ?? found;
+  const found: CompletionRecord[] = [];
+  for (const line of text.split('\n')) {
+    const record = line.startsWith(prefix) ? parseCompletionLine(line) : undefined;
+    if (record) found.push(record);
+  }
   return found;
 }
 

@@ -16,12 +16,16 @@ export interface SlurmFacts {
   readonly startTime: number;
   readonly endTime: number;
   readonly nodes: string;
+  /** How many times Slurm requeued the job (after a node failure); 0 when not known. */
+  readonly restarts: number;
 }
 
 export interface MapContext {
   readonly exit: ExitRecord | undefined;
   readonly maxDurationSeconds: number | undefined;
   readonly cancelAsked: boolean;
+  /** A requeued job's failed run (its `NODE_FAIL` completion record), when the file has it. */
+  readonly failedRun?: SlurmFacts;
 }
 
 const RUNNING = new Set([
@@ -59,6 +63,16 @@ export function mapSlurmState(facts: SlurmFacts, context: MapContext): Execution
   const finishedAt = context.exit?.finishedAt ?? toIso(facts.endTime);
   const base = { startedAt, finishedAt: null, exitCode: null };
   const state = facts.state.split(/[\s+]/)[0] ?? '';
+  if (isRequeuedRun(facts, context)) {
+    const run = context.failedRun;
+    return {
+      startedAt: run ? toIso(run.startTime) : null,
+      finishedAt: run ? toIso(run.endTime) : null,
+      state: 'failed',
+      exitCode: null,
+      reason: `node failure (${run?.nodes || 'Slurm requeued the job'}); Usine does not let Slurm run it again`,
+    };
+  }
   if (PENDING.has(state))
     return {
       ...base,
@@ -118,4 +132,15 @@ export function mapSlurmState(facts: SlurmFacts, context: MapContext): Execution
     default:
       return { ...done, state: 'failed', exitCode, reason: `Slurm state ${facts.state}` };
   }
+}
+
+/**
+ * A job Slurm put back in its queue after its node failed (slurmrestd 22.05 ignores the submit's
+ * `requeue: false`), or that Usine then cancelled for that reason: its run failed. Usine does not
+ * let Slurm rerun a job from the start on other nodes behind the user's back; the executor
+ * cancels the rerun.
+ */
+export function isRequeuedRun(facts: SlurmFacts, context: MapContext): boolean {
+  const state = facts.state.split(/[\s+]/)[0] ?? '';
+  return facts.restarts > 0 && !context.cancelAsked && (PENDING.has(state) || state === 'CANCELLED');
 }

@@ -32,6 +32,8 @@ export interface SlurmJobInfo {
   readonly startTime: number;
   readonly endTime: number;
   readonly nodes: string;
+  /** How many times Slurm requeued it (`restart_cnt`). */
+  readonly restarts: number;
   readonly nodeCount: number;
   /** `gres:gpu:h100:2`, what was asked per node. */
   readonly tresPerNode: string;
@@ -136,6 +138,7 @@ export const SLURM_API_V0038: SlurmApi = {
         startTime: integer(j.start_time) ?? 0,
         endTime: integer(j.end_time) ?? 0,
         nodes: text(j.nodes),
+        restarts: integer(j.restart_cnt) ?? 0,
         nodeCount: integer(j.node_count) ?? 0,
         tresPerNode: text(j.tres_per_node),
         standardOutput: text(j.standard_output),

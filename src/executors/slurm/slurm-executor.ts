@@ -14,8 +14,14 @@ import { readJsonFile, writeJsonFile } from '../json-file.js';
 import { followLogFile } from '../local/follow-log-file.js';
 import { isSafeJobId } from '../local/job-files.js';
 import { buildBatchScript } from './batch-script.js';
-import { findCompletion } from './job-completion-file.js';
-import { mapSlurmState, type ExitRecord, type SlurmFacts } from './map-slurm-state.js';
+import { findCompletions, type CompletionRecord } from './job-completion-file.js';
+import {
+  isRequeuedRun,
+  mapSlurmState,
+  type ExitRecord,
+  type MapContext,
+  type SlurmFacts,
+} from './map-slurm-state.js';
 import {
   SLURM_API_V0038,
   SLURM_INVALID_JOB_ID,
@@ -203,10 +209,18 @@ export class SlurmExecutor implements Executor {
     if (job) {
       if (job.comment !== `usine:${parsed.jobId}`)
         return lost(`Slurm job ${parsed.slurmJobId} is not Usine's job ${parsed.jobId}`);
-      return mapSlurmState(job, context);
+      if (!isRequeuedRun(job, context)) return mapSlurmState(job, context);
+      // its node failed and Slurm queued it again: stop the rerun, say where it failed
+      if (job.state !== 'CANCELLED')
+        await this.client.request('DELETE', this.api.paths.job(parsed.slurmJobId));
+      const runs = await findCompletions(this.options.completionFile, parsed.slurmJobId);
+      return mapSlurmState(job, withFailedRun(context, runs));
     }
-    const record = await findCompletion(this.options.completionFile, parsed.slurmJobId);
-    if (record && record.name === `usine-${parsed.jobId}`) return mapSlurmState(record, context);
+    // forgotten by slurmctld: its completion records, one per run
+    const runs = await findCompletions(this.options.completionFile, parsed.slurmJobId);
+    const record = runs.at(-1);
+    if (record && record.name === `usine-${parsed.jobId}`)
+      return mapSlurmState({ ...record, restarts: runs.length - 1 }, withFailedRun(context, runs));
     if (exit) return mapSlurmState(factsFromExit(exit, cancelAsked), context);
     if (cancelAsked) return { ...lost('cancelled'), state: 'cancelled' };
     return lost(
@@ -408,9 +422,22 @@ function lost(reason: string): ExecutionStatus {
   return { state: 'lost', exitCode: null, reason, startedAt: null, finishedAt: null };
 }
 
+function withFailedRun(context: MapContext, runs: readonly CompletionRecord[]): MapContext {
+  const failedRun = runs.find((r) => r.state === 'NODE_FAIL');
+  return failedRun ? { ...context, failedRun } : context;
+}
+
 function factsFromExit(exit: ExitRecord, cancelAsked: boolean): SlurmFacts {
   const state = exit.exitCode === 0 && !exit.timeLimit ? 'COMPLETED' : cancelAsked ? 'CANCELLED' : 'FAILED';
-  return { state, reason: '', exitStatus: (exit.exitCode & 0xff) << 8, startTime: 0, endTime: 0, nodes: '' };
+  return {
+    state,
+    reason: '',
+    exitStatus: (exit.exitCode & 0xff) << 8,
+    startTime: 0,
+    endTime: 0,
+    nodes: '',
+    restarts: 0,
+  };
 }
 
 /** `gres:gpu:h100:2` or `gres:gpu:2` → 2; 0 without GPUs. */
