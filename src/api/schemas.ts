@@ -82,7 +82,8 @@ export const Job = Type.Object({
   ),
   site: Type.Union([Type.String(), Type.Null()]),
   placement: Type.Unknown({
-    description: 'The placement decision, alternatives and every rejected site with its reasons.',
+    description:
+      'The placement decision, alternatives and every rejected site with its reasons; under `remote`, the explanation of the peer Usine the job was sent to.',
   }),
   allocation: Type.Union([Allocation, Type.Null()]),
   exitCode: Type.Union([Type.Integer(), Type.Null()]),

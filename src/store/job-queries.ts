@@ -269,6 +269,22 @@ export async function updateJobStart(
   return row && readJob(row);
 }
 
+/** Sets `placement.remote` once (compare-and-set on its absence). */
+export async function updateJobRemotePlacement(
+  sql: SqlClient,
+  id: string,
+  remote: unknown,
+  at: string,
+): Promise<JobRecord | undefined> {
+  const [row] = await sql.query(
+    `UPDATE jobs SET placement = jsonb_set(coalesce(placement, '{}'::jsonb), '{remote}', $2::jsonb),
+       updated_at = $3::timestamptz
+     WHERE id = $1 AND (placement IS NULL OR NOT placement ? 'remote') RETURNING *`,
+    [id, JSON.stringify(remote), toTimestampParam(at, 'remotePlacement.at')],
+  );
+  return row && readJob(row);
+}
+
 function assertLimit(limit: number): void {
   if (!Number.isSafeInteger(limit) || limit < 1) {
     throw new Error(`store: limit must be a positive integer, got ${limit}`);

@@ -25,6 +25,7 @@ import {
   selectJobsInStatus,
   updateJobReason,
   updateJobStart,
+  updateJobRemotePlacement,
   updateJobStatus,
 } from './job-queries.js';
 import { GroupCommit } from './group-commit.js';
@@ -111,6 +112,11 @@ function bindStoreTx(sql: SqlClient): StoreTx {
     recordJobStart: async (id, startedAt, at) => {
       const job = await updateJobStart(sql, id, startedAt, at);
       if (job) await insertJobEvent(sql, id, at, 'started', { startedAt });
+      return job;
+    },
+    recordRemotePlacement: async (id, remote, at) => {
+      const job = await updateJobRemotePlacement(sql, id, remote, at);
+      if (job) await insertJobEvent(sql, id, at, 'remote-placement', { by: remote.by, site: remote.site });
       return job;
     },
     appendJobEvent: (jobId, at, type, data) => insertJobEvent(sql, jobId, at, type, data),

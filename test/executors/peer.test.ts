@@ -129,6 +129,11 @@ describe('two federated Usine servers (A sends work to its peer B)', () => {
     expect(done).toMatchObject({ status: 'succeeded', site: 'lyon-peer', exitCode: 0 });
     const [remote] = await peerJobOf(callB, keyB, id);
     expect(remote).toMatchObject({ status: 'succeeded', site: 'local' });
+    // B's own explanation is kept at A, beside A's
+    expect(done['placement']).toMatchObject({
+      decision: { site: 'lyon-peer' },
+      remote: { job: remote?.['id'], site: 'local', placement: { decision: { site: 'local' } } },
+    });
     const logs = await callA('GET', `/v1/jobs/${id}/logs`, { key: keyA });
     expect(String(logs.body)).toContain('ran on the peer');
   });
@@ -151,6 +156,9 @@ describe('two federated Usine servers (A sends work to its peer B)', () => {
     expect(String(done['reason'])).toMatch(/refused by the peer .*: no feasible site: local \(/);
     const [remote] = await peerJobOf(callB, keyB, id);
     expect(remote?.['status']).toBe('unplaceable');
+    const rejected = (done['placement'] as { remote: { placement: { rejected: unknown[] } } }).remote
+      .placement.rejected;
+    expect(rejected).toContainEqual(expect.objectContaining({ site: 'local', reasons: expect.any(Array) }));
   });
 
   it('cancels at B what is cancelled at A', async () => {

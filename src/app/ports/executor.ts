@@ -32,6 +32,20 @@ export interface ExecutionStatus {
   readonly reason: string | null;
   readonly startedAt: string | null;
   readonly finishedAt: string | null;
+  /**
+   * Where a backend that places jobs itself (a peer Usine) put this one and why: its own
+   * placement explanation, kept with the local one once it is known.
+   */
+  readonly remotePlacement?: RemotePlacement;
+}
+
+export interface RemotePlacement {
+  /** The backend that decided (a peer's URL). */
+  readonly by: string;
+  /** The job there. */
+  readonly job: string;
+  readonly site: string | null;
+  readonly placement: unknown;
 }
 
 export interface GpuDevice {

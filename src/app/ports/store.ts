@@ -1,5 +1,6 @@
 import type { AuditEntry, AuditEvent } from '../../domain/audit/chain.js';
 import type { JobStatus } from '../../domain/jobs/lifecycle.js';
+import type { RemotePlacement } from './executor.js';
 import type { MeteringStoreTx } from './metering-store.js';
 import type { ApiKeyRecord, JobEventRecord, JobRecord, Role, TenantRecord } from './records.js';
 
@@ -132,6 +133,12 @@ export interface StoreTx extends MeteringStoreTx {
    * yet, and appends a `started` event. Undefined when it was already recorded or the job moved.
    */
   recordJobStart(id: string, startedAt: string, at: string): Promise<JobRecord | undefined>;
+  /**
+   * Keeps the placement explanation of the backend that placed the job itself (a peer Usine)
+   * under `placement.remote`, once, with a `remote-placement` event. Undefined when it was
+   * already kept.
+   */
+  recordRemotePlacement(id: string, remote: RemotePlacement, at: string): Promise<JobRecord | undefined>;
   appendJobEvent(jobId: string, at: string, type: string, data: unknown): Promise<JobEventRecord>;
   listJobEvents(jobId: string, afterSeq: number, limit: number): Promise<JobEventRecord[]>;
 

@@ -1,5 +1,6 @@
 import type { JobStatus } from '../../domain/jobs/lifecycle.js';
 import type { AppContext } from '../context.js';
+import type { RemotePlacement } from '../ports/executor.js';
 import type { JobRecord } from '../ports/records.js';
 import type { ReconcileReport } from './reconcile-once.js';
 import { recordTransition } from './record-transition.js';
@@ -7,7 +8,8 @@ import { recordTransition } from './record-transition.js';
 /**
  * Asks each running job's executor how it stands: records when it really started (the
  * backend's own start time; a Slurm job may wait in Slurm's queue first, and is not metered
- * while it does) and how finished ones ended.
+ * while it does), where a peer placed it and why (its explanation, kept with ours), and how
+ * finished ones ended.
  */
 export async function watchRunning(
   ctx: AppContext,
@@ -20,6 +22,8 @@ export async function watchRunning(
     if (!executor) continue;
     const status = await executor.status(job.handle);
     const at = ctx.clock.now();
+    if (status.remotePlacement && !hasRemotePlacement(job))
+      await keepRemotePlacement(ctx, job.id, status.remotePlacement, at);
     if (status.state === 'pending') continue;
     if (status.state === 'running') {
       if (!job.startedAt) await recordStart(ctx, job.id, status.startedAt ?? at.toISOString(), at);
@@ -55,4 +59,18 @@ export async function watchRunning(
 async function recordStart(ctx: AppContext, id: string, startedAt: string, at: Date): Promise<void> {
   const started = await ctx.store.transaction((tx) => tx.recordJobStart(id, startedAt, at.toISOString()));
   if (started) ctx.onJobChange?.(id);
+}
+
+function hasRemotePlacement(job: JobRecord): boolean {
+  return typeof job.placement === 'object' && job.placement !== null && 'remote' in job.placement;
+}
+
+async function keepRemotePlacement(
+  ctx: AppContext,
+  id: string,
+  remote: RemotePlacement,
+  at: Date,
+): Promise<void> {
+  const kept = await ctx.store.transaction((tx) => tx.recordRemotePlacement(id, remote, at.toISOString()));
+  if (kept) ctx.onJobChange?.(id);
 }

@@ -189,7 +189,13 @@ function lost(reason: string): ExecutionStatus {
 
 /** A peer job's status, as this factory's execution status; the peer's reasons are kept. */
 export function mapPeerJob(job: JobView, url: string): ExecutionStatus {
-  const times = { startedAt: job.startedAt, finishedAt: job.finishedAt };
+  const times = {
+    startedAt: job.startedAt,
+    finishedAt: job.finishedAt,
+    ...(job.placement
+      ? { remotePlacement: { by: url, job: job.id, site: job.site, placement: job.placement } }
+      : {}),
+  };
   const where = `at peer ${url} (job ${job.id}${job.site ? ` on ${job.site}` : ''})`;
   if (PENDING.has(job.status))
     return {

@@ -6,7 +6,7 @@ import { createTestTenant, newTestJob } from './store-fixtures.js';
 
 afterAll(dropTestSchemas);
 
-describe.each(STORE_BACKENDS)('recordJobStart on $name', (backend) => {
+describe.each(STORE_BACKENDS)('what a backend reports, kept on $name', (backend) => {
   let store: Store;
   beforeAll(async () => {
     if (!backend.skip) store = await backend.open();
@@ -22,7 +22,7 @@ describe.each(STORE_BACKENDS)('recordJobStart on $name', (backend) => {
       const result = await tx.createJob(newTestJob(tenant.id, { at: '2026-11-01T09:00:00Z' }));
       if (result.outcome !== 'created') throw new Error('not created');
       const steps = [
-        { from: 'queued', to: 'placed', site: 'hpc' },
+        { from: 'queued', to: 'placed', site: 'hpc', placement: { decision: { site: 'hpc' } } },
         { from: 'placed', to: 'admitted' },
         { from: 'admitted', to: 'running', handle: 'slurm:7' },
       ] as const;
@@ -34,7 +34,7 @@ describe.each(STORE_BACKENDS)('recordJobStart on $name', (backend) => {
     });
   }
 
-  it.skipIf(backend.skip)('sets the start once, with a started event', async () => {
+  it.skipIf(backend.skip)('sets the backend start once, with a started event', async () => {
     const job = await createLaunchedJob();
     expect(job.startedAt).toBeNull();
     const started = await store.transaction((tx) =>
@@ -62,5 +62,25 @@ describe.each(STORE_BACKENDS)('recordJobStart on $name', (backend) => {
       tx.recordJobStart(job.id, '2026-11-01T09:05:00Z', '2026-11-01T09:05:02Z'),
     );
     expect(started).toBeUndefined();
+  });
+
+  it.skipIf(backend.skip)("keeps a peer's placement under placement.remote, once, beside ours", async () => {
+    const job = await createLaunchedJob();
+    const remote = {
+      by: 'http://b:8080',
+      job: 'job_b1',
+      site: 'local',
+      placement: { decision: { site: 'local' } },
+    };
+    const kept = await store.transaction((tx) =>
+      tx.recordRemotePlacement(job.id, remote, '2026-11-01T09:00:03Z'),
+    );
+    expect(kept?.placement).toEqual({ decision: { site: 'hpc' }, remote });
+    const again = await store.transaction((tx) =>
+      tx.recordRemotePlacement(job.id, { ...remote, site: 'other' }, '2026-11-01T09:00:04Z'),
+    );
+    expect(again).toBeUndefined();
+    const events = await store.transaction((tx) => tx.listJobEvents(job.id, 0, 100));
+    expect(events.filter((e) => e.type === 'remote-placement')).toHaveLength(1);
   });
 });
