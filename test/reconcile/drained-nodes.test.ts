@@ -27,7 +27,7 @@ const devices: GpuDevice[] = [0, 1, 2, 3].map((index) => ({
 function record(
   id: string,
   gpus: number,
-  fields: Partial<JobRecord> & { nodes?: number; preemptible?: boolean } = {},
+  fields: Partial<JobRecord> & { nodes?: number; preemptible?: boolean; gpuMemoryGiB?: number } = {},
 ): JobRecord {
   const { document } = readJobSpecText(`apiVersion: usine/v1
 kind: Job
@@ -35,7 +35,7 @@ metadata: { name: ${id.replaceAll('_', '-')} }
 spec:
   workload: train
   command: [train]
-  resources: { gpus: ${gpus}, nodes: ${fields.nodes ?? 1} }
+  resources: { gpus: ${gpus}, nodes: ${fields.nodes ?? 1}${fields.gpuMemoryGiB ? `, gpuMemoryGiB: ${fields.gpuMemoryGiB}` : ''} }
   preemptible: ${fields.preemptible ?? false}
 `);
   return {
@@ -106,6 +106,28 @@ describe('drained nodes', () => {
     expect(admission.scheduler.schedule(Date.parse('2026-11-27T08:01:00Z') / 1000)).toEqual([]);
     expect(admission.describeWait(1)).toMatch(/^QUOTA: /);
     expect(admission.scheduler.state.nodes.map((n) => n.name)).toEqual(['paris-node-1']);
+  });
+
+  it('lets a running job keep GPUs its spec would no longer accept (GPU memory read under the minimum)', () => {
+    const running = record('job_picky', 4, {
+      gpuMemoryGiB: 81,
+      status: 'running',
+      handle: 'h',
+      allocation: {
+        site: site.name,
+        virtual: true,
+        nodes: [{ node: 'paris-node-1', gpuIndices: [0, 1, 2, 3], milliGpus: 4000 }],
+      },
+    });
+    const admission = buildSiteAdmission({
+      site,
+      devices,
+      allocated: [running],
+      placed: [record('job_next', 1, { preemptible: true })],
+      tenantName: () => 'guest',
+    });
+    expect(admission.scheduler.state.idleMilli[0]).toBe(0);
+    expect(admission.scheduler.schedule(Date.parse('2026-11-27T08:01:00Z') / 1000)).toEqual([]);
   });
 
   it('keeps a gang that only drained nodes would let in waiting with CAPACITY, not unplaceable', () => {

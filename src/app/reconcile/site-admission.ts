@@ -73,7 +73,17 @@ export function buildSiteAdmission(input: SiteAdmissionInput): SiteAdmission {
   const book = createQuotaBook(tenants, capacity);
   const specs = jobs.map((j) => readStoredSpec(j.id, j.document));
   const siteJobs = jobs.map((record, id): SiteJob | undefined => {
-    const shape = readSiteJobShape(specs[id]!, state);
+    const spec = specs[id]!;
+    // a job that holds GPUs holds them whatever its spec says of models (GPU memory as reported
+    // may read a little under the catalog's): its shape is still what it takes
+    const shape =
+      readSiteJobShape(spec, state) ??
+      (id < allocated.length
+        ? readSiteJobShape(
+            { ...spec, resources: { ...spec.resources, gpuModels: [], gpuMemoryGiB: undefined } },
+            state,
+          )
+        : undefined);
     if (!shape) return undefined;
     const tenant = tenantNumbers.get(input.tenantName(record.tenantId))!;
     return { ...shape, id, tenant, submittedAt: Date.parse(record.createdAt) / 1000 };
