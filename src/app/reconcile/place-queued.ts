@@ -97,17 +97,7 @@ async function isStoppedByBudget(
   const blocking = findBlockingBudget(checks, job.project);
   if (!blocking) return false;
   const reason = `BUDGET: the budget ${blocking.budget.scope} is spent (${blocking.status.percent} % this month)`;
-  if (blocking.budget.onExceeded === 'wait') {
-    await tx.setJobReason(job.id, 'queued', `${reason}; the job waits in the queue`, at.toISOString());
-    return true;
-  }
-  const moved = await tx.transitionJob(job.id, {
-    from: 'queued',
-    to: 'unplaceable',
-    at: at.toISOString(),
-    reason,
-  });
-  if (moved) await recordTransition(tx, job, at, 'unplaceable', { reason }, 'job.place');
+  await holdForBudget(tx, job, at, blocking, reason);
   return true;
 }
 
@@ -120,7 +110,18 @@ async function holdOverBudget(
   estimate: Money,
 ): Promise<void> {
   const reason = `BUDGET: the estimated cost ${formatCost(estimate)} would overrun the budget ${overrun.budget.scope}`;
-  if (overrun.budget.onExceeded === 'wait') {
+  await holdForBudget(tx, job, at, overrun, reason);
+}
+
+/** The budget says `wait`: the job stays queued, saying why; `reject`: it is unplaceable. */
+async function holdForBudget(
+  tx: StoreTx,
+  job: JobRecord,
+  at: Date,
+  check: BudgetCheck,
+  reason: string,
+): Promise<void> {
+  if (check.budget.onExceeded === 'wait') {
     await tx.setJobReason(job.id, 'queued', `${reason}; the job waits in the queue`, at.toISOString());
     return;
   }
