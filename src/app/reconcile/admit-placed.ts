@@ -31,9 +31,13 @@ export async function admitPlaced(
   // read without locks: every move below is a compare-and-set on the job's state
   const placed = await ctx.store.read((tx) => tx.listJobsInStatus('placed', ADMISSION_WINDOW));
   if (placed.length === 0) return;
-  await ctx.store.transaction(async (tx) => {
-    for (const job of [...placed, ...allocated]) await nameTenant(state, tx, job.tenantId);
-  });
+  const unnamed = new Set(
+    [...placed, ...allocated].map((j) => j.tenantId).filter((id) => !state.tenantNames.has(id)),
+  );
+  if (unnamed.size > 0)
+    await ctx.store.transaction(async (tx) => {
+      for (const id of unnamed) await nameTenant(state, tx, id);
+    });
   const bySite = new Map<string, JobRecord[]>();
   for (const job of placed) {
     const list = bySite.get(job.site ?? '');
