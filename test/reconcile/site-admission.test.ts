@@ -166,8 +166,8 @@ describe('admission through the site scheduler', () => {
     await f.pass();
     const head = await f.submit('lab', 'big', { gpus: 4, nodes: 2, duration: '1h' });
     const long = await f.submit('lab', 'too-long', { gpus: 2, duration: '3h' });
-    // another shape: a job behind too-long in its own queue (same tenant, priority and shape) waits with it
-    const short = await f.submit('lab', 'short', { gpus: 1, duration: '30m' });
+    // behind too-long in its queue (same tenant, priority and shape): backfill looks past it
+    const short = await f.submit('lab', 'short', { gpus: 2, duration: '30m' });
     await f.pass();
     expect((await f.job(short)).status).toBe('running');
     expect((await f.job(head)).reason).toMatch(/^CAPACITY: .*; expected by 2026-11-27T10:01Z\)$/);

@@ -169,6 +169,23 @@ describe('EASY backfill', () => {
     expect(site.waitReason(long.id)).toMatchObject({ code: 'RESERVED_FOR', forJob: head.id });
   });
 
+  it('backfills a short job queued behind a long one of the same tenant and shape', () => {
+    const site = createSite(2, 8, [{ quota: 100 }]);
+    const running = makeJob({ gpus: 8, estimate: 100 });
+    submitAndSchedule(site, [running]);
+    const head = makeJob({ gpus: 8, nodes: 2, at: 1, estimate: 1000 });
+    const long = makeJob({ gpus: 4, at: 2, estimate: 500 });
+    const short = makeJob({ gpus: 4, at: 3, estimate: 50 });
+    const after = makeJob({ gpus: 4, at: 4, estimate: 500 });
+    expect(submitAndSchedule(site, [head, long, short, after], 4).started).toEqual([short.id]);
+    expect(site.waitReason(long.id)).toMatchObject({ code: 'RESERVED_FOR', forJob: head.id });
+    // the started job's place in its queue is skipped, the others keep their order
+    site.finish(running.id);
+    site.finish(short.id);
+    expect(submitAndSchedule(site, [], 200).started).toEqual([head.id]);
+    expect(site.pendingCount()).toBe(2);
+  });
+
   it('says PRIORITY when the room is held for a higher-priority job', () => {
     const site = createSite(2, 8, [{ quota: 100 }]);
     submitAndSchedule(site, [makeJob({ gpus: 8, estimate: 100 })]);

@@ -121,6 +121,18 @@ interface HeapEntry {
 
 const CAPACITY_FAMILY = new Set<WaitReasonCode>(['CAPACITY', 'GANG', 'FRAGMENTATION']);
 
+/** How many jobs behind a queue's head backfill looks at when the head is held by a reservation. */
+const BACKFILL_LOOKAHEAD = 16;
+
+/** True when a job waits only because its estimate runs past a reservation (not for quota held). */
+function isHeldForReservation(reason: WaitReason | undefined): boolean {
+  return (
+    reason !== undefined &&
+    (reason.code === 'RESERVED_FOR' || reason.code === 'PRIORITY') &&
+    reason.expectedAt !== undefined
+  );
+}
+
 /**
  * The site scheduler: quotas in cohorts with borrowing and reclaim, dominant-resource fair share,
  * priorities with preemption, gang admission and EASY backfill, on the packing core. See
@@ -169,6 +181,40 @@ export function createSiteScheduler(options: SiteSchedulerOptions): SiteSchedule
             (a.submittedAt < b.submittedAt ||
               (a.submittedAt === b.submittedAt && a.queue.id < b.queue.id))))),
   );
+
+  /** The queue's next pending job; entries of jobs started out of order (backfill) are dropped on the way. */
+  function headOf(queue: JobQueue): SiteJob | undefined {
+    for (let job = peekJob(queue); job; job = peekJob(queue)) {
+      if (pending.get(job.id)?.job === job) return job;
+      dropJob(queue, job);
+    }
+    return undefined;
+  }
+
+  /**
+   * EASY backfill inside a queue: its head waits only because its estimate runs past the
+   * reservation, so a job behind it (same tenant, priority and shape) that ends by then may start.
+   * Looks at a few jobs only: the queue stays FIFO for everything else.
+   */
+  function backfillBehind(queue: JobQueue, now: number, out: Decision[]): void {
+    if (!reservation) return;
+    const at = reservation.at;
+    let looked = 0;
+    for (let i = queue.head + 1; i < queue.jobs.length && looked < BACKFILL_LOOKAHEAD; i++) {
+      const job = queue.jobs[i]!;
+      if (pending.get(job.id)?.job !== job) continue;
+      looked++;
+      if (now + job.estimateSeconds > at) continue;
+      const milli = measureJobMilli(job);
+      for (const model of job.models.length > 0 ? job.models : tenantModels[job.tenant]!) {
+        if (!isWithinQuota(measureQuotaExcess(book, job.tenant, model, milli, job.isPreemptible))) continue;
+        const outcome = findPlacement(ctx, job, model, undefined);
+        if (!outcome.ok) continue;
+        start(job, model, outcome.placements, now, out);
+        break;
+      }
+    }
+  }
 
   function setReservation(next: Reservation | undefined): void {
     if (reservation) for (const n of reservation.nodes) reservedMask[n] = 0;
@@ -383,23 +429,26 @@ export function createSiteScheduler(options: SiteSchedulerOptions): SiteSchedule
         heap.push({
           queue,
           share: shares.share(queue.tenant),
-          submittedAt: peekJob(queue)!.submittedAt,
+          submittedAt: headOf(queue)!.submittedAt,
         });
-      for (const queue of queueList) if (peekJob(queue)) push(queue);
+      for (const queue of queueList) if (headOf(queue)) push(queue);
       const pass: Pass = { holderSeen: false, quotaHolds: new Map() };
       for (let entry = heap.pop(); entry; entry = heap.pop()) {
         const queue = entry.queue;
-        const job = peekJob(queue);
+        const job = headOf(queue);
         if (!job) continue;
         const share = shares.share(queue.tenant);
         if (share !== entry.share) {
           push(queue);
           continue;
         }
-        if (!tryStart(queue, job, now, out, pass)) continue;
+        if (!tryStart(queue, job, now, out, pass)) {
+          if (isHeldForReservation(queue.reason)) backfillBehind(queue, now, out);
+          continue;
+        }
         dropJob(queue, job);
         queue.reason = undefined;
-        if (peekJob(queue)) push(queue);
+        if (headOf(queue)) push(queue);
       }
       return out;
     },
