@@ -36,6 +36,7 @@ export interface JobOptions {
   readonly duration?: string;
   readonly priority?: 'low' | 'normal' | 'high' | 'critical';
   readonly preemptible?: boolean;
+  readonly cpus?: number;
 }
 
 /**
@@ -86,7 +87,7 @@ metadata: { name: ${name} }
 spec:
   workload: train
   command: [train]
-  resources: { gpus: ${options.gpus ?? 1}, nodes: ${options.nodes ?? 1} }
+  resources: { gpus: ${options.gpus ?? 1}, nodes: ${options.nodes ?? 1}${options.cpus ? `, cpus: ${options.cpus}` : ''} }
   duration: ${options.duration ?? '1h'}
   priority: ${options.priority ?? 'normal'}
   preemptible: ${options.preemptible ?? false}

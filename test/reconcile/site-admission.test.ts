@@ -178,6 +178,17 @@ describe('admission through the site scheduler', () => {
     );
   });
 
+  it("admits by the catalog's CPU per node: a job whose CPU is not left waits though GPUs are free", async () => {
+    fixture = await startAdmissionFixture(
+      siteCatalog('', 1).replace('boardPowerW: 700 }', 'boardPowerW: 700, cpusPerNode: 32 }'),
+    );
+    const first = await fixture.submit('lab', 'cpu-heavy', { gpus: 1, cpus: 24 });
+    const second = await fixture.submit('lab', 'cpu-heavy-too', { gpus: 1, cpus: 24 });
+    await fixture.pass();
+    expect((await fixture.job(first)).status).toBe('running');
+    expect((await fixture.job(second)).reason).toMatch(/^FRAGMENTATION: /);
+  });
+
   it('rebuilds from the store after a restart and never gives a GPU twice', async () => {
     const f = await start('', 3);
     for (const [i, gpus] of [1, 0.5, 2, 0.25, 4, 0.5].entries()) await f.submit('lab', `j${i}`, { gpus });
