@@ -39,7 +39,7 @@ export function explainWaitReason(reason: WaitReason, nameJob: (id: number) => s
     case 'GANG':
       return 'waits for its gang: enough GPUs are free, but not on enough nodes at once';
     case 'FRAGMENTATION':
-      return 'waits for a node with its shape: enough GPUs are free, but scattered over nodes';
+      return 'waits for a node with its shape: enough GPUs are free, but no node has its GPUs, CPU and memory free at once';
     case 'PRIORITY':
       return `waits behind higher-priority job ${forJob}, which holds the room it fits in`;
     case 'RESERVED_FOR':
