@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeJob } from '../../src/cli/commands/jobs.js';
+import type { JobView } from '../../src/api/schemas.js';
 import { ORIGIN_JOB_LABEL } from '../../src/executors/peer/peer-document.js';
 import { api, startTestFactory, TEST_CATALOG } from '../server/factory-fixture.js';
 
@@ -159,6 +161,10 @@ describe('two federated Usine servers (A sends work to its peer B)', () => {
     const rejected = (done['placement'] as { remote: { placement: { rejected: unknown[] } } }).remote
       .placement.rejected;
     expect(rejected).toContainEqual(expect.objectContaining({ site: 'local', reasons: expect.any(Array) }));
+    // usine job ID says it too
+    expect(describeJob(done as unknown as JobView, new Date())).toMatch(
+      /at peer: +\S+ job \S+\n {2}rejected there: local: [A-Z_]+ \(/,
+    );
   });
 
   it('cancels at B what is cancelled at A', async () => {

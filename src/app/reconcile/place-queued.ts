@@ -1,4 +1,4 @@
-import type { Catalog, TenantPolicy } from '../../domain/catalog/catalog.js';
+import type { TenantPolicy } from '../../domain/catalog/catalog.js';
 import type { JobStatus } from '../../domain/jobs/lifecycle.js';
 import type { Money } from '../../domain/money/money.js';
 import { placeJob } from '../../domain/placement/place-job.js';
@@ -16,7 +16,7 @@ import {
 import type { JobRecord } from '../ports/records.js';
 import type { StoreTx } from '../ports/store.js';
 import type { ReconcileReport } from './reconcile-once.js';
-import { CLAIM_BATCH, type ReconcilerState } from './reconciler-state.js';
+import { CLAIM_BATCH, nameTenant, type ReconcilerState } from './reconciler-state.js';
 import { recordTransition } from './record-transition.js';
 
 /** Places queued jobs on the federation (or holds them for a budget), one claimed batch. */
@@ -141,14 +141,6 @@ async function policyOf(
   tx: StoreTx,
   tenantId: string,
 ): Promise<TenantPolicy | undefined> {
-  let name = state.tenantNames.get(tenantId);
-  if (name === undefined) {
-    name = (await tx.getTenant(tenantId))?.name ?? '';
-    state.tenantNames.set(tenantId, name);
-  }
-  return findPolicy(ctx.catalog, name);
-}
-
-function findPolicy(catalog: Catalog, name: string): TenantPolicy | undefined {
-  return catalog.policies.find((p) => p.name === name);
+  const name = await nameTenant(state, tx, tenantId);
+  return ctx.catalog.policies.find((p) => p.name === name);
 }

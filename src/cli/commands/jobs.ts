@@ -73,6 +73,26 @@ export function registerJobs(program: Command, io: CliIo, setExit: SetExit): voi
   });
 }
 
+/** A job's placement as stored (JSON): the decision and its reasons; a peer's under `remote`. */
+interface StoredPlacement {
+  decision?: {
+    site: string;
+    provider: string;
+    country: string;
+    gpuModel: string;
+    offering: string;
+    pricePerGpuHour: string;
+    estimatedCost: string;
+    energyKWh: number;
+    carbonKg: number | null;
+  } | null;
+  ranked?: { site: string; estimatedCost: string }[];
+  rejected?: { site: string; reasons: { code: string; message: string }[] }[];
+  constraints?: string[];
+  objective?: string;
+  remote?: { by: string; job: string; site: string | null; placement: StoredPlacement | null };
+}
+
 /** A job for a person: state, the placement decision and its reasons, allocation, times. */
 export function describeJob(job: JobView, now: Date): string {
   const lines = [
@@ -81,23 +101,7 @@ export function describeJob(job: JobView, now: Date): string {
   ];
   if (job.waiting) lines.push(`waiting:    ${job.waiting.code} — ${job.waiting.message}`);
   else if (job.reason) lines.push(`reason:     ${job.reason}`);
-  const placement = job.placement as {
-    decision?: {
-      site: string;
-      provider: string;
-      country: string;
-      gpuModel: string;
-      offering: string;
-      pricePerGpuHour: string;
-      estimatedCost: string;
-      energyKWh: number;
-      carbonKg: number | null;
-    } | null;
-    ranked?: { site: string; estimatedCost: string }[];
-    rejected?: { site: string; reasons: { code: string; message: string }[] }[];
-    constraints?: string[];
-    objective?: string;
-  } | null;
+  const placement = job.placement as StoredPlacement | null;
   if (placement?.decision) {
     const d = placement.decision;
     lines.push(
@@ -110,8 +114,16 @@ export function describeJob(job: JobView, now: Date): string {
   if (placement?.constraints?.length) lines.push(`rules:      ${placement.constraints.join('; ')}`);
   if (placement?.rejected?.length) {
     lines.push('rejected:');
-    for (const r of placement.rejected)
-      lines.push(`  ${r.site}: ${r.reasons.map((x) => `${x.code} (${x.message})`).join('; ')}`);
+    for (const r of placement.rejected) lines.push(`  ${describeRejection(r)}`);
+  }
+  const remote = placement?.remote;
+  if (remote) {
+    const there = remote.placement?.decision;
+    lines.push(
+      `at peer:    ${remote.by} job ${remote.job}${remote.site ? ` on its site ${remote.site}` : ''}` +
+        (there ? ` (${there.gpuModel} ${there.offering} at ${there.pricePerGpuHour}/GPU-h)` : ''),
+    );
+    for (const r of remote.placement?.rejected ?? []) lines.push(`  rejected there: ${describeRejection(r)}`);
   }
   if (job.allocation) {
     const nodes = job.allocation.nodes.map(
@@ -151,6 +163,10 @@ function describeWait(job: JobView): string | undefined {
     default:
       return `free GPUs on ${site}`;
   }
+}
+
+function describeRejection(r: { site: string; reasons: { code: string; message: string }[] }): string {
+  return `${r.site}: ${r.reasons.map((x) => `${x.code} (${x.message})`).join('; ')}`;
 }
 
 function shorten(text: string): string {
