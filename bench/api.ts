@@ -177,10 +177,11 @@ async function runBench(store: StoreKind): Promise<RunFigures> {
     const measureFrom = started + warmupSeconds * 1000;
     const end = measureFrom + durationSeconds * 1000;
     const snapshot = () => readCpu(running.child.pid, observer);
-    let cpuAtStart: Promise<CpuSnapshot> | undefined;
-    let cpuAtEnd: Promise<CpuSnapshot> | undefined;
-    const cpuTimer = setTimeout(() => (cpuAtStart = snapshot()), warmupSeconds * 1000);
-    const cpuEndTimer = setTimeout(() => (cpuAtEnd = snapshot()), (warmupSeconds + durationSeconds) * 1000);
+    // at the window's edges, even if the clients' last answers come in before the timer fires
+    const snapshotAt = (at: number) =>
+      new Promise<void>((resolveAt) => setTimeout(resolveAt, at - performance.now())).then(snapshot);
+    const cpuAtStart = snapshotAt(measureFrom);
+    const cpuAtEnd = snapshotAt(end);
     const client = async (): Promise<void> => {
       while (performance.now() < end) {
         const i = next++;
@@ -197,15 +198,13 @@ async function runBench(store: StoreKind): Promise<RunFigures> {
       }
     };
     await Promise.all(Array.from({ length: concurrency }, client));
-    clearTimeout(cpuTimer);
-    clearTimeout(cpuEndTimer);
     const metrics = (await send(agent, new URL('/metrics', running.url), 'GET', {}, '')).body;
     agent.destroy();
     if (firstProblem) process.stderr.write(`bench: ${store}: first answer other than 201: ${firstProblem}\n`);
     latencies.sort((a, b) => a - b);
     const [before, after] = [await cpuAtStart, await cpuAtEnd];
     const perSubmission = (pick: (c: CpuSnapshot) => number | null): number | null => {
-      const [from, to] = [before && pick(before), after && pick(after)];
+      const [from, to] = [pick(before), pick(after)];
       return from == null || to == null || latencies.length === 0
         ? null
         : Math.round(((to - from) / latencies.length) * 1000) / 1000;
@@ -227,7 +226,7 @@ async function runBench(store: StoreKind): Promise<RunFigures> {
       loadGeneratorCpuMsPerSubmission: perSubmission((c) => c.loadGenerator) ?? 0,
       databaseCpuMsPerSubmission: perSubmission((c) => {
         // the backends present at both ends, measured from the start
-        if (!c.database || !before?.database || !after?.database) return null;
+        if (!c.database || !before.database || !after.database) return null;
         let sum = 0;
         for (const [pid, ms] of c.database) {
           if (before.database.has(pid) && after.database.has(pid)) sum += ms;
