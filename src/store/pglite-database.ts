@@ -55,6 +55,11 @@ export async function openPgliteDatabase(dataDir: string | undefined): Promise<S
       }
     },
 
+    reclaim(table: string): Promise<void> {
+      // VACUUM cannot run in a transaction; the table name is ours, never a user's
+      return mutex.run(() => db.exec(`VACUUM ${table}`).then(() => undefined));
+    },
+
     async close(): Promise<void> {
       // let the transactions already queued finish first
       await mutex.run(() => db.close());

@@ -74,6 +74,10 @@ export function openPostgresDatabase(connectionString: string): SqlDatabase {
       }
     },
 
+    async reclaim(): Promise<void> {
+      // autovacuum's work
+    },
+
     async close(): Promise<void> {
       await pool.end();
     },

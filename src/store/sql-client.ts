@@ -24,6 +24,12 @@ export interface SqlDatabase {
   autocommit<T>(work: (sql: SqlClient) => Promise<T>): Promise<T>;
   /** Runs `work` while holding the lock `name`; undefined at once when someone else holds it. */
   withExclusiveLock<T>(name: string, work: () => Promise<T>): Promise<T | undefined>;
+  /**
+   * Gives the space of a table's deleted rows back where nothing else does: PGlite runs no
+   * autovacuum, so a queue table (inserted, then deleted) would otherwise grow without end.
+   * Nothing to do on PostgreSQL, whose autovacuum does it.
+   */
+  reclaim(table: string): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -57,6 +57,8 @@ const SEAL_BATCH = 200;
  * per-commit cost small, and 64 specs at the 1 MiB body limit stay far below jsonb's 256 MiB.
  */
 const JOB_BATCH = 64;
+/** Sealed audit entries between two reclaims of `audit_pending`'s space (PGlite: ~10 ms). */
+const RECLAIM_AFTER = 10_000;
 
 /** The application's Store over either database; every call of a StoreTx runs in its transaction. */
 export function createSqlStore(db: SqlDatabase): Store {
@@ -65,11 +67,21 @@ export function createSqlStore(db: SqlDatabase): Store {
     (jobs: readonly NewJob[]) => db.autocommit((sql) => insertJobs(sql, jobs)),
     JOB_BATCH,
   );
+  // every sealed entry leaves a deleted row in audit_pending
+  let sealedSinceReclaim = 0;
   return {
     transaction: (work) => db.transaction((sql) => work(bindStoreTx(sql))),
     read: (work) => db.autocommit((sql) => work(bindStoreTx(sql))),
     withExclusiveLock: (name, work) => db.withExclusiveLock(name, work),
-    sealAudit: () => sealAudit(db),
+    sealAudit: async () => {
+      const sealed = await sealAudit(db);
+      sealedSinceReclaim += sealed;
+      if (sealedSinceReclaim >= RECLAIM_AFTER) {
+        sealedSinceReclaim = 0;
+        await db.reclaim('audit_pending');
+      }
+      return sealed;
+    },
     commitJob: (job) => jobCommits.submit(job),
     close: () => db.close(),
   };
