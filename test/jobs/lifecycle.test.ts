@@ -14,7 +14,7 @@ describe('the job lifecycle', () => {
   });
 
   it('never leaves a finished state', () => {
-    for (const done of ['succeeded', 'failed', 'cancelled'] as const) {
+    for (const done of ['succeeded', 'failed', 'cancelled', 'preempted', 'unplaceable'] as const) {
       expect(isFinished(done)).toBe(true);
       for (const to of JOB_STATUSES) expect(canTransition(done, to)).toBe(false);
     }
@@ -25,13 +25,9 @@ describe('the job lifecycle', () => {
     expect(canTransition('placed', 'running')).toBe(false);
   });
 
-  it('lets an unplaceable job be queued again when the federation changes', () => {
-    expect(canTransition('unplaceable', 'queued')).toBe(true);
-  });
-
-  it('lets a preempted job return to the queue', () => {
-    expect(canTransition('running', 'preempted')).toBe(true);
-    expect(canTransition('preempted', 'queued')).toBe(true);
+  it('is unplaceable from the queue, preempted once admitted or running', () => {
+    expect(JOB_STATUSES.filter((s) => canTransition(s, 'unplaceable'))).toEqual(['queued', 'placed']);
+    expect(JOB_STATUSES.filter((s) => canTransition(s, 'preempted'))).toEqual(['admitted', 'running']);
   });
 
   it('holds an allocation only while admitted or running', () => {
@@ -39,12 +35,6 @@ describe('the job lifecycle', () => {
   });
 
   it('can be cancelled until it finishes', () => {
-    expect(JOB_STATUSES.filter(isCancellable)).toEqual([
-      'queued',
-      'placed',
-      'admitted',
-      'running',
-      'unplaceable',
-    ]);
+    expect(JOB_STATUSES.filter(isCancellable)).toEqual(['queued', 'placed', 'admitted', 'running']);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * A job's states (see README.md beside this file for the diagram):
  * queued → placed → admitted → running → succeeded | failed | cancelled | preempted,
- * and unplaceable when no site can take it.
+ * and unplaceable when no site can take it. The last five are final.
  */
 export const JOB_STATUSES = [
   'queued',
@@ -18,12 +18,12 @@ export type JobStatus = (typeof JOB_STATUSES)[number];
 
 const TRANSITIONS: Readonly<Record<JobStatus, readonly JobStatus[]>> = {
   queued: ['placed', 'unplaceable', 'cancelled'],
-  placed: ['admitted', 'queued', 'cancelled', 'failed'],
+  placed: ['admitted', 'unplaceable', 'queued', 'cancelled', 'failed'],
   admitted: ['running', 'queued', 'cancelled', 'failed', 'preempted'],
   running: ['succeeded', 'failed', 'cancelled', 'preempted'],
-  // a preempted job goes back to the queue when it may be retried
-  preempted: ['queued'],
-  unplaceable: ['queued', 'cancelled'],
+  // final: nothing moves them again; a new submission (a new Idempotency-Key) retries
+  preempted: [],
+  unplaceable: [],
   succeeded: [],
   failed: [],
   cancelled: [],

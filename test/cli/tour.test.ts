@@ -1,0 +1,57 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestFactory } from '../server/factory-fixture.js';
+import { runUsine } from '../support/run-cli.js';
+
+// The README's tour, command by command, through the CLI client against a real server running
+// the example federation (partner sites simulated, an hour in a second).
+describe("the README's tour", () => {
+  let factory: Awaited<ReturnType<typeof startTestFactory>>;
+  let env: Record<string, string>;
+  const usine = (...args: string[]) => runUsine(args, { env, now: new Date().toISOString() });
+
+  beforeAll(async () => {
+    factory = await startTestFactory({ catalogText: readFileSync('examples/federation.yaml', 'utf8') });
+    env = { USINE_URL: factory.url, USINE_API_KEY: factory.adminKey, HOME: factory.dataDir };
+    expect((await usine('tenants', 'create', 'acme')).code).toBe(0);
+    const key = await usine('keys', 'create', '--tenant', 'acme', '--role', 'owner');
+    expect(key.code).toBe(0);
+    env = { ...env, USINE_API_KEY: key.stdout.trim() };
+  });
+  afterAll(() => factory?.close());
+
+  it('runs a job here, sends a health job to an HDS site, and says when no site can take one', async () => {
+    const hello = await usine('submit', 'examples/jobs/local-hello.yaml', '--wait');
+    expect(hello.code, hello.stderr).toBe(0);
+    expect(hello.stdout).toMatch(/^job_\w+ succeeded \(exit code 0\)/);
+    expect(hello.stderr).toMatch(/placed on local/);
+    const helloId = hello.stdout.split(' ')[0] ?? '';
+
+    const health = await usine('submit', 'examples/jobs/health-finetune.yaml', '--wait');
+    expect(health.code, health.stderr).toBe(0);
+    expect(health.stderr).toMatch(/placed on ovh-gra/);
+
+    const infeasible = await usine('submit', 'examples/jobs/infeasible-restricted-h200.yaml', '--wait');
+    expect(infeasible.code).toBe(3);
+    expect(infeasible.stdout).toMatch(/unplaceable: no feasible site: .*\(.*CERTIFICATION/);
+
+    const list = await usine('jobs');
+    expect(list.code).toBe(0);
+    expect(list.stdout).toMatch(/hello-usine +default +succeeded +local/);
+    expect(list.stdout).toMatch(/restricted-h200 .* unplaceable/);
+
+    const job = await usine('job', helloId);
+    expect(job.code).toBe(0);
+    expect(job.stdout).toMatch(/placed on: +local/);
+    expect(job.stdout).toMatch(/allocation: .*\[virtual GPUs\]/);
+
+    const logs = await usine('logs', helloId);
+    expect(logs.code).toBe(0);
+    expect(logs.stdout).toContain('hello from usine');
+
+    // a finished job cannot be cancelled: said plainly, not a stack trace
+    const cancel = await usine('cancel', helloId);
+    expect(cancel.code).not.toBe(0);
+    expect(cancel.stderr).not.toMatch(/\n\s+at /);
+  }, 120_000);
+});
