@@ -35,7 +35,7 @@ export interface PeerExecutorOptions {
 }
 
 const HANDLE = /^peer:([^:]+):(.+)$/;
-const PENDING = new Set(['queued', 'placed', 'admitted', 'preempted']);
+const PENDING = new Set(['queued', 'placed', 'admitted']);
 const ACTIVE_STATUSES = ['queued', 'placed', 'admitted', 'running'] as const;
 
 /** Parses `peer:<peerJobId>:<jobId>`. */
@@ -215,6 +215,13 @@ export function mapPeerJob(job: JobView, url: string): ExecutionStatus {
         state: 'cancelled',
         exitCode: null,
         reason: `cancelled ${where}${job.reason ? `: ${job.reason}` : ''}`,
+      };
+    case 'preempted':
+      return {
+        ...times,
+        state: 'failed',
+        exitCode: null,
+        reason: `preempted ${where}${job.reason ? `: ${job.reason}` : ''}`,
       };
     case 'unplaceable':
       return {
