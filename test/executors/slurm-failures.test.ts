@@ -199,6 +199,35 @@ if (skip) {
         resumeDownNodes();
       }
     }, 120_000);
+
+    it('gives no work to a drained node: a gang that needs it waits, and starts once it is back', async () => {
+      const env = { ...process.env, SLURM_CONF: conf };
+      execFileSync(
+        'scontrol',
+        ['update', 'nodename=gpu-2', 'state=drain', 'reason=usine test: maintenance'],
+        {
+          env,
+        },
+      );
+      const gang = JOB.replace('resources: { gpus: 2 }', 'resources: { gpus: 4, nodes: 2 }')
+        .replace('sleep 4', 'sleep 1')
+        .replace('outlives-slurmctld', 'needs-both-nodes');
+      const { factory, id, until } = await submitOne(gang, 'drained-1');
+      try {
+        const waiting = await until((j) => j['status'] === 'placed' && Boolean(j['waiting']));
+        expect(waiting, JSON.stringify(waiting)).toMatchObject({ status: 'placed' });
+        expect((waiting['waiting'] as { code: string }).code).toMatch(/^(CAPACITY|GANG)$/);
+        expect(squeue(['--states=all', '--name', `usine-${id}`, '--format=%T']).trim()).toBe('');
+        resumeDownNodes();
+        // the reconciler asks Slurm for its nodes again within 30 s, then admits the gang
+        const done = await until((j) => ['succeeded', 'failed', 'cancelled'].includes(String(j['status'])));
+        expect(done, JSON.stringify(done)).toMatchObject({ status: 'succeeded' });
+        expect(squeue(['--states=all', '--name', `usine-${id}`, '--format=%N']).trim()).toBe('gpu-[1-2]');
+      } finally {
+        await factory.close();
+        resumeDownNodes();
+      }
+    }, 120_000);
   });
 }
 
