@@ -28,14 +28,24 @@ function invalidSpec(problems: readonly Diagnostic[]): UsineError {
   );
 }
 
+/** Specs of recent jobs, least recently read first (a Map keeps insertion order). */
 const cache = new Map<string, JobSpec>();
+const CACHE_SIZE = 20_000;
 
-/** The normalised spec of a stored job (its document was valid when submitted). */
+/**
+ * The normalised spec of a stored job (its document was valid when submitted). The reconciler
+ * reads every waiting job's spec at each pass: the specs read most recently stay parsed, and
+ * the least recently read one makes room (finished jobs age out, waiting ones stay).
+ */
 export function readStoredSpec(jobId: string, document: unknown): JobSpec {
   const cached = cache.get(jobId);
-  if (cached) return cached;
+  if (cached) {
+    cache.delete(jobId);
+    cache.set(jobId, cached);
+    return cached;
+  }
   const { spec } = readJobSpecText(JSON.stringify(document), jobId);
-  if (cache.size > 10_000) cache.clear();
+  if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value as string);
   cache.set(jobId, spec);
   return spec;
 }
