@@ -1,8 +1,9 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, startTestFactory } from '../server/factory-fixture.js';
 import { makeSlurmWorkDir, slurmCatalog, type TestSlurm } from './slurm-subject.js';
@@ -67,8 +68,10 @@ if (skip) {
       };
     }, 150_000);
 
-    afterAll(() => {
-      execFileSync('bash', [join(SCRIPTS, 'slurm-down.sh')], { env: { ...env, WIPE: '1' }, stdio: 'ignore' });
+    // asynchronously: the slurmctld this test restarted is this process's child, and is only
+    // reaped (so that slurm-down.sh sees it gone) while the event loop runs
+    afterAll(async () => {
+      await promisify(execFile)('bash', [join(SCRIPTS, 'slurm-down.sh')], { env: { ...env, WIPE: '1' } });
     }, 60_000);
 
     /** Stops slurmctld (it saves its state on SIGTERM) and waits until it is gone. */
