@@ -1,4 +1,5 @@
 import type { Catalog } from '../domain/catalog/catalog.js';
+import type { LivePlacement } from './jobs/live-placement.js';
 import type { Clock, IdSource } from './ports/clock.js';
 import type { Executor } from './ports/executor.js';
 import type { Store } from './ports/store.js';
@@ -11,6 +12,8 @@ export interface AppContext {
   readonly catalog: Catalog;
   /** The executor of each site, by site name. */
   readonly executors: ReadonlyMap<string, Executor>;
+  /** Places jobs at submission with what the reconciler last measured (absent: it places them). */
+  readonly livePlacement?: LivePlacement;
   /** Called after a job changed, so streams (SSE, log follow) wake up at once. */
   readonly onJobChange?: (jobId: string) => void;
 }

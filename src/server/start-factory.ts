@@ -2,6 +2,7 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyServerOptions } from 'fastify';
 import type { AppContext } from '../app/context.js';
+import { LivePlacement } from '../app/jobs/live-placement.js';
 import type { Clock } from '../app/ports/clock.js';
 import type { Executor } from '../app/ports/executor.js';
 import type { Store } from '../app/ports/store.js';
@@ -72,6 +73,7 @@ export async function startFactory(options: FactoryOptions): Promise<RunningFact
     ids: createRandomIds(clock),
     catalog: options.catalog,
     executors,
+    livePlacement: new LivePlacement(),
     onJobChange: (jobId) => {
       notifier.notify(jobId);
       wiring.loop?.poke();

@@ -13,12 +13,13 @@ import {
 } from './sql-values.js';
 
 /**
- * Inserts queued jobs, in one statement, each unless its tenant already used its idempotency
- * key: the unique index (tenant_id, idempotency_key) decides, so two racing submissions create
- * one job, and of two in the list the first wins. A created job's first event and audit entry
- * are inserted by the same statement (event 1 of a row it creates needs none of the per-job
- * lock that later events take), so that statement alone is atomic: outside a transaction it
- * commits everything or nothing. Answers in the order of `jobs`.
+ * Inserts new jobs (queued, or already placed when placed at submission), in one statement,
+ * each unless its tenant already used its idempotency key: the unique index (tenant_id,
+ * idempotency_key) decides, so two racing submissions create one job, and of two in the list
+ * the first wins. A created job's first events and audit entries are inserted by the same
+ * statement (the first events of a row it creates need none of the per-job lock that later
+ * events take), so that statement alone is atomic: outside a transaction it commits everything
+ * or nothing. Answers in the order of `jobs`.
  */
 export async function insertJobs(sql: SqlClient, jobs: readonly NewJob[]): Promise<CreateJobResult[]> {
   const rows = jobs.map((job) => ({
@@ -32,32 +33,37 @@ export async function insertJobs(sql: SqlClient, jobs: readonly NewJob[]): Promi
     idempotencyKey: job.idempotencyKey,
     requestHash: job.requestHash,
     at: toTimestampParam(job.at, 'job.at'),
-    firstEvent: job.firstEvent ?? null,
-    audit: job.audit ? { ...job.audit, at: toTimestampParam(job.audit.at, 'audit.at') } : null,
+    status: job.placement?.status ?? 'queued',
+    site: job.placement?.site ?? null,
+    placement: job.placement?.view ?? null,
+    reason: job.placement?.reason ?? null,
+    events: job.events ?? [],
+    audits: (job.audits ?? []).map((a) => ({ ...a, at: toTimestampParam(a.at, 'audit.at') })),
   }));
   // one jsonb parameter for the whole list: a statement of the same text whatever its length
   const created = await sql.query(
     `WITH input AS (
        SELECT ord, v FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS list (v, ord)
      ), created AS (
-       INSERT INTO jobs (id, tenant_id, project, name, kind, labels, document, status,
-                         idempotency_key, request_hash, created_at, updated_at)
+       INSERT INTO jobs (id, tenant_id, project, name, kind, labels, document, status, site, placement,
+                         reason, idempotency_key, request_hash, created_at, updated_at)
        SELECT v->>'id', v->>'tenantId', v->>'project', v->>'name', v->>'kind', v->'labels', v->'document',
-              'queued', v->>'idempotencyKey', v->>'requestHash', (v->>'at')::timestamptz, (v->>'at')::timestamptz
+              v->>'status', v->>'site', CASE WHEN jsonb_typeof(v->'placement') = 'object' THEN v->'placement' END,
+              v->>'reason', v->>'idempotencyKey', v->>'requestHash', (v->>'at')::timestamptz, (v->>'at')::timestamptz
        FROM input ORDER BY ord
        ON CONFLICT (tenant_id, idempotency_key) DO NOTHING
        RETURNING *
-     ), first_events AS (
+     ), events AS (
        INSERT INTO job_events (job_id, seq, at, type, data)
-       SELECT c.id, 1, c.created_at, i.v->'firstEvent'->>'type', i.v->'firstEvent'->'data'
+       SELECT c.id, e.seq, c.created_at, e.ev->>'type', e.ev->'data'
        FROM created c JOIN input i ON i.v->>'id' = c.id
-       WHERE jsonb_typeof(i.v->'firstEvent') = 'object'
+       CROSS JOIN LATERAL jsonb_array_elements(i.v->'events') WITH ORDINALITY AS e (ev, seq)
      ), audit AS (
        INSERT INTO audit_pending (at, actor, tenant_id, action, subject, data)
        SELECT (a->>'at')::timestamptz, a->>'actor', a->>'tenantId', a->>'action', a->>'subject', a->'data'
-       FROM created c JOIN input i ON i.v->>'id' = c.id CROSS JOIN LATERAL (SELECT i.v->'audit') AS x (a)
-       WHERE jsonb_typeof(a) = 'object'
-       ORDER BY i.ord
+       FROM created c JOIN input i ON i.v->>'id' = c.id
+       CROSS JOIN LATERAL jsonb_array_elements(i.v->'audits') WITH ORDINALITY AS x (a, k)
+       ORDER BY i.ord, x.k
      )
      SELECT * FROM created`,
     [toJsonParam(rows)],

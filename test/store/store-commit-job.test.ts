@@ -22,15 +22,17 @@ describe.each(STORE_BACKENDS)('group commit of submissions on $name', (backend) 
     const job = newTestJob(tenantId, overrides);
     return {
       ...job,
-      firstEvent: { type: 'status', data: { status: 'queued' } },
-      audit: {
-        at: job.at,
-        actor: 'key:key_test',
-        tenantId,
-        action: 'job.submit',
-        subject: job.id,
-        data: { name: job.name },
-      },
+      events: [{ type: 'status', data: { status: 'queued' } }],
+      audits: [
+        {
+          at: job.at,
+          actor: 'key:key_test',
+          tenantId,
+          action: 'job.submit',
+          subject: job.id,
+          data: { name: job.name },
+        },
+      ],
       ...overrides,
     };
   }

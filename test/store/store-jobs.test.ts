@@ -360,7 +360,7 @@ describe.each(STORE_BACKENDS)('store on $name', (backend) => {
 
     it('records a new job’s first event with it, and the next events after it', async () => {
       const tenant = await store.transaction((tx) => createTestTenant(tx));
-      const job = newTestJob(tenant.id, { firstEvent: { type: 'status', data: { status: 'queued' } } });
+      const job = newTestJob(tenant.id, { events: [{ type: 'status', data: { status: 'queued' } }] });
       const created = await store.transaction((tx) => tx.createJob(job));
       if (created.outcome !== 'created') throw new Error('not created');
       await store.transaction((tx) => tx.appendJobEvent(job.id, '2026-11-01T10:00:00Z', 'log', { line: 1 }));

@@ -23,9 +23,10 @@ export interface SubmitResult {
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
 /**
- * Validates a spec and queues it as a job of the caller's tenant, in one transaction with
- * its first event and audit entry; answers once that transaction has committed. The
- * Idempotency-Key makes retries safe: same key and body → same job.
+ * Validates a spec and stores it as a job of the caller's tenant, placed at once when the
+ * reconciler's live view allows (`LivePlacement`), else queued for the reconciler; in one
+ * transaction with its first events and audit entries; answers once that transaction has
+ * committed. The Idempotency-Key makes retries safe: same key and body → same job.
  */
 export async function submitJob(
   ctx: AppContext,
@@ -49,8 +50,10 @@ export async function submitJob(
     ]);
   }
   const requestHash = createHash('sha256').update(canonicalJson(document)).digest('hex');
-  const at = ctx.clock.now().toISOString();
+  const now = ctx.clock.now();
+  const at = now.toISOString();
   const id = ctx.ids.newId('job');
+  const placed = await ctx.livePlacement?.decide(ctx, tenantId, spec, now);
   // committed in one transaction with the submissions that arrive meanwhile (group commit)
   const outcome = await ctx.store.commitJob({
     id,
@@ -63,15 +66,35 @@ export async function submitJob(
     idempotencyKey: key,
     requestHash,
     at,
-    firstEvent: { type: 'status', data: { status: 'queued' } },
-    audit: {
-      at,
-      actor: `key:${principal.keyId}`,
-      tenantId,
-      action: 'job.submit',
-      subject: id,
-      data: { name: spec.name, project, kind: spec.kind },
-    },
+    events: [
+      { type: 'status', data: { status: 'queued' } },
+      ...(placed ? [{ type: 'status', data: { status: placed.to, ...placed.summary } }] : []),
+    ],
+    audits: [
+      {
+        at,
+        actor: `key:${principal.keyId}`,
+        tenantId,
+        action: 'job.submit',
+        subject: id,
+        data: { name: spec.name, project, kind: spec.kind },
+      },
+      ...(placed
+        ? [
+            {
+              at,
+              actor: 'placement',
+              tenantId,
+              action: 'job.place',
+              subject: id,
+              data: { status: placed.to, ...placed.summary },
+            },
+          ]
+        : []),
+    ],
+    ...(placed
+      ? { placement: { status: placed.to, site: placed.site, view: placed.view, reason: placed.reason } }
+      : {}),
   });
   if (outcome.outcome === 'conflict') {
     throw new UsineError(

@@ -56,6 +56,7 @@ export async function putBudget(
     });
     return checkBudgets(tx, tenantId, at);
   });
+  ctx.livePlacement?.forgetTenant(tenantId); // its next jobs go through the budget checks
   const mine = checks.find((c) => c.budget.scope === scope);
   if (!mine) throw new Error(`budget ${scope} not read back`);
   return toBudgetView(mine);

@@ -46,12 +46,19 @@ export interface NewJob extends Pick<
   readonly requestHash: string;
   readonly at: string;
   /**
-   * Recorded as the job's event 1, at `at`, by the statement that creates the job (nobody
+   * Recorded as the job's events 1, 2… at `at`, by the statement that creates the job (nobody
    * else can write events of a job that does not exist yet); not recorded on a replay.
    */
-  readonly firstEvent?: { readonly type: string; readonly data: unknown };
-  /** Queued in the audit log by the transaction that creates the job; not on a replay. */
-  readonly audit?: AuditEvent;
+  readonly events?: readonly { readonly type: string; readonly data: unknown }[];
+  /** Queued in the audit log, in this order, with the job; not on a replay. */
+  readonly audits?: readonly AuditEvent[];
+  /** Placed at submission: the job starts `placed` (or `unplaceable`) instead of `queued`. */
+  readonly placement?: {
+    readonly status: 'placed' | 'unplaceable';
+    readonly site: string | null;
+    readonly view: unknown;
+    readonly reason: string | null;
+  };
 }
 
 export type CreateJobResult =

@@ -1,9 +1,9 @@
 import type { TenantPolicy } from '../../domain/catalog/catalog.js';
-import type { JobStatus } from '../../domain/jobs/lifecycle.js';
 import type { Money } from '../../domain/money/money.js';
 import { placeJob } from '../../domain/placement/place-job.js';
 import type { PreparedCatalog } from '../../domain/placement/prepare-catalog.js';
-import { formatCost, toPlacementView } from '../../domain/placement/placement-view.js';
+import { describePlacementOutcome } from '../../domain/placement/placement-outcome.js';
+import { formatCost } from '../../domain/placement/placement-view.js';
 import type { SiteLoad } from '../../domain/placement/site-load.js';
 import type { AppContext } from '../context.js';
 import { readStoredSpec } from '../jobs/read-job-spec.js';
@@ -48,31 +48,19 @@ export async function placeQueued(
         await holdOverBudget(tx, job, at, overrun, estimate);
         continue;
       }
-      const view = toPlacementView(result, spec);
-      const decision = result.decision;
-      const to: JobStatus = decision ? 'placed' : 'unplaceable';
-      const reason = decision
-        ? null
-        : `no feasible site: ${result.rejected.map((r) => `${r.site} (${r.reasons.map((x) => x.code).join(', ')})`).join('; ')}`;
+      const outcome = describePlacementOutcome(result, spec);
       const moved = await tx.transitionJob(job.id, {
         from: 'queued',
-        to,
+        to: outcome.to,
         at: at.toISOString(),
-        placement: view,
-        site: decision?.site ?? null,
-        reason,
+        placement: outcome.view,
+        site: outcome.site,
+        reason: outcome.reason,
       });
       if (!moved) continue;
-      if (decision) report.placed++;
+      if (outcome.to === 'placed') report.placed++;
       else report.unplaceable++;
-      await recordTransition(
-        tx,
-        job,
-        at,
-        to,
-        decision ? { site: decision.site, offering: decision.offering } : { reason },
-        'job.place',
-      );
+      await recordTransition(tx, job, at, outcome.to, outcome.summary, 'job.place');
     }
     return jobs.map((j) => j.id);
   });

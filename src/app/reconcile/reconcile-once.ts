@@ -52,6 +52,7 @@ export async function reconcileOnce(ctx: AppContext, state: ReconcilerState): Pr
       );
   }
 
+  ctx.livePlacement?.publish(state.prepared, loads, now);
   await placeQueued(ctx, state, report, loads, now);
   await admitPlaced(ctx, state, report, allocated, now);
   await launchAdmitted(ctx, report);
