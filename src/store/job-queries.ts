@@ -158,17 +158,24 @@ export async function claimJobs(
   return rows.map(readJob);
 }
 
-/** Up to `limit` jobs in `status`, oldest first, without locking them (what a decision reads). */
+/**
+ * The oldest jobs in `status`, at most `perTenantAndSite` of each tenant on each site, oldest
+ * first, without locking them (what a decision reads).
+ */
 export async function selectJobsInStatus(
   sql: SqlClient,
   status: JobStatus,
-  limit: number,
+  perTenantAndSite: number,
 ): Promise<JobRecord[]> {
-  assertLimit(limit);
-  const rows = await sql.query('SELECT * FROM jobs WHERE status = $1 ORDER BY created_at, id LIMIT $2', [
-    status,
-    limit,
-  ]);
+  assertLimit(perTenantAndSite);
+  const rows = await sql.query(
+    `SELECT * FROM (
+       SELECT *, row_number() OVER (PARTITION BY site, tenant_id ORDER BY created_at, id) AS rank_in_tenant
+       FROM jobs WHERE status = $1
+     ) AS ranked
+     WHERE rank_in_tenant <= $2 ORDER BY created_at, id`,
+    [status, perTenantAndSite],
+  );
   return rows.map(readJob);
 }
 

@@ -115,7 +115,7 @@ function bindStoreTx(sql: SqlClient): StoreTx {
     getJob: (tenantId, id) => selectJob(sql, tenantId, id),
     listJobs: (tenantId, filter) => selectJobs(sql, tenantId, filter),
     claimJobs: (statuses, limit) => claimJobs(sql, statuses, limit),
-    listJobsInStatus: (status, limit) => selectJobsInStatus(sql, status, limit),
+    listJobsInStatus: (status, perTenantAndSite) => selectJobsInStatus(sql, status, perTenantAndSite),
     countJobsByStatus: () => countJobsByStatus(sql),
     listAllocatedJobs: () => selectAllocatedJobs(sql),
     transitionJob: (id, change) => updateJobStatus(sql, id, change),

@@ -32,7 +32,37 @@ describe.each(STORE_BACKENDS)('listJobsInStatus on $name', (backend) => {
       const placed = await store.read((tx) => tx.listJobsInStatus('placed', 1000));
       const mine = placed.map((j) => j.id).filter((id) => ids.includes(id));
       expect(mine).toEqual([ids[1], ids[2], ids[0]]);
-      expect(await store.read((tx) => tx.listJobsInStatus('placed', 2))).toHaveLength(2);
+    },
+  );
+
+  it.skipIf(backend.skip)(
+    "takes at most the limit of each tenant's oldest jobs on each site, so a flood does not hide the others",
+    async () => {
+      const { flood, other } = await store.transaction(async (tx) => {
+        const place = async (tenantId: string, at: string, site: string) => {
+          const result = await tx.createJob(newTestJob(tenantId, { at: `2026-11-02T${at}Z` }));
+          if (result.outcome !== 'created') throw new Error('not created');
+          await tx.transitionJob(result.job.id, {
+            from: 'queued',
+            to: 'placed',
+            at: `2026-11-02T${at}Z`,
+            site,
+          });
+          return result.job.id;
+        };
+        const a = await createTestTenant(tx);
+        const b = await createTestTenant(tx);
+        const floodIds = [
+          await place(a.id, '09:00:01', 'one'),
+          await place(a.id, '09:00:02', 'one'),
+          await place(a.id, '09:00:03', 'one'),
+          await place(a.id, '09:00:04', 'two'),
+        ];
+        return { flood: floodIds, other: [await place(b.id, '09:00:05', 'one')] };
+      });
+      const listed = (await store.read((tx) => tx.listJobsInStatus('placed', 2))).map((j) => j.id);
+      const mine = listed.filter((id) => [...flood, ...other].includes(id));
+      expect(mine).toEqual([flood[0], flood[1], flood[3], other[0]]);
     },
   );
 });

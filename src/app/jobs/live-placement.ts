@@ -5,8 +5,12 @@ import type { SiteLoad } from '../../domain/placement/site-load.js';
 import type { JobSpec } from '../../domain/spec/job-spec.js';
 import type { AppContext } from '../context.js';
 
-/** How old the reconciler's measure of the sites may be for a submission to be placed at once. */
-const MAX_LOAD_AGE_MS = 5_000;
+/**
+ * How old the reconciler's measure of the sites may be for a submission to be placed at once: a
+ * pass takes seconds on a server saturated with submissions, and the load only steers the time
+ * objective and `prefer` (admission decides on the GPUs as they are).
+ */
+const MAX_LOAD_AGE_MS = 30_000;
 /** How long a tenant's name and whether it has budgets are trusted (budgets set here forget it). */
 const TENANT_TTL_MS = 1_000;
 

@@ -112,10 +112,12 @@ export interface StoreTx extends MeteringStoreTx {
    */
   claimJobs(statuses: readonly JobStatus[], limit: number): Promise<JobRecord[]>;
   /**
-   * Up to `limit` jobs in `status`, all tenants, oldest first, locking nothing: for a decision
-   * over the whole queue whose moves are compare-and-set (the site scheduler's admission).
+   * The oldest jobs in `status`, at most `perTenantAndSite` of each tenant on each site (so a
+   * tenant that floods the queue cannot push the others out), oldest first, locking nothing:
+   * for a decision over the queue whose moves are compare-and-set (the site scheduler's
+   * admission).
    */
-  listJobsInStatus(status: JobStatus, limit: number): Promise<JobRecord[]>;
+  listJobsInStatus(status: JobStatus, perTenantAndSite: number): Promise<JobRecord[]>;
   /** How many jobs are in each state (all tenants), for metrics. */
   countJobsByStatus(): Promise<Partial<Record<JobStatus, number>>>;
   /** Jobs holding an allocation (admitted, running), for live capacity. */

@@ -9,10 +9,14 @@ import { preemptJob } from './preempt-job.js';
 import { buildSiteAdmission } from './site-admission.js';
 
 /**
- * The most placed jobs one pass looks at (oldest first). The site scheduler orders them by
- * priority and fair share, so it must see the whole queue, not one claim batch of it.
+ * How many placed jobs of each tenant on each site one pass looks at (its oldest). The site
+ * scheduler orders them by priority and fair share, so it sees every tenant's queue, not one
+ * claim batch; the bound keeps a pass's cost (reading, rebuilding, writing wait reasons) from
+ * growing with a backlog, and a tenant that floods a site from pushing the others out. A job
+ * further back in its tenant's queue waits its turn there (its reason is written when it
+ * comes in view).
  */
-export const ADMISSION_WINDOW = 20_000;
+export const ADMISSION_WINDOW = 500;
 
 /**
  * Admits placed jobs through each site's scheduler (quotas, fair share, priorities with
