@@ -5,19 +5,12 @@
 // admission time and the whole pass's; the last line is one JSON object.
 // Env: BENCH_PLACED (default 3000), BENCH_NODES (default 64, 8 H100 each), BENCH_PASSES (default 8),
 // DATABASE_URL (PostgreSQL; embedded PGlite in memory otherwise).
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { AppContext } from '../src/app/context.js';
 import { readJobSpecText } from '../src/app/jobs/read-job-spec.js';
-import { readDocuments } from '../src/app/read-documents.js';
 import { admitPlaced } from '../src/app/reconcile/admit-placed.js';
 import { reconcileOnce } from '../src/app/reconcile/reconcile-once.js';
 import { createReconcilerState } from '../src/app/reconcile/reconciler-state.js';
-import { SimulatedExecutor } from '../src/executors/index.js';
-import { createRandomIds } from '../src/server/random-ids.js';
-import { openStore } from '../src/store/open-store.js';
+import { startControlPlane } from '../test/reconcile/admission-fixture.js';
 
 const PLACED = Number(process.env['BENCH_PLACED'] ?? 3000);
 const NODES = Number(process.env['BENCH_NODES'] ?? 64);
@@ -34,10 +27,7 @@ const SHAPES = [
 const PRIORITIES = ['low', 'normal', 'normal', 'high'];
 const quota = Math.floor((NODES * 8) / 5);
 
-const set = readDocuments([
-  {
-    name: 'bench.yaml',
-    text: `apiVersion: usine/v1
+const CATALOG = `apiVersion: usine/v1
 kind: Provider
 metadata: { name: bench }
 spec: { legalName: Bench, jurisdiction: FR }
@@ -56,33 +46,12 @@ spec:
 ${TENANTS.slice(0, 4)
   .map((t, i) => `    - { name: ${t}, cohort: c${i % 2}, quota: { H100: ${quota} } }`)
   .join('\n')}
-`,
-  },
-]);
-const problems = set.reports.flatMap((r) => r.diagnostics);
-if (problems.length > 0) throw new Error(JSON.stringify(problems));
-const catalog = set.catalog;
-const site = catalog.sites[0]!;
+`;
 
-let nowMs = Date.parse('2026-11-27T08:00:00Z');
-const clock = { now: () => new Date(nowMs) };
-const store = await openStore(
-  process.env['DATABASE_URL'] ? { databaseUrl: process.env['DATABASE_URL'] } : {},
+const { ctx, store, clock, site, executor, advance } = await startControlPlane(
+  CATALOG,
+  process.env['DATABASE_URL'],
 );
-const executor = new SimulatedExecutor({
-  clock,
-  timeScale: 1,
-  site: site.name,
-  capacity: [...site.capacity],
-  workDir: mkdtempSync(join(tmpdir(), 'usine-bench-admission-')),
-});
-const ctx: AppContext = {
-  store,
-  clock,
-  ids: createRandomIds(clock),
-  catalog,
-  executors: new Map([[site.name, executor]]),
-};
 
 const tenantIds = TENANTS.map(() => ctx.ids.newId('ten'));
 await store.transaction(async (tx) => {
@@ -103,7 +72,7 @@ spec:
   placement: { sites: [${site.name}] }
 `);
     const id = ctx.ids.newId('job');
-    const at = new Date(nowMs + i).toISOString();
+    const at = new Date(clock.now().getTime() + i).toISOString();
     await tx.createJob({
       id,
       tenantId: tenantIds[i % TENANTS.length]!,
@@ -119,7 +88,7 @@ spec:
     await tx.transitionJob(id, { from: 'queued', to: 'placed', at, site: site.name });
   }
 });
-nowMs += PLACED + 1000;
+advance(PLACED + 1000);
 
 const state = createReconcilerState();
 const admissionMs: number[] = [];
@@ -136,7 +105,7 @@ for (let pass = 0; pass < PASSES; pass++) {
   console.log(
     `pass ${pass}: admission ${admissionMs.at(-1)!.toFixed(0)} ms (${report.admitted} admitted), whole pass ${passMs.at(-1)!.toFixed(0)} ms`,
   );
-  nowMs += 1000;
+  advance(1000);
 }
 const counts = await store.transaction((tx) => tx.countJobsByStatus());
 await executor.close();

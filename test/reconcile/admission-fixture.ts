@@ -40,10 +40,11 @@ export interface JobOptions {
 }
 
 /**
- * A factory's control plane without the HTTP server: a real store (in-memory PGlite), a simulated
- * site on a fake clock (jobs run for their duration of that clock), and reconciler passes on demand.
+ * A control plane without the HTTP server: the catalog's first site simulated on a fake clock
+ * (jobs run for their duration of that clock), a real store (PostgreSQL at `databaseUrl`, else
+ * in-memory PGlite) and the context the use cases take. Shared by the tests and bench:admission.
  */
-export async function startAdmissionFixture(catalogText: string) {
+export async function startControlPlane(catalogText: string, databaseUrl?: string) {
   let nowMs = Date.parse('2026-11-27T08:00:00Z');
   const clock = { now: () => new Date(nowMs) };
   const catalog = readTestCatalog(catalogText);
@@ -53,9 +54,9 @@ export async function startAdmissionFixture(catalogText: string) {
     timeScale: 1,
     site: site.name,
     capacity: [...site.capacity],
-    workDir: mkdtempSync(join(tmpdir(), 'usine-admission-')),
+    workDir: mkdtempSync(join(tmpdir(), 'usine-control-plane-')),
   });
-  const store: Store = await openStore();
+  const store: Store = await openStore(databaseUrl ? { databaseUrl } : {});
   const ctx: AppContext = {
     store,
     clock,
@@ -63,6 +64,24 @@ export async function startAdmissionFixture(catalogText: string) {
     catalog,
     executors: new Map([[site.name, executor]]),
   };
+  return {
+    ctx,
+    store,
+    clock,
+    site,
+    executor,
+    advance(ms: number) {
+      nowMs += ms;
+    },
+  };
+}
+
+/**
+ * A factory's control plane without the HTTP server (`startControlPlane`), with jobs submitted
+ * straight into the store and reconciler passes on demand.
+ */
+export async function startAdmissionFixture(catalogText: string) {
+  const { ctx, store, clock, site, executor, advance } = await startControlPlane(catalogText);
   const tenants = new Map<string, string>();
   const owners = new Map<string, string>();
   let state: ReconcilerState = createReconcilerState();
@@ -70,7 +89,7 @@ export async function startAdmissionFixture(catalogText: string) {
   return {
     ctx,
     advance(seconds: number) {
-      nowMs += seconds * 1000;
+      advance(seconds * 1000);
     },
     /** Queues a job of `tenant` (created on first use); one second passes, so jobs keep their order. */
     async submit(tenant: string, name: string, options: JobOptions = {}): Promise<string> {
@@ -110,7 +129,7 @@ spec:
         }),
       );
       owners.set(id, tenantId);
-      nowMs += 1000;
+      advance(1000);
       return id;
     },
     /** One reconciler pass; `fresh` starts it from a new reconciler state, as after a restart. */
