@@ -72,9 +72,20 @@ describe('admission through the site scheduler', () => {
     await f.pass();
     const victim = await f.job(low);
     expect(victim.status).toBe('preempted');
-    expect(victim.reason).toBe(
-      `preempted to make room for job ${critical}, of critical priority in the same tenant, on paris`,
+    expect(victim.reason).toMatch(
+      new RegExp(
+        `^preempted to make room for job ${critical}, of critical priority in the same tenant, on paris; requeued as job (job_\\w+)$`,
+      ),
     );
+    // queued again as a new job with the same spec, linked to the one it retries
+    const retryId = /requeued as job (job_\w+)$/.exec(victim.reason ?? '')?.[1] ?? '';
+    const retry = await f.ctx.store.transaction((tx) => tx.getJob(victim.tenantId, retryId));
+    expect(retry).toMatchObject({
+      name: 'low',
+      labels: { 'usine.dev/retry-of': low },
+      document: before.document,
+    });
+    expect(['queued', 'placed']).toContain(retry?.status);
     const winner = await f.job(critical);
     expect(winner.status).toBe('running');
     expect(winner.allocation?.nodes).toEqual(before.allocation?.nodes);
@@ -83,6 +94,7 @@ describe('admission through the site scheduler', () => {
     await f.ctx.store.sealAudit();
     const audit = await f.ctx.store.transaction((tx) => tx.listAudit(0, 1000));
     expect(audit.filter((e) => e.action === 'job.preempt').map((e) => e.subject)).toEqual([low]);
+    expect(audit.filter((e) => e.action === 'job.requeue').map((e) => e.subject)).toEqual([retryId]);
   });
 
   it('reclaims nominal quota from a borrowing tenant', async () => {
@@ -103,8 +115,10 @@ describe('admission through the site scheduler', () => {
     expect((await f.job(own)).status).toBe('running');
     const victim = await f.job(borrowed);
     expect(victim.status).toBe('preempted');
-    expect(victim.reason).toBe(
-      `preempted to make room for job ${clinic}: tenant clinic reclaimed the nominal quota this job borrowed on paris`,
+    expect(victim.reason).toMatch(
+      new RegExp(
+        `^preempted to make room for job ${clinic}: tenant clinic reclaimed the nominal quota this job borrowed on paris; requeued as job job_\\w+$`,
+      ),
     );
   });
 

@@ -1,10 +1,12 @@
 import type { AppContext } from '../context.js';
 import type { JobRecord } from '../ports/records.js';
 import { recordTransition } from './record-transition.js';
+import { requeuePreempted } from './requeue-preempted.js';
 
 /**
  * Stops a job the site scheduler preempted: cancelled through its executor when it runs, then
- * moved to `preempted` with `reason`, an event and an audit entry. True when its GPUs are free
+ * moved to `preempted` with `reason`, an event and an audit entry, and queued again as a new
+ * job (`requeuePreempted`). True when its GPUs are free
  * (stopped, or it ended meanwhile); false when the executor could not stop it, so nothing may be
  * started on its GPUs this pass.
  */
@@ -25,14 +27,17 @@ export async function preemptJob(
     }
   }
   const moved = await ctx.store.transaction(async (tx) => {
+    const retry = ctx.ids.newId('job');
     const next = await tx.transitionJob(victim.id, {
       from: victim.status,
       to: 'preempted',
       at: at.toISOString(),
-      reason,
+      reason: `${reason}; requeued as job ${retry}`,
       finishedAt: at.toISOString(),
     });
-    if (next) await recordTransition(tx, victim, at, 'preempted', { reason, by }, 'job.preempt');
+    if (!next) return next;
+    await requeuePreempted(tx, victim, retry, at);
+    await recordTransition(tx, victim, at, 'preempted', { reason, by, retry }, 'job.preempt');
     return next;
   });
   if (moved) ctx.onJobChange?.(victim.id);
