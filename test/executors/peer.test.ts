@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeJob } from '../../src/cli/commands/jobs.js';
 import type { JobView } from '../../src/api/schemas.js';
-import { ORIGIN_JOB_LABEL } from '../../src/executors/peer/peer-document.js';
+import { ORIGIN_JOB_LABEL } from '../../src/domain/jobs/labels.js';
 import { api, startTestFactory, TEST_CATALOG } from '../server/factory-fixture.js';
 
 type Factory = Awaited<ReturnType<typeof startTestFactory>>;

@@ -37,6 +37,7 @@ export interface JobOptions {
   readonly priority?: 'low' | 'normal' | 'high' | 'critical';
   readonly preemptible?: boolean;
   readonly cpus?: number;
+  readonly labels?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -121,7 +122,7 @@ spec:
           project: 'default',
           name,
           kind: 'Job',
-          labels: {},
+          labels: options.labels ?? {},
           document,
           idempotencyKey: id,
           requestHash: id,

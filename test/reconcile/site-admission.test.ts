@@ -97,6 +97,26 @@ describe('admission through the site scheduler', () => {
     expect(audit.filter((e) => e.action === 'job.requeue').map((e) => e.subject)).toEqual([retryId]);
   });
 
+  it('does not requeue a preempted job a peer sent: its origin hears of it and decides', async () => {
+    const f = await start('', 1);
+    const low = await f.submit('lab', 'from-peer', {
+      gpus: 4,
+      priority: 'low',
+      preemptible: true,
+      labels: { 'usine.dev/origin-job': 'job_at_origin' },
+    });
+    await f.pass();
+    await f.submit('lab', 'urgent', { gpus: 4, priority: 'critical' });
+    await f.pass();
+    const victim = await f.job(low);
+    expect(victim.status).toBe('preempted');
+    expect(victim.reason).not.toMatch(/requeued/);
+    const retries = await f.ctx.store.transaction((tx) =>
+      tx.listJobs(victim.tenantId, { label: { key: 'usine.dev/retry-of', value: low }, limit: 10 }),
+    );
+    expect(retries.items).toEqual([]);
+  });
+
   it('reclaims nominal quota from a borrowing tenant', async () => {
     const f = await start(`  tenants:
     - { name: lab, cohort: main, quota: { H100: 4 } }

@@ -1,7 +1,7 @@
 import type { AppContext } from '../context.js';
 import type { JobRecord } from '../ports/records.js';
 import { recordTransition } from './record-transition.js';
-import { requeuePreempted } from './requeue-preempted.js';
+import { isRequeued, requeuePreempted } from './requeue-preempted.js';
 
 /**
  * Stops a job the site scheduler preempted: cancelled through its executor when it runs, then
@@ -27,17 +27,25 @@ export async function preemptJob(
     }
   }
   const moved = await ctx.store.transaction(async (tx) => {
-    const retry = ctx.ids.newId('job');
+    // a job a peer sent is not requeued here: its origin hears it was preempted and decides
+    const retry = isRequeued(victim) ? ctx.ids.newId('job') : undefined;
     const next = await tx.transitionJob(victim.id, {
       from: victim.status,
       to: 'preempted',
       at: at.toISOString(),
-      reason: `${reason}; requeued as job ${retry}`,
+      reason: retry ? `${reason}; requeued as job ${retry}` : reason,
       finishedAt: at.toISOString(),
     });
     if (!next) return next;
-    await requeuePreempted(tx, victim, retry, at);
-    await recordTransition(tx, victim, at, 'preempted', { reason, by, retry }, 'job.preempt');
+    if (retry) await requeuePreempted(tx, victim, retry, at);
+    await recordTransition(
+      tx,
+      victim,
+      at,
+      'preempted',
+      { reason, by, ...(retry ? { retry } : {}) },
+      'job.preempt',
+    );
     return next;
   });
   if (moved) ctx.onJobChange?.(victim.id);

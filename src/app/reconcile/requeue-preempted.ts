@@ -1,8 +1,6 @@
+import { ORIGIN_JOB_LABEL, RETRY_OF_LABEL } from '../../domain/jobs/labels.js';
 import type { JobRecord } from '../ports/records.js';
 import type { StoreTx } from '../ports/store.js';
-
-/** The label that links a requeued job to the preempted one it retries. */
-export const RETRY_OF_LABEL = 'usine.dev/retry-of';
 
 /**
  * Queues a preempted job again, as a new job `id`, with the same spec, tenant, project, name
@@ -36,4 +34,9 @@ export async function requeuePreempted(tx: StoreTx, victim: JobRecord, id: strin
       },
     ],
   });
+}
+
+/** Whether a preempted job is queued again here: not one a peer Usine sent (its origin decides). */
+export function isRequeued(victim: JobRecord): boolean {
+  return victim.labels[ORIGIN_JOB_LABEL] === undefined;
 }

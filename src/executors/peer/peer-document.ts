@@ -1,10 +1,6 @@
 import type { LaunchRequest } from '../../app/ports/executor.js';
+import { ORIGIN_JOB_LABEL, ORIGIN_LIMIT_LABEL } from '../../domain/jobs/labels.js';
 import { formatDuration } from '../../domain/time/duration.js';
-
-/** The label a peer's job carries: the id of the job at the origin that sent it. */
-export const ORIGIN_JOB_LABEL = 'usine.dev/origin-job';
-/** The origin's time limit in seconds, when the spec's whole-second duration had to round it. */
-export const ORIGIN_LIMIT_LABEL = 'usine.dev/origin-max-duration';
 
 type Json = Record<string, unknown>;
 

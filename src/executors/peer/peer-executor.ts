@@ -11,7 +11,8 @@ import type { JobView } from '../../api/schemas.js';
 import { UsineApiError, UsineClient } from '../../sdk/usine-client.js';
 import { isSafeJobId } from '../local/job-files.js';
 import { describeTimeLimit } from '../describe-time-limit.js';
-import { buildPeerDocument, ORIGIN_JOB_LABEL, ORIGIN_LIMIT_LABEL } from './peer-document.js';
+import { ORIGIN_JOB_LABEL, ORIGIN_LIMIT_LABEL } from '../../domain/jobs/labels.js';
+import { buildPeerDocument } from './peer-document.js';
 import { SingleFlight } from '../single-flight.js';
 
 export interface PeerExecutorOptions {
