@@ -31,6 +31,10 @@ describe("the README's tour", () => {
     expect(health.code, health.stderr).toBe(0);
     expect(health.stderr).toMatch(/placed on ovh-gra/);
 
+    // placed as it is submitted: the answer already says where
+    const quick = await usine('submit', 'examples/jobs/health-finetune.yaml');
+    expect(quick.stdout).toMatch(/^job_\w+ submitted \(placed on ovh-gra\)$/m);
+
     const infeasible = await usine('submit', 'examples/jobs/infeasible-restricted-h200.yaml', '--wait');
     expect(infeasible.code).toBe(3);
     expect(infeasible.stdout).toMatch(/unplaceable: no feasible site: .*\(.*CERTIFICATION/);

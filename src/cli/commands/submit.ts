@@ -39,7 +39,7 @@ export function registerSubmit(program: Command, io: CliIo, setExit: SetExit): v
             if (options.json) io.stdout(`${JSON.stringify(job, null, 2)}\n`);
             else
               io.stdout(
-                `${job.id} ${created ? 'submitted' : 'already submitted with this key'} (${job.status})\n`,
+                `${job.id} ${created ? 'submitted' : 'already submitted with this key'} (${job.status}${job.site ? ` on ${job.site}` : ''})\n`,
               );
             setExit(ExitCode.ok);
             return;
