@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, startTestFactory } from '../server/factory-fixture.js';
-import { makeSlurmWorkDir, slurmCatalog, type TestSlurm } from './slurm-subject.js';
+import { makeSlurmWorkDir, slurmCatalog, slurmJob, type TestSlurm } from './slurm-subject.js';
 
 // These tests stop slurmctld and fail nodes, so they start a Slurm of their own (on ports of
 // their own) instead of disturbing the cluster the other Slurm tests share.
@@ -26,17 +26,6 @@ function whyNot(): string | undefined {
 
 const skip = whyNot();
 if (skip && process.env.USINE_SLURM_REQUIRED === '1') throw new Error(`USINE_SLURM_REQUIRED=1 but ${skip}`);
-
-const JOB = `apiVersion: usine/v1
-kind: Job
-metadata: { name: outlives-slurmctld }
-spec:
-  workload: train
-  command: [/bin/bash, -c, 'echo started; sleep 4; echo trained']
-  resources: { gpus: 2 }
-  duration: 10m
-  placement: { sites: [hpc] }
-`;
 
 if (skip) {
   console.warn(`\n*** SKIPPING the Slurm failure tests: ${skip}\n`);
@@ -143,7 +132,10 @@ if (skip) {
     }
 
     it('keeps a job that finishes while slurmctld is down, and records it once when it is back', async () => {
-      const { factory, call, admin, key, id, until } = await submitOne(JOB, 'ctld-1');
+      const { factory, call, admin, key, id, until } = await submitOne(
+        slurmJob('outlives-slurmctld', 4),
+        'ctld-1',
+      );
       try {
         let job = await until((j) => Boolean(j['startedAt']));
         expect(job).toMatchObject({ status: 'running' });
@@ -174,7 +166,7 @@ if (skip) {
 
     it('fails a job whose node fails, naming the node (Slurm NODE_FAIL, never requeued)', async () => {
       const { factory, call, key, id, until } = await submitOne(
-        JOB.replace('sleep 4', 'sleep 120').replace('outlives-slurmctld', 'loses-its-node'),
+        slurmJob('loses-its-node', 120),
         'node-fail-1',
       );
       try {
@@ -212,9 +204,7 @@ if (skip) {
           env,
         },
       );
-      const gang = JOB.replace('resources: { gpus: 2 }', 'resources: { gpus: 4, nodes: 2 }')
-        .replace('sleep 4', 'sleep 1')
-        .replace('outlives-slurmctld', 'needs-both-nodes');
+      const gang = slurmJob('needs-both-nodes', 1, '{ gpus: 4, nodes: 2 }');
       const { factory, id, until } = await submitOne(gang, 'drained-1');
       try {
         const waiting = await until((j) => j['status'] === 'placed' && Boolean(j['waiting']));

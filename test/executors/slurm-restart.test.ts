@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { api } from '../server/factory-fixture.js';
-import { findTestSlurm, makeSlurmWorkDir, slurmCatalog, type TestSlurm } from './slurm-subject.js';
+import { findTestSlurm, makeSlurmWorkDir, slurmCatalog, slurmJob, type TestSlurm } from './slurm-subject.js';
 import { spawnUsine } from '../support/spawn-usine.js';
 
 const slurm = await findTestSlurm();
@@ -13,16 +13,7 @@ function startUsine(dataDir: string, catalog: string) {
   return spawnUsine({ dataDir, catalog });
 }
 
-const JOB = `apiVersion: usine/v1
-kind: Job
-metadata: { name: slurm-restart }
-spec:
-  workload: train
-  command: [/bin/bash, -c, 'echo started; sleep 6; echo trained']
-  resources: { gpus: 2 }
-  duration: 10m
-  placement: { sites: [hpc] }
-`;
+const JOB = slurmJob('slurm-restart', 6);
 
 async function waitForStatus(
   call: ReturnType<typeof api>,

@@ -138,3 +138,17 @@ spec:
   offerings: [{ gpuModel: H100, kind: on-demand, pricePerGpuHour: "2.00 EUR" }]
 `;
 }
+
+/** A job for the `hpc` site of `slurmCatalog`: says `started`, sleeps, says `trained`. */
+export function slurmJob(name: string, sleepSeconds: number, resources = '{ gpus: 2 }'): string {
+  return `apiVersion: usine/v1
+kind: Job
+metadata: { name: ${name} }
+spec:
+  workload: train
+  command: [/bin/bash, -c, 'echo started; sleep ${sleepSeconds}; echo trained']
+  resources: ${resources}
+  duration: 10m
+  placement: { sites: [hpc] }
+`;
+}
