@@ -1,5 +1,6 @@
 import type { AuditEntry, AuditEvent } from '../domain/audit/chain.js';
 import { chainEntry } from '../domain/audit/chain.js';
+import { nativeSha256 } from '../app/audit/native-sha256.js';
 import { readAuditEntry, readPendingAudit } from './read-rows.js';
 import { lockForTransaction, type SqlClient } from './sql-client.js';
 import { toJsonParam, toTimestampParam } from './sql-values.js';
@@ -50,7 +51,7 @@ export async function sealAuditBatch(sql: SqlClient, limit: number): Promise<num
   const hashes: string[] = [];
   for (const row of pending) {
     const { id, event } = readPendingAudit(row);
-    const entry = chainEntry(previous, event);
+    const entry = chainEntry(previous, event, nativeSha256);
     ids.push(id);
     seqs.push(entry.seq);
     prevHashes.push(entry.prevHash);

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../src/domain/audit/canonical-json.js';
 import { chainEntry, verifyChain, type AuditEntry, type AuditEvent } from '../../src/domain/audit/chain.js';
 import { sha256Hex } from '../../src/domain/audit/sha256.js';
+import { nativeSha256 } from '../../src/app/audit/native-sha256.js';
 
 const event = (i: number): AuditEvent => ({
   at: `2026-11-27T10:00:${String(i % 60).padStart(2, '0')}Z`,
@@ -21,10 +22,11 @@ function buildChain(n: number): AuditEntry[] {
 }
 
 describe('sha256', () => {
-  it('equals node:crypto on any text', () => {
+  it('equals node:crypto on any text, and so does the native one the store seals with', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (text) => {
         expect(sha256Hex(text)).toBe(createHash('sha256').update(text, 'utf8').digest('hex'));
+        expect(nativeSha256(text)).toBe(sha256Hex(text));
       }),
       { numRuns: 300 },
     );

@@ -1,4 +1,5 @@
 import { checkLink, type AuditEntry, type ChainVerification } from '../../domain/audit/chain.js';
+import { nativeSha256 } from './native-sha256.js';
 import type { AppContext } from '../context.js';
 import { requireAllowed, type Principal } from '../auth/principal.js';
 import { UsineError } from '../errors.js';
@@ -60,7 +61,7 @@ async function verifySealedChain(ctx: AppContext): Promise<AuditVerification> {
     const page = await ctx.store.transaction((tx) => tx.listAudit(previous?.seq ?? 0, PAGE));
     for (const entry of page) {
       count++;
-      const problem = checkLink(previous, entry);
+      const problem = checkLink(previous, entry, nativeSha256);
       if (problem) return { ok: false, entries: count, firstBadEntry: entry.seq, problem };
       previous = entry;
     }
