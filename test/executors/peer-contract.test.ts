@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll } from 'vitest';
 import { PeerExecutor } from '../../src/executors/peer/peer-executor.js';
-import { api, startTestFactory, TEST_CATALOG } from '../server/factory-fixture.js';
+import { api, createOwner, startTestFactory, TEST_CATALOG } from '../server/factory-fixture.js';
 import { describeExecutorContract } from './executor-contract.js';
 import { NODE_JOBS } from './local-subject.js';
 
@@ -23,10 +23,7 @@ describeExecutorContract('peer', async () => {
   const call = api(b.url);
   // a tenant per test: the contract reuses job ids, and idempotency keys are per tenant
   tenants += 1;
-  const tenant = (await call('POST', '/v1/tenants', { key: b.adminKey, json: { name: `origin-${tenants}` } }))
-    .body['id'] as string;
-  const key = (await call('POST', `/v1/tenants/${tenant}/keys`, { key: b.adminKey, json: { role: 'owner' } }))
-    .body['key'] as string;
+  const { key } = await createOwner(call, b.adminKey, `origin-${tenants}`);
   const tokenFile = join(mkdtempSync(join(tmpdir(), 'usine-peer-contract-')), 'key');
   writeFileSync(tokenFile, key, { mode: 0o600 });
   const executor = new PeerExecutor({

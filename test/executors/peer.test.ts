@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeJob } from '../../src/cli/commands/jobs.js';
 import type { JobView } from '../../src/api/schemas.js';
 import { ORIGIN_JOB_LABEL } from '../../src/domain/jobs/labels.js';
-import { api, startTestFactory, TEST_CATALOG } from '../server/factory-fixture.js';
+import { api, createOwner, startTestFactory, TEST_CATALOG } from '../server/factory-fixture.js';
 
 type Factory = Awaited<ReturnType<typeof startTestFactory>>;
 type Call = ReturnType<typeof api>;
@@ -44,13 +44,6 @@ spec:
   duration: 1m
   placement: ${placement}
 `;
-}
-
-async function tenantKey(call: Call, admin: string, name: string): Promise<string> {
-  const tenant = (await call('POST', '/v1/tenants', { key: admin, json: { name } })).body['id'] as string;
-  return (await call('POST', `/v1/tenants/${tenant}/keys`, { key: admin, json: { role: 'owner' } })).body[
-    'key'
-  ] as string;
 }
 
 async function submit(call: Call, key: string, yaml: string, idem: string): Promise<string> {
@@ -101,13 +94,13 @@ describe('two federated Usine servers (A sends work to its peer B)', () => {
   beforeAll(async () => {
     b = await startTestFactory();
     callB = api(b.url);
-    keyB = await tenantKey(callB, b.adminKey, 'factory-a');
+    keyB = (await createOwner(callB, b.adminKey, 'factory-a')).key;
     const keyFile = join(mkdtempSync(join(tmpdir(), 'usine-peer-key-')), 'b.key');
     writeFileSync(keyFile, `${keyB}\n`, { mode: 0o600 });
     catalogA = originCatalog(b.url, keyFile);
     a = await startTestFactory({ catalogText: catalogA });
     callA = api(a.url);
-    keyA = await tenantKey(callA, a.adminKey, 'acme');
+    keyA = (await createOwner(callA, a.adminKey, 'acme')).key;
   }, 60_000);
 
   afterAll(async () => {

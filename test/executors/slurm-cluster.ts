@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { LaunchRequest } from '../../src/app/ports/executor.js';
 import { findCompletions, parseCompletionLine } from '../../src/executors/slurm/job-completion-file.js';
 import { buildRequest, readAllLogs, waitForFinalStatus } from './executor-contract.js';
-import { api, startTestFactory } from '../server/factory-fixture.js';
+import { api, createOwner, startTestFactory } from '../server/factory-fixture.js';
 import {
   cleanSlurmWorkDir,
   makeSlurmExecutor,
@@ -255,12 +255,7 @@ export function describeSlurmCluster(slurm: TestSlurm): void {
         }
         const call = api(factory.url);
         const admin = factory.adminKey;
-        const tenant = (await call('POST', '/v1/tenants', { key: admin, json: { name: 'waits' } })).body[
-          'id'
-        ] as string;
-        const key = (
-          await call('POST', `/v1/tenants/${tenant}/keys`, { key: admin, json: { role: 'owner' } })
-        ).body['key'] as string;
+        const key = (await createOwner(call, admin, 'waits')).key;
         const submitted = await call('POST', '/v1/jobs', {
           key,
           body: `apiVersion: usine/v1

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, startTestFactory } from '../server/factory-fixture.js';
+import { api, createOwner, startTestFactory } from '../server/factory-fixture.js';
 import { makeSlurmWorkDir, slurmCatalog, slurmJob, type TestSlurm } from './slurm-subject.js';
 
 // These tests stop slurmctld and fail nodes, so they start a Slurm of their own (on ports of
@@ -106,11 +106,7 @@ if (skip) {
       const factory = await startTestFactory({ catalogText: slurmCatalog(slurm, makeSlurmWorkDir(slurm)) });
       const call = api(factory.url);
       const admin = factory.adminKey;
-      const tenant = (await call('POST', '/v1/tenants', { key: admin, json: { name: 'hpc' } })).body[
-        'id'
-      ] as string;
-      const key = (await call('POST', `/v1/tenants/${tenant}/keys`, { key: admin, json: { role: 'owner' } }))
-        .body['key'] as string;
+      const { key } = await createOwner(call, admin, 'hpc');
       const submitted = await call('POST', '/v1/jobs', {
         key,
         body: spec,

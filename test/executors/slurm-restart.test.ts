@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { api } from '../server/factory-fixture.js';
+import { api, createOwner } from '../server/factory-fixture.js';
 import { findTestSlurm, makeSlurmWorkDir, slurmCatalog, slurmJob, type TestSlurm } from './slurm-subject.js';
 import { spawnUsine } from '../support/spawn-usine.js';
 
@@ -55,11 +55,7 @@ if (typeof slurm === 'string') {
       const first = await startUsine(dataDir, catalog);
       const admin = readFileSync(join(dataDir, 'admin.key'), 'utf8').trim();
       let call = api(first.url);
-      const tenant = (await call('POST', '/v1/tenants', { key: admin, json: { name: 'hpc-user' } })).body[
-        'id'
-      ] as string;
-      const key = (await call('POST', `/v1/tenants/${tenant}/keys`, { key: admin, json: { role: 'owner' } }))
-        .body['key'] as string;
+      const { key } = await createOwner(call, admin, 'hpc-user');
       const submitted = await call('POST', '/v1/jobs', {
         key,
         body: JOB,

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { api, TEST_CATALOG } from './factory-fixture.js';
+import { api, createOwner, TEST_CATALOG } from './factory-fixture.js';
 import { spawnUsine } from '../support/spawn-usine.js';
 
 function startUsine(dataDir: string, catalog: string) {
@@ -28,11 +28,7 @@ describe('kill -9 during a burst of submissions', () => {
     const first = await startUsine(dataDir, catalog);
     const admin = readFileSync(join(dataDir, 'admin.key'), 'utf8').trim();
     let call = api(first.url);
-    const tenant = (await call('POST', '/v1/tenants', { key: admin, json: { name: 'burst' } })).body[
-      'id'
-    ] as string;
-    const key = (await call('POST', `/v1/tenants/${tenant}/keys`, { key: admin, json: { role: 'owner' } }))
-      .body['key'] as string;
+    const key = (await createOwner(call, admin, 'burst')).key;
 
     const accepted = new Map<string, string>(); // idempotency key → job id
     let next = 0;

@@ -93,6 +93,20 @@ export function api(base: string) {
   };
 }
 
+/** Creates a tenant with the admin key; its id and a new owner key. */
+export async function createOwner(
+  call: ReturnType<typeof api>,
+  adminKey: string,
+  name: string,
+): Promise<{ tenantId: string; key: string }> {
+  const tenant = await call('POST', '/v1/tenants', { key: adminKey, json: { name } });
+  if (tenant.status !== 201)
+    throw new Error(`tenant ${name}: ${tenant.status} ${JSON.stringify(tenant.body)}`);
+  const tenantId = tenant.body['id'] as string;
+  const key = await call('POST', `/v1/tenants/${tenantId}/keys`, { key: adminKey, json: { role: 'owner' } });
+  return { tenantId, key: key.body['key'] as string };
+}
+
 export const JOB_YAML = (
   name: string,
   command = '["node", "-e", "console.log(\'hello from usine\')"]',

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderUsage } from '../../src/cli/commands/metering.js';
 import { runUsine } from '../support/run-cli.js';
-import { api, JOB_YAML, startTestFactory, TEST_CATALOG } from './factory-fixture.js';
+import { api, createOwner, JOB_YAML, startTestFactory, TEST_CATALOG } from './factory-fixture.js';
 
 /** The local site of the test catalog, with a known price: 2.50 EUR per GPU-hour. */
 const CATALOG = TEST_CATALOG.replace(
@@ -62,11 +62,7 @@ describe('metering end to end (local executor, virtual GPUs, 2.50 EUR/GPU-h)', (
   beforeAll(async () => {
     factory = await startTestFactory({ catalogText: CATALOG });
     call = api(factory.url);
-    tenantId = (await call('POST', '/v1/tenants', { key: factory.adminKey, json: { name: 'meter-co' } }))
-      .body['id'] as string;
-    owner = (
-      await call('POST', `/v1/tenants/${tenantId}/keys`, { key: factory.adminKey, json: { role: 'owner' } })
-    ).body['key'] as string;
+    ({ tenantId, key: owner } = await createOwner(call, factory.adminKey, 'meter-co'));
   }, 60_000);
 
   afterAll(async () => {
@@ -307,11 +303,7 @@ describe('budgets and spot jobs', () => {
       ),
     });
     call = api(factory.url);
-    const tenant = (await call('POST', '/v1/tenants', { key: factory.adminKey, json: { name: 'spot-co' } }))
-      .body['id'] as string;
-    owner = (
-      await call('POST', `/v1/tenants/${tenant}/keys`, { key: factory.adminKey, json: { role: 'owner' } })
-    ).body['key'] as string;
+    owner = (await createOwner(call, factory.adminKey, 'spot-co')).key;
   }, 60_000);
 
   afterAll(async () => {

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, startTestFactory } from './factory-fixture.js';
+import { api, createOwner, startTestFactory } from './factory-fixture.js';
 
 const JOB = (name: string, where: string) => `apiVersion: usine/v1
 kind: Job
@@ -19,12 +19,7 @@ describe('placement at submission', () => {
     factory = await startTestFactory();
     call = api(factory.url);
     for (const name of ['plain', 'budgeted']) {
-      const tenant = (await call('POST', '/v1/tenants', { key: factory.adminKey, json: { name } })).body[
-        'id'
-      ] as string;
-      owners[name] = (
-        await call('POST', `/v1/tenants/${tenant}/keys`, { key: factory.adminKey, json: { role: 'owner' } })
-      ).body['key'] as string;
+      owners[name] = (await createOwner(call, factory.adminKey, name)).key;
     }
     await sleep(500); // a few reconciler passes: the sites' live load is known
   }, 60_000);

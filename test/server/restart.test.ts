@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { openPgliteDatabase } from '../../src/store/pglite-database.js';
 import { runUsine } from '../support/run-cli.js';
-import { api, JOB_YAML, startTestFactory } from './factory-fixture.js';
+import { api, createOwner, JOB_YAML, startTestFactory } from './factory-fixture.js';
 
 async function waitFor<T>(probe: () => Promise<T>, done: (value: T) => boolean, tries = 100): Promise<T> {
   let value = await probe();
@@ -16,12 +16,7 @@ describe('restarts', () => {
   it('adopts a job still running after a restart and records its end once', async () => {
     const first = await startTestFactory();
     const call = api(first.url);
-    const tenant = (await call('POST', '/v1/tenants', { key: first.adminKey, json: { name: 'acme' } })).body[
-      'id'
-    ] as string;
-    const key = (
-      await call('POST', `/v1/tenants/${tenant}/keys`, { key: first.adminKey, json: { role: 'owner' } })
-    ).body['key'] as string;
+    const key = (await createOwner(call, first.adminKey, 'acme')).key;
     const command = JSON.stringify([process.execPath, '-e', "setTimeout(() => console.log('done'), 1500)"]);
     const submitted = await call('POST', '/v1/jobs', {
       key,
