@@ -1,5 +1,6 @@
 import { compareAmounts } from './compare-amounts.js';
 import type { Money } from '../money/money.js';
+import type { CandidateColumns } from './candidate-columns.js';
 import type { CapColumn, DecisionContext } from './decision-context.js';
 import type { PreparedCandidate, PreparedSite } from './prepare-catalog.js';
 import type { ReasonCode } from './rejection-reason.js';
@@ -69,14 +70,10 @@ export function checkSiteRules(prepared: PreparedSite, context: DecisionContext)
  * What checking one way to run reads, flattened for a decision: the catalog's columns and the
  * job's wants as numbers (-Infinity where it asks nothing: no row is ever short of it).
  */
-export interface CandidateCheck {
-  readonly modelId: Int32Array;
-  readonly isSpot: Uint8Array;
-  readonly gpuMemoryGiB: Float64Array;
-  readonly gpusPerNode: Float64Array;
-  readonly nodes: Float64Array;
-  readonly cpusPerNode: Float64Array;
-  readonly memoryGiBPerNode: Float64Array;
+export interface CandidateCheck extends Pick<
+  CandidateColumns,
+  'modelId' | 'isSpot' | 'gpuMemoryGiB' | 'gpusPerNode' | 'nodes' | 'cpusPerNode' | 'memoryGiBPerNode'
+> {
   /** By model id (1: accepted); undefined: any model. */
   readonly isModelAccepted: Uint8Array | undefined;
   readonly isSpotAccepted: boolean;
