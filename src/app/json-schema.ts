@@ -5,7 +5,7 @@ import {
   ProviderDocument,
   SiteDocument,
 } from '../domain/catalog/schema.js';
-import { WorkloadDocument } from '../domain/spec/schema.js';
+import { DEFAULT_WORKLOAD, WorkloadDocument } from '../domain/spec/schema.js';
 import { ScenarioDocument } from '../sim/scenario-schema.js';
 
 export const JSON_SCHEMA_PATH = 'schema/usine-v1.json';
@@ -38,9 +38,18 @@ export function buildJsonSchema(): Record<string, unknown> {
     },
     allOf: byKind.map(([kind, schema]) => ({
       if: { properties: { kind: { const: kind } }, required: ['kind'] },
-      then: toPlainJson(schema),
+      then: withKindDefaults(kind, toPlainJson(schema)),
     })),
   };
+}
+
+/** A Job's and a Service's `spec.workload` default differ: each kind's schema says its own. */
+function withKindDefaults(kind: string, schema: unknown): unknown {
+  if (kind !== 'Job' && kind !== 'Service') return schema;
+  const workload = (schema as { properties: { spec: { properties: { workload: Record<string, unknown> } } } })
+    .properties.spec.properties.workload;
+  workload['default'] = DEFAULT_WORKLOAD[kind];
+  return schema;
 }
 
 /** The schema as plain JSON (TypeBox adds no symbols we need in a file). */

@@ -31,6 +31,13 @@ describe('the portable job spec', () => {
     expect(spec.isDurationAssumed).toBe(true);
   });
 
+  it('accepts a minimal spec, command and resources: a Job trains and a Service serves', () => {
+    const minimal = (kind: string) =>
+      `apiVersion: usine/v1\nkind: ${kind}\nmetadata: { name: m }\nspec: { command: [x], resources: { gpus: 1 } }\n`;
+    expect(readValidSpec(minimal('Job')).workload).toBe('train');
+    expect(readValidSpec(minimal('Service')).workload).toBe('serve');
+  });
+
   it('accepts a Service', () => {
     const spec = readValidSpec(jobYaml().replace('kind: Job', 'kind: Service'));
     expect(spec.kind).toBe('Service');
@@ -163,9 +170,9 @@ describe('the portable job spec', () => {
   });
 
   it('rejects a missing required field at the parent key', () => {
-    const { diagnostics } = readText(jobYaml().replace('  workload: train\n', ''));
+    const { diagnostics } = readText(jobYaml('', 'gpus: 1').replace('  resources: { gpus: 1 }\n', ''));
     expect(diagnostics).toEqual([
-      expect.objectContaining({ path: 'spec.workload', message: 'required field is missing', line: 5 }),
+      expect.objectContaining({ path: 'spec.resources', message: 'required field is missing', line: 5 }),
     ]);
   });
 });

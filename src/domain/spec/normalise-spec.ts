@@ -5,7 +5,7 @@ import { describeClassificationRule, ruleForClassification } from '../policy/cla
 import { mergeNames } from '../policy/merge-names.js';
 import { parseDuration } from '../time/duration.js';
 import { DEFAULT_DURATION_SECONDS, type JobSpec } from './job-spec.js';
-import type { WorkloadDocument } from './schema.js';
+import { DEFAULT_WORKLOAD, type WorkloadDocument } from './schema.js';
 
 /**
  * Builds the normalised JobSpec of a document that passed the schema and the spec rules:
@@ -29,12 +29,13 @@ export function normaliseSpec(document: SourceDocument): JobSpec {
       : parseMoney(spec.placement.maxPricePerGpuHour);
   const caps: Money[] = cap?.ok ? [cap.money] : [];
   const implied = describeClassificationRule(classification);
+  const kind = doc.kind as 'Job' | 'Service';
   return {
-    kind: doc.kind as 'Job' | 'Service',
+    kind,
     name: doc.metadata.name,
     project: doc.metadata.project,
     labels: { ...(doc.metadata.labels ?? {}) },
-    workload: spec.workload,
+    workload: spec.workload ?? DEFAULT_WORKLOAD[kind],
     command: [...(spec.command ?? [])],
     image: spec.image,
     env: { ...(spec.env ?? {}) },

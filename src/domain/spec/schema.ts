@@ -71,7 +71,11 @@ export const PlacementRules = Closed({
 });
 
 export const WorkloadBody = Closed({
-  workload: Type.Enum(WORKLOADS),
+  workload: Type.Optional(
+    Type.Enum(WORKLOADS, {
+      description: 'What the job does; train for a Job and serve for a Service when omitted.',
+    }),
+  ),
   command: Type.Optional(
     Type.Array(Type.String(), { minItems: 1, description: 'The program and its arguments.' }),
   ),
@@ -112,3 +116,9 @@ export type Classification = (typeof CLASSIFICATIONS)[number];
 export type Priority = (typeof PRIORITIES)[number];
 export type Objective = (typeof OBJECTIVES)[number];
 export type Workload = (typeof WORKLOADS)[number];
+
+/** The workload of a spec that names none: a Job trains, a Service serves. */
+export const DEFAULT_WORKLOAD = { Job: 'train', Service: 'serve' } as const satisfies Record<
+  'Job' | 'Service',
+  Workload
+>;
