@@ -36,21 +36,6 @@ export const CreateTenantBody = Type.Object(
 export const Tenant = Type.Object({ id: Type.String(), name: Type.String(), createdAt: Instant });
 export const TenantList = Type.Object({ items: Type.Array(Tenant) });
 
-export const CreateKeyBody = Type.Object(
-  {
-    role: Type.Enum(['owner', 'member', 'viewer', 'auditor']),
-    project: Type.Optional(Type.String({ minLength: 1, maxLength: 63 })),
-  },
-  { additionalProperties: false },
-);
-export const CreatedKey = Type.Object({
-  id: Type.String(),
-  key: Type.String({ description: 'Shown once; only its hash is stored.' }),
-  role: Type.String(),
-  tenantId: Type.String(),
-  project: Type.Union([Type.String(), Type.Null()]),
-});
-
 export const Allocation = Type.Object({
   site: Type.String(),
   virtual: Type.Boolean({ description: 'GPUs declared in config, not found by nvidia-smi.' }),
@@ -173,7 +158,6 @@ export const AuditVerification = Type.Object({
 
 export type ProblemBody = Static<typeof Problem>;
 export type TenantView = Static<typeof Tenant>;
-export type CreatedKeyView = Static<typeof CreatedKey>;
 export type JobView = Static<typeof Job>;
 export type JobListView = Static<typeof JobList>;
 export type SiteView = Static<typeof Site>;

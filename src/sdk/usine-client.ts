@@ -1,8 +1,8 @@
 import type { BudgetStatusView, InvoiceView, UsageSummaryView } from '../api/metering-schemas.js';
+import type { CreatedKeyView } from '../api/key-schemas.js';
 import type {
   AuditPageView,
   AuditVerificationView,
-  CreatedKeyView,
   JobListView,
   JobView,
   ProblemBody,
@@ -44,10 +44,20 @@ export class UsineClient {
     return this.call('GET', '/v1/tenants');
   }
 
-  createKey(tenantId: string, role: string, project?: string): Promise<CreatedKeyView> {
+  /** A tenant's key; `expires` is a duration from now (30d) or an RFC 3339 instant. */
+  createKey(
+    tenantId: string,
+    role: string,
+    options: { project?: string | undefined; expires?: string | undefined } = {},
+  ): Promise<CreatedKeyView> {
     return this.call('POST', `/v1/tenants/${encodeURIComponent(tenantId)}/keys`, {
-      json: { role, ...(project ? { project } : {}) },
+      json: { role, ...withDefined(options) },
     });
+  }
+
+  /** A site credential (agent, metering) for one site: the operator's admin key only. */
+  createSiteKey(role: string, site: string, expires?: string): Promise<CreatedKeyView> {
+    return this.call('POST', '/v1/keys', { json: { role, site, ...withDefined({ expires }) } });
   }
 
   /** Submits a spec as written (YAML or JSON text); `created` is false for a replay. */
@@ -187,4 +197,8 @@ export class UsineClient {
     }
     return response;
   }
+}
+
+function withDefined(fields: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(fields).filter((e): e is [string, string] => e[1] !== undefined));
 }

@@ -10,6 +10,7 @@ import type { JobNotifier } from './job-notifier.js';
 import type { ServerMetrics } from './metrics.js';
 import { listAuditRoutes } from './routes/audit-routes.js';
 import { listJobRoutes } from './routes/job-routes.js';
+import { listKeyRoutes } from './routes/key-routes.js';
 import { listMeteringRoutes } from './routes/metering-routes.js';
 import { listOperationRoutes } from './routes/operation-routes.js';
 import { describeSites, listSiteRoutes } from './routes/site-routes.js';
@@ -45,6 +46,7 @@ export function listApiRoutes(
   return [
     ...listOperationRoutes(metrics, wiring.isReady, wiring.openApi, wiring.refreshGauges),
     ...listTenantRoutes(ctx),
+    ...listKeyRoutes(ctx),
     ...listJobRoutes(ctx),
     ...listStreamRoutes(ctx, notifier),
     ...listSiteRoutes(ctx),

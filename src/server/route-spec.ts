@@ -14,7 +14,7 @@ export interface ResponseSpec {
  * object, so the document cannot drift from what the server does.
  */
 export interface RouteSpec {
-  readonly method: 'GET' | 'POST' | 'PUT';
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** Fastify form: `/v1/jobs/:id`. */
   readonly url: string;
   readonly operationId: string;
@@ -32,4 +32,10 @@ export interface RouteSpec {
 }
 
 /** The principal of an unauthenticated route (health, metrics, OpenAPI). */
-export const ANONYMOUS: Principal = { keyId: 'anonymous', role: 'viewer', tenantId: null, project: null };
+export const ANONYMOUS: Principal = {
+  keyId: 'anonymous',
+  role: 'viewer',
+  tenantId: null,
+  project: null,
+  site: null,
+};

@@ -28,9 +28,12 @@ export function readApiKey(row: Row): ApiKeyRecord {
     tenantId: nullableText(row, 'tenant_id'),
     role: oneOf(row, 'role', ROLES) satisfies Role,
     project: nullableText(row, 'project'),
+    site: nullableText(row, 'site'),
     secretHash: text(row, 'secret_hash'),
     createdAt: instant(row, 'created_at'),
+    expiresAt: nullableInstant(row, 'expires_at'),
     revokedAt: nullableInstant(row, 'revoked_at'),
+    lastUsedAt: nullableInstant(row, 'last_used_at'),
   };
 }
 

@@ -32,13 +32,16 @@ import { GroupCommit } from './group-commit.js';
 import type { SqlClient, SqlDatabase } from './sql-client.js';
 import {
   countApiKeys,
+  countLiveApiKeys,
   insertApiKey,
-  insertTenant,
+  selectApiKey,
   selectApiKeyByHash,
-  selectTenant,
-  selectTenantByName,
-  selectTenants,
-} from './tenant-queries.js';
+  selectApiKeys,
+  updateApiKeyExpiry,
+  updateApiKeyRevoked,
+  updateApiKeysLastUsed,
+} from './api-key-queries.js';
+import { insertTenant, selectTenant, selectTenantByName, selectTenants } from './tenant-queries.js';
 import {
   insertUsage,
   selectJobsToMeter,
@@ -105,7 +108,13 @@ function bindStoreTx(sql: SqlClient): StoreTx {
     listTenants: () => selectTenants(sql),
     createApiKey: (key) => insertApiKey(sql, key),
     findApiKeyByHash: (secretHash) => selectApiKeyByHash(sql, secretHash),
+    getApiKey: (id) => selectApiKey(sql, id),
+    listApiKeys: (tenantId) => selectApiKeys(sql, tenantId),
     countApiKeys: (role) => countApiKeys(sql, role),
+    countLiveApiKeys: (tenantId, at) => countLiveApiKeys(sql, tenantId, at),
+    revokeApiKey: (id, at) => updateApiKeyRevoked(sql, id, at),
+    expireApiKeyBy: (id, at) => updateApiKeyExpiry(sql, id, at),
+    touchApiKeys: (ids, at) => updateApiKeysLastUsed(sql, ids, at),
 
     createJob: async (job) => {
       const [result] = await insertJobs(sql, [job]);

@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Clock } from '../../src/app/ports/clock.js';
 import { readDocuments } from '../../src/app/read-documents.js';
 import { startFactory, type RunningFactory } from '../../src/server/start-factory.js';
 
@@ -43,7 +44,13 @@ export function readTestCatalog(text = TEST_CATALOG) {
 }
 
 export async function startTestFactory(
-  options: { dataDir?: string; rateLimit?: { perSecond: number; burst: number }; catalogText?: string } = {},
+  options: {
+    dataDir?: string;
+    rateLimit?: { perSecond: number; burst: number };
+    catalogText?: string;
+    clock?: Clock;
+    databaseUrl?: string;
+  } = {},
 ): Promise<RunningFactory & { dataDir: string; adminKey: string }> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'usine-factory-'));
   const factory = await startFactory({
@@ -56,6 +63,8 @@ export async function startTestFactory(
     logger: false,
     rateLimit: options.rateLimit ?? { perSecond: 1000, burst: 1000 },
     version: 'test',
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
   });
   const adminKey = factory.adminKey ?? readFileSync(join(dataDir, 'admin.key'), 'utf8').trim();
   return { ...factory, close: () => factory.close(), dataDir, adminKey };

@@ -5,31 +5,55 @@ import type { Role } from '../ports/records.js';
 export interface Principal {
   readonly keyId: string;
   readonly role: Role;
-  /** null for the operator's admin key. */
+  /** null for the operator's keys: admin and the site credentials (agent, metering). */
   readonly tenantId: string | null;
   /** A member key sees and submits in this project only. */
   readonly project: string | null;
+  /** The one site a site credential (agent, metering) acts for; null for every other key. */
+  readonly site: string | null;
 }
 
 export const ACTIONS = [
   'tenant.create',
   'tenant.read',
   'key.create',
+  'key.read',
+  'key.revoke',
+  'site-key.create',
   'job.submit',
   'job.read',
   'job.cancel',
   'site.read',
   'audit.read',
   'usage.read',
+  'usage.write',
   'budget.write',
+  'agent.work',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
+/**
+ * What each role may do; which tenant (or site) it may do it in is checked by the use case.
+ * The site credentials hold one action each: an agent's key leaked from a GPU host reads
+ * nothing and submits nothing, a metering key only writes usage, both for their one site.
+ */
 const GRANTS: Readonly<Record<Role, readonly Action[]>> = {
-  admin: ['tenant.create', 'tenant.read', 'key.create', 'site.read', 'audit.read', 'usage.read'],
+  admin: [
+    'tenant.create',
+    'tenant.read',
+    'key.create',
+    'key.read',
+    'key.revoke',
+    'site-key.create',
+    'site.read',
+    'audit.read',
+    'usage.read',
+  ],
   owner: [
     'tenant.read',
     'key.create',
+    'key.read',
+    'key.revoke',
     'job.submit',
     'job.read',
     'job.cancel',
@@ -41,6 +65,8 @@ const GRANTS: Readonly<Record<Role, readonly Action[]>> = {
   member: ['job.submit', 'job.read', 'job.cancel', 'site.read'],
   viewer: ['tenant.read', 'job.read', 'site.read'],
   auditor: ['tenant.read', 'site.read', 'audit.read', 'usage.read'],
+  agent: ['agent.work'],
+  metering: ['usage.write'],
 };
 
 export function isAllowed(principal: Principal, action: Action): boolean {
@@ -53,15 +79,34 @@ export function requireAllowed(principal: Principal, action: Action): void {
     const hint =
       principal.role === 'admin' && action.startsWith('job.')
         ? ': the admin key belongs to no tenant; create a tenant and an owner or member key'
-        : '';
+        : principal.site !== null
+          ? `: a ${principal.role} key is a site credential for ${principal.site} and does nothing else`
+          : '';
     throw new UsineError('USINE_FORBIDDEN', `a ${principal.role} key may not ${action}${hint}`);
   }
 }
 
-/** The tenant a tenant-scoped call acts in; the admin key has none. */
+/** The tenant a tenant-scoped call acts in; the operator's keys have none. */
 export function requireTenant(principal: Principal): string {
   if (principal.tenantId === null) {
-    throw new UsineError('USINE_FORBIDDEN', 'the admin key belongs to no tenant; use a tenant key');
+    throw new UsineError(
+      'USINE_FORBIDDEN',
+      `the ${principal.role} key belongs to no tenant; use a tenant key`,
+    );
   }
   return principal.tenantId;
+}
+
+/**
+ * Throws 403 unless the key's role grants the action and the key is bound to `site`: a site
+ * credential acts for its own site only.
+ */
+export function requireSite(principal: Principal, action: Action, site: string): void {
+  requireAllowed(principal, action);
+  if (principal.site !== site) {
+    throw new UsineError(
+      'USINE_FORBIDDEN',
+      `this ${principal.role} key acts for site ${principal.site ?? '(none)'}, not ${site}`,
+    );
+  }
 }

@@ -1,9 +1,15 @@
 import type { AuditEntry } from '../../domain/audit/chain.js';
 import type { JobStatus } from '../../domain/jobs/lifecycle.js';
 
-/** Roles of an API key. `admin` is the operator's; the others belong to a tenant. */
-export const ROLES = ['admin', 'owner', 'member', 'viewer', 'auditor'] as const;
+/**
+ * Roles of an API key. `admin` is the operator's; `agent` and `metering` are site
+ * credentials, the operator's too, each bound to one site; the others belong to a tenant.
+ */
+export const ROLES = ['admin', 'owner', 'member', 'viewer', 'auditor', 'agent', 'metering'] as const;
 export type Role = (typeof ROLES)[number];
+/** The roles of a site credential: no tenant, exactly one site. */
+export const SITE_ROLES = ['agent', 'metering'] as const satisfies readonly Role[];
+export type SiteRole = (typeof SITE_ROLES)[number];
 
 export interface TenantRecord {
   readonly id: string;
@@ -13,15 +19,21 @@ export interface TenantRecord {
 
 export interface ApiKeyRecord {
   readonly id: string;
-  /** null for the operator's admin key. */
+  /** null for the operator's keys: admin and the site credentials. */
   readonly tenantId: string | null;
   readonly role: Role;
   /** A member key is limited to one project. */
   readonly project: string | null;
+  /** The one site of a site credential (agent, metering); null for every other key. */
+  readonly site: string | null;
   /** sha256 of the secret; the secret itself is never stored. */
   readonly secretHash: string;
   readonly createdAt: string;
+  /** Refused from this instant on; null: never expires. */
+  readonly expiresAt: string | null;
   readonly revokedAt: string | null;
+  /** Within about a minute (the authenticator writes it at most once a minute). */
+  readonly lastUsedAt: string | null;
 }
 
 /** Where a job runs: a site and, per node, the GPUs (indices) or milli-GPUs it holds. */

@@ -99,7 +99,18 @@ export interface StoreTx extends MeteringStoreTx {
   listTenants(): Promise<TenantRecord[]>;
   createApiKey(key: ApiKeyRecord): Promise<void>;
   findApiKeyByHash(secretHash: string): Promise<ApiKeyRecord | undefined>;
+  getApiKey(id: string): Promise<ApiKeyRecord | undefined>;
+  /** A tenant's keys, or (null) the operator's own: admin and site credentials; oldest first. */
+  listApiKeys(tenantId: string | null): Promise<ApiKeyRecord[]>;
+  /** Every key ever created, revoked ones included. */
   countApiKeys(role?: Role): Promise<number>;
+  /** A tenant's keys neither revoked nor expired at `at`. */
+  countLiveApiKeys(tenantId: string, at: string): Promise<number>;
+  /** False when the key was already revoked. */
+  revokeApiKey(id: string, at: string): Promise<boolean>;
+  /** Brings the key's expiry forward to `at`, never later than it was. */
+  expireApiKeyBy(id: string, at: string): Promise<void>;
+  touchApiKeys(ids: readonly string[], at: string): Promise<void>;
 
   // jobs
   /** Inserts the job unless (tenant, idempotencyKey) exists: then replayed or conflict. */

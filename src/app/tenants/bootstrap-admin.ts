@@ -16,9 +16,12 @@ export async function bootstrapAdminKey(ctx: AppContext): Promise<string | undef
       tenantId: null,
       role: 'admin',
       project: null,
+      site: null,
       secretHash: hashSecret(secret),
       createdAt: at,
+      expiresAt: null,
       revokedAt: null,
+      lastUsedAt: null,
     });
     await tx.appendAudit({
       at,

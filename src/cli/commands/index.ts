@@ -10,6 +10,7 @@ import { registerRfp } from './rfp.js';
 import { registerSimulate } from './simulate.js';
 import { registerSites } from './sites.js';
 import { registerSubmit } from './submit.js';
+import { registerKeys } from './keys.js';
 import { registerTenants } from './tenants.js';
 import { registerUp } from './up.js';
 import { registerValidate } from './validate.js';
@@ -32,6 +33,7 @@ export function registerCommands(program: Command, io: CliIo, setExit: SetExit):
   registerJobs(program, io, setExit);
   registerJobActions(program, io, setExit);
   registerTenants(program, io, setExit);
+  registerKeys(program, io, setExit);
   registerAudit(program, io, setExit);
   registerMetering(program, io, setExit);
 }

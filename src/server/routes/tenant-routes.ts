@@ -1,15 +1,7 @@
 import type { AppContext } from '../../app/context.js';
 import { requireAllowed } from '../../app/auth/principal.js';
-import { createApiKey } from '../../app/tenants/create-api-key.js';
 import { createTenant } from '../../app/tenants/create-tenant.js';
-import {
-  CreatedKey,
-  CreateKeyBody,
-  CreateTenantBody,
-  Problem,
-  Tenant,
-  TenantList,
-} from '../../api/schemas.js';
+import { CreateTenantBody, Problem, Tenant, TenantList } from '../../api/schemas.js';
 import { parseJsonBody } from '../parse-body.js';
 import type { RouteSpec } from '../route-spec.js';
 
@@ -53,27 +45,6 @@ export function listTenantRoutes(ctx: AppContext): RouteSpec[] {
         requireAllowed(principal, 'tenant.read');
         const all = await ctx.store.transaction((tx) => tx.listTenants());
         return { items: all.filter((t) => principal.tenantId === null || t.id === principal.tenantId) };
-      },
-    },
-    {
-      method: 'POST',
-      url: '/v1/tenants/:id/keys',
-      operationId: 'createApiKey',
-      summary: 'Create an API key for a tenant (shown once)',
-      tag: 'tenants',
-      auth: true,
-      body: CreateKeyBody,
-      responses: {
-        201: { description: 'Created; the key is shown once', schema: CreatedKey },
-        ...problems,
-        404: { description: 'No such tenant', schema: Problem },
-      },
-      handle: async (request, reply, principal) => {
-        const body = parseJsonBody(request, CreateKeyBody);
-        const { id } = request.params as { id: string };
-        const key = await createApiKey(ctx, principal, id, body.role, body.project);
-        reply.code(201);
-        return key;
       },
     },
   ];

@@ -1,0 +1,56 @@
+import Type, { type Static } from 'typebox';
+
+/** The shapes of API keys: creating, listing, rotating. A secret is shown once, at creation. */
+
+const Instant = Type.String({ format: 'date-time' });
+const NullableInstant = Type.Union([Instant, Type.Null()]);
+const NullableText = Type.Union([Type.String(), Type.Null()]);
+const Expires = Type.String({
+  minLength: 1,
+  maxLength: 40,
+  description: 'When the key stops working: a duration from now (30d, 12h) or an RFC 3339 instant.',
+});
+
+export const CreateKeyBody = Type.Object(
+  {
+    role: Type.Enum(['owner', 'member', 'viewer', 'auditor'], {
+      description: 'An owner may create member, viewer and auditor keys; the operator any of them.',
+    }),
+    project: Type.Optional(Type.String({ minLength: 1, maxLength: 63 })),
+    expires: Type.Optional(Expires),
+  },
+  { additionalProperties: false },
+);
+
+export const CreateSiteKeyBody = Type.Object(
+  {
+    role: Type.Enum(['agent', 'metering'], {
+      description: 'agent: the agent work of one site; metering: writes usage for one site.',
+    }),
+    site: Type.String({ minLength: 1, maxLength: 63, description: 'A site of the catalog.' }),
+    expires: Type.Optional(Expires),
+  },
+  { additionalProperties: false },
+);
+
+export const Key = Type.Object({
+  id: Type.String(),
+  role: Type.String(),
+  tenantId: Type.Union([Type.String(), Type.Null()], { description: 'null for the operator’s keys.' }),
+  project: NullableText,
+  site: Type.Union([Type.String(), Type.Null()], { description: 'The site of a site credential.' }),
+  createdAt: Instant,
+  lastUsedAt: Type.Union([Instant, Type.Null()], { description: 'Within about a minute.' }),
+  expiresAt: NullableInstant,
+  revokedAt: NullableInstant,
+});
+
+export const CreatedKey = Type.Object({
+  ...Key.properties,
+  key: Type.String({ description: 'Shown once; only its hash is stored.' }),
+});
+
+export const KeyList = Type.Object({ items: Type.Array(Key) });
+
+export type KeyApiView = Static<typeof Key>;
+export type CreatedKeyView = Static<typeof CreatedKey>;
