@@ -18,10 +18,17 @@ export function makeLocalExecutor(
   workDir: string,
   options: Partial<LocalExecutorOptions> = {},
 ): LocalExecutor {
-  return new LocalExecutor({ workDir, nvidiaSmi: false, graceSeconds: 1, pollIntervalMs: 20, ...options });
+  return new LocalExecutor({
+    workDir,
+    nvidiaSmi: false,
+    graceSeconds: 1,
+    pollIntervalMs: 20,
+    isolation: { jobsRoot: `${workDir}-jobs` },
+    ...options,
+  });
 }
 
-/** Stops whatever still runs under the work dir, waits for it to end, and removes the dir. */
+/** Stops whatever still runs under the work dir, waits for it to end, and removes it and the jobs' dirs. */
 export async function cleanWorkDir(workDir: string): Promise<void> {
   const executor = makeLocalExecutor(workDir);
   const passTime = (ms: number) => sleep(ms);
@@ -31,6 +38,7 @@ export async function cleanWorkDir(workDir: string): Promise<void> {
   }
   await executor.close();
   await rm(workDir, { recursive: true, force: true });
+  await rm(`${workDir}-jobs`, { recursive: true, force: true });
 }
 
 /** The contract's jobs as Node.js one-liners, for every backend that runs commands. */

@@ -21,6 +21,11 @@ export interface LaunchRequest {
   readonly durationSeconds: number;
   /** The job's spec document as submitted: a peer Usine is sent the job in its own words. */
   readonly document?: unknown;
+  /**
+   * What the job may use on each node (the spec's `resources.memoryGiB` and `cpus`); a backend
+   * that enforces limits (the local one, through cgroups) stops it there, others may ignore it.
+   */
+  readonly limits?: { readonly memoryBytes?: number; readonly cpus?: number };
 }
 
 export type ExecutionState = 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'lost';

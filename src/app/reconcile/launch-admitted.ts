@@ -28,6 +28,12 @@ export async function launchAdmitted(ctx: AppContext, report: ReconcileReport): 
         maxDurationSeconds: spec.maxDuration,
         durationSeconds: spec.duration,
         document: job.document,
+        limits: {
+          ...(spec.resources.memoryGiB === undefined
+            ? {}
+            : { memoryBytes: spec.resources.memoryGiB * 2 ** 30 }),
+          ...(spec.resources.cpus === undefined ? {} : { cpus: spec.resources.cpus }),
+        },
       });
     } catch (error) {
       await ctx.store.transaction((tx) =>

@@ -28,11 +28,18 @@ export function formatCudaVisibleDevices(allocation: LaunchRequest['allocation']
   return indices.join(',');
 }
 
+/** Who the job runs as, when not as the runner: its HOME, TMPDIR, USER and LOGNAME are its own. */
+export interface JobIdentity {
+  readonly home: string;
+  readonly userName: string;
+}
+
 /** The passed part of Usine's environment, then the job's own, then what Usine sets (it wins). */
 export function buildJobEnv(
   request: LaunchRequest,
   own: NodeJS.ProcessEnv,
   passEnv: readonly string[] = DEFAULT_PASSED_ENV,
+  identity?: JobIdentity,
 ): Record<string, string> {
   const env: Record<string, string> = {};
   for (const name of passEnv) {
@@ -42,6 +49,9 @@ export function buildJobEnv(
   return {
     ...env,
     ...request.env,
+    ...(identity === undefined
+      ? {}
+      : { HOME: identity.home, TMPDIR: identity.home, USER: identity.userName, LOGNAME: identity.userName }),
     CUDA_VISIBLE_DEVICES: formatCudaVisibleDevices(request.allocation),
     USINE_JOB_ID: request.jobId,
     USINE_JOB_NAME: request.name,

@@ -1,5 +1,7 @@
 import { join } from 'node:path';
 import { readJsonFile } from '../json-file.js';
+import type { JobCgroup } from './job-cgroups.js';
+import type { JobUser } from './job-users.js';
 import type { ProcessIdentity } from './process-identity.js';
 
 /**
@@ -15,6 +17,16 @@ import type { ProcessIdentity } from './process-identity.js';
 export interface JobSpecFile {
   readonly jobId: string;
   readonly command: readonly string[];
+  /** What the wrapper spawns: the command behind the steps that confine it (build-job-argv.ts). */
+  readonly argv: readonly string[];
+  /** The job's working directory; `home` unless the executor was given another. */
+  readonly cwd: string;
+  /** `<jobsRoot>/<jobId>`: the job's own directory, handed back to the runner when it ends. */
+  readonly home: string;
+  /** The user of its own it runs as; null: the runner's. */
+  readonly user: JobUser | null;
+  /** Its cgroups and limits; null: none (not available, see the log). */
+  readonly cgroup: JobCgroup | null;
   readonly maxMs: number | null;
   readonly graceMs: number;
   readonly timeLimitReason: string;
@@ -32,6 +44,10 @@ export interface JobExitFile {
   readonly signal?: string | null;
   readonly errorCode?: string | null;
   readonly message?: string;
+  /** Processes of the job the kernel killed at its memory limit (from its cgroup). */
+  readonly oomKills?: number;
+  /** Forks refused at its pids limit. */
+  readonly pidsRefused?: number;
   readonly finishedAt: string;
 }
 

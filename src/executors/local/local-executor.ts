@@ -1,6 +1,7 @@
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdir, open, readdir, readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, open, readdir, readFile, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type {
@@ -23,8 +24,14 @@ import {
   type JobSpecFile,
   type JobStateFile,
 } from './job-files.js';
-import { writeJsonFile, writeTextFile } from '../json-file.js';
+import { readJsonFile, writeJsonFile, writeTextFile } from '../json-file.js';
 import { buildJobEnv } from './build-job-env.js';
+import { buildJobArgv } from './build-job-argv.js';
+import { createJobCgroup, detectCgroups, type CgroupSupport, type JobCgroup } from './job-cgroups.js';
+import { resolveJobIsolation, type JobIsolation, type JobIsolationOptions } from './job-isolation.js';
+import { allocateJobUser, type JobUser, type JobUserLock } from './job-users.js';
+import { keepPublicPath } from './keep-public-path.js';
+import { prepareJobHome } from './prepare-job-home.js';
 import { identifyProcess, isProcessAlive, signalGroup } from './process-identity.js';
 import { WRAPPER_SOURCE } from './wrapper-source.js';
 import { SingleFlight } from '../single-flight.js';
@@ -42,8 +49,14 @@ export interface LocalExecutorOptions {
   readonly pollIntervalMs?: number;
   /** The `nvidia-smi` program; `false` never asks it (tests, CPU-only machines). Default `nvidia-smi`. */
   readonly nvidiaSmi?: string | false;
-  /** The working directory of jobs; default: Usine's own. */
+  /** The working directory of jobs; default: each job's own directory (see `isolation.jobsRoot`). */
   readonly cwd?: string;
+  /** Who jobs run as and where their directories are; default: users of their own when root. */
+  readonly isolation?: JobIsolationOptions;
+  /** `auto` (default): each job in cgroups of its own with its limits, where the host lets us; `off`: never. */
+  readonly cgroups?: 'auto' | 'off';
+  /** The most processes and threads one job may have at once (its cgroup's pids.max); default 16384. */
+  readonly pidsLimit?: number;
   /** Variables of Usine's own environment passed to jobs; default PATH, HOME, USER, LANG, TZ… */
   readonly passEnv?: readonly string[];
 }
@@ -72,8 +85,12 @@ export class LocalExecutor implements Executor {
   private readonly launching = new SingleFlight<string>();
   private wrapperFile: Promise<string> | undefined;
   private gpus: Promise<GpuDevice[]> | undefined;
+  private cgroupSupport: Promise<CgroupSupport> | undefined;
+  /** Who the jobs run as, resolved once; a runner that cannot give what was asked throws here. */
+  readonly isolation: JobIsolation;
 
   constructor(private readonly options: LocalExecutorOptions) {
+    this.isolation = resolveJobIsolation(options.isolation);
     this.workDir = options.workDir;
     this.nodeName = options.nodeName ?? (hostname() || 'local');
     this.graceMs = (options.graceSeconds ?? 10) * 1000;
@@ -111,28 +128,64 @@ export class LocalExecutor implements Executor {
               'give a command, or place the job on a site whose backend supports containers',
       );
     }
-    const env = buildJobEnv(request, process.env, this.options.passEnv);
     const handle = `${HANDLE_PREFIX}${request.jobId}`;
     const jobDir = locateJobDir(this.workDir, request.jobId);
-    if ((await readJobFiles(jobDir)).state !== undefined) return handle;
-    await mkdir(jobDir, { recursive: true });
-    const spec: JobSpecFile = {
-      jobId: request.jobId,
-      command: request.command,
-      maxMs: request.maxDurationSeconds === undefined ? null : request.maxDurationSeconds * 1000,
-      graceMs: this.graceMs,
-      timeLimitReason: describeTimeLimit(request.maxDurationSeconds ?? 0),
-    };
-    await writeJsonFile(join(jobDir, 'spec.json'), spec);
-    const log = await open(locateLogFile(jobDir), 'a');
+    const before = await readJobFiles(jobDir);
+    if (before.state !== undefined) return handle;
+    await mkdir(jobDir, { recursive: true, mode: 0o700 });
+    await chmod(jobDir, 0o700);
+    // a launch that crashed before state.json is retried with the user it had already taken
+    const user = before.spec?.user ?? (await this.allocateUser(request.jobId, jobDir));
     try {
+      await this.startWrapper(request, jobDir, user);
+    } catch (error) {
+      if (user !== null) await unlink(user.lockFile).catch(() => undefined);
+      throw error;
+    }
+    return handle;
+  }
+
+  private allocateUser(jobId: string, jobDir: string): Promise<JobUser | null> {
+    const isolation = this.isolation;
+    return isolation.runAs === 'job-user' ? allocateJobUser(isolation, jobId, jobDir) : Promise.resolve(null);
+  }
+
+  private async startWrapper(request: LaunchRequest, jobDir: string, user: JobUser | null): Promise<void> {
+    const home = await prepareJobHome(this.isolation, request.jobId, user);
+    const env = buildJobEnv(
+      request,
+      process.env,
+      this.options.passEnv,
+      user === null ? undefined : { home, userName: user.name },
+    );
+    if (user !== null && env.PATH !== undefined) env.PATH = (await keepPublicPath(env.PATH)) ?? '';
+    const log = await open(locateLogFile(jobDir), 'a', 0o600);
+    try {
+      const cgroup = await this.createCgroup(request, (text) => log.write(`[usine] ${text}\n`));
+      const spec: JobSpecFile = {
+        jobId: request.jobId,
+        command: request.command,
+        argv: buildJobArgv(request.command, {
+          ...(this.isolation.runAs === 'job-user' ? { setpriv: this.isolation.setpriv } : {}),
+          user,
+          cgroupProcs: cgroup?.dirs.map((dir) => join(dir, 'cgroup.procs')) ?? [],
+        }),
+        cwd: this.options.cwd ?? home,
+        home,
+        user,
+        cgroup,
+        maxMs: request.maxDurationSeconds === undefined ? null : request.maxDurationSeconds * 1000,
+        graceMs: this.graceMs,
+        timeLimitReason: describeTimeLimit(request.maxDurationSeconds ?? 0),
+      };
+      await writeJsonFile(join(jobDir, 'spec.json'), spec);
       if (request.image !== undefined) {
         await log.write(
           `[usine] image ${request.image} ignored: the local executor runs the command on this machine\n`,
         );
       }
       const wrapper = spawn(process.execPath, [await this.installWrapper(), jobDir], {
-        cwd: this.options.cwd ?? process.cwd(),
+        cwd: jobDir,
         detached: true,
         env,
         stdio: ['ignore', log.fd, log.fd],
@@ -148,7 +201,24 @@ export class LocalExecutor implements Executor {
     } finally {
       await log.close();
     }
-    return handle;
+  }
+
+  /** The job's cgroups with its limits, or null (said in its log) where the host has none for us. */
+  private async createCgroup(
+    request: LaunchRequest,
+    note: (text: string) => Promise<unknown>,
+  ): Promise<JobCgroup | null> {
+    if (this.options.cgroups === 'off') return null;
+    this.cgroupSupport ??= detectCgroups();
+    const support = await this.cgroupSupport;
+    if ('unavailable' in support) {
+      await note(`no cgroup for this job, so no memory, CPU or process limits: ${support.unavailable}`);
+      return null;
+    }
+    return createJobCgroup(support, request.jobId, {
+      ...request.limits,
+      pids: this.options.pidsLimit ?? 16_384,
+    });
   }
 
   /** Writes the wrapper program once per executor (rewritten so an upgrade takes effect). */
@@ -175,7 +245,20 @@ export class LocalExecutor implements Executor {
     // It may have ended between the two reads.
     const again = await readJobFiles(jobDir);
     if (again.exit !== undefined) return describeExit(again, again.exit);
+    await this.releaseVanished(jobDir, again.spec);
     return describeVanished(again, new Date());
+  }
+
+  /** A job whose wrapper died before giving back its uid and cgroups: the wrapper's own code does it. */
+  private async releaseVanished(jobDir: string, spec: JobSpecFile | undefined): Promise<void> {
+    const lock = spec?.user ? await readJsonFile<JobUserLock>(spec.user.lockFile) : undefined;
+    const holdsUser = lock !== undefined && lock.jobId === spec?.jobId;
+    const holdsCgroup = spec?.cgroup?.dirs.some((dir) => existsSync(dir)) ?? false;
+    if (!holdsUser && !holdsCgroup) return;
+    const wrapper = await this.installWrapper();
+    await new Promise<void>((resolve) => {
+      execFile(process.execPath, [wrapper, '--release', jobDir], { timeout: 30_000 }, () => resolve());
+    });
   }
 
   private async isRunning(...identities: (JobStateFile['wrapper'] | undefined)[]): Promise<boolean> {

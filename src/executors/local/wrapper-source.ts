@@ -1,27 +1,38 @@
+import { WRAPPER_RELEASE_SOURCE } from './wrapper-release-source.js';
+
 /**
  * The job wrapper: a tiny CommonJS program run by `process.execPath` between Usine and the
  * job's command. It outlives Usine (it is detached and owns no pipe to it), so the exit status
  * and the time limit hold even when Usine dies:
  *
- * * spawns `command[0]` with its arguments (no shell) in a process group of its own, stdout
- *   and stderr inherited (the job's output.log);
+ * * spawns `argv` (the command, after the steps that put it in its cgroups and drop it to its
+ *   user: build-job-argv.ts) in `cwd`, in a process group of its own, stdout and stderr
+ *   inherited (the job's output.log); a program that is nowhere on the PATH is a spawn error;
  * * writes `child.json` (pid, start time, boot id) once the command runs;
  * * on SIGTERM (a cancel) or at the time limit: SIGTERM to the command's group, SIGKILL after
  *   the grace period;
- * * when the command exits: SIGKILL to what is left of its group (nothing of a finished job
- *   keeps running), then `exit.json` (outcome, exit code, signal, end time), written atomically.
+ * * when the command exits: SIGKILL to what is left of its group, then `releaseJob()` (its cgroups
+ *   and user emptied and given back: wrapper-release-source.ts), then `exit.json` (outcome, exit
+ *   code, signal, OOM kills and refused forks, end time), written atomically.
+ * * `--release <jobDir>` runs only `releaseJob()`, for a job whose wrapper died.
  *
  * It is kept as source text, not a module, so that it runs the same from `src/` under tsx or
  * Vitest and from `dist/`; the executor writes it under its work dir. Its input is the job's
- * `spec.json`: { command, maxMs, graceMs, timeLimitReason }.
+ * `spec.json` (JobSpecFile).
  */
 export const WRAPPER_SOURCE = `'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
 
-const jobDir = process.argv[2];
+const releasing = process.argv[2] === '--release';
+const jobDir = process.argv[releasing ? 3 : 2];
 const spec = JSON.parse(fs.readFileSync(path.join(jobDir, 'spec.json'), 'utf8'));
+${WRAPPER_RELEASE_SOURCE}
+if (releasing) {
+  releaseJob();
+  process.exit(0);
+}
 const MAX_TIMER_MS = 2147483647;
 let child = null;
 let stopping = null;
@@ -58,6 +69,8 @@ function finish(record) {
   finished = true;
   for (const timer of timers) clearTimeout(timer);
   signalGroup('SIGKILL');
+  Object.assign(record, readCgroupEvents());
+  releaseJob();
   writeJson('exit.json', Object.assign(record, { finishedAt: new Date().toISOString() }));
   process.exit(0);
 }
@@ -80,8 +93,18 @@ process.on('SIGTERM', () => stop('cancelled', 'cancelled'));
 process.on('SIGINT', () => stop('cancelled', 'cancelled'));
 process.on('SIGHUP', () => {});
 
+/** Whether the program can be found (the steps before it would otherwise report it themselves). */
+function isFound(program) {
+  if (program.includes('/')) return fs.existsSync(path.resolve(spec.cwd, program));
+  return (process.env.PATH || '').split(':').some((dir) => dir !== '' && fs.existsSync(path.resolve(spec.cwd, dir, program)));
+}
+
 try {
-  child = spawn(spec.command[0], spec.command.slice(1), {
+  if (!isFound(spec.command[0])) {
+    throw Object.assign(new Error('spawn ' + spec.command[0] + ' ENOENT'), { code: 'ENOENT' });
+  }
+  child = spawn(spec.argv[0], spec.argv.slice(1), {
+    cwd: spec.cwd,
     stdio: ['ignore', 'inherit', 'inherit'],
     detached: true,
     env: process.env,
