@@ -136,8 +136,9 @@ export function describeExecutorContract(name: string, makeSubject: () => Promis
     });
 
     it('declares its capabilities', () => {
-      const { containers, fractionalGpus, simulated } = subject.executor.capabilities;
-      expect([typeof containers, typeof fractionalGpus, typeof simulated]).toEqual([
+      const { containers, fractionalGpus, services, simulated } = subject.executor.capabilities;
+      expect([typeof containers, typeof fractionalGpus, typeof services, typeof simulated]).toEqual([
+        'boolean',
         'boolean',
         'boolean',
         'boolean',

@@ -141,10 +141,11 @@ describe('simulated executor', () => {
     expect(gpus.every((g) => g.virtual)).toBe(true);
   });
 
-  it('declares containers, fractions and simulation', () => {
+  it('declares containers, fractions, services and simulation', () => {
     expect(new SimulatedExecutor({ clock }).capabilities).toEqual({
       containers: true,
       fractionalGpus: true,
+      services: true,
       simulated: true,
     });
   });

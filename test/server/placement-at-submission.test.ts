@@ -9,7 +9,8 @@ spec: { workload: train, command: [train], resources: { gpus: 1 }, duration: 10m
 `;
 
 // POST /v1/jobs places the job at once with the load the reconciler last measured, so its
-// answer already says where it goes and why; budgets keep their jobs for the reconciler.
+// answer already says where it goes and why, with the decision the reconciler would make
+// (budgets, quotas and the backends' capabilities included).
 describe('placement at submission', () => {
   let factory: Awaited<ReturnType<typeof startTestFactory>>;
   let call: ReturnType<typeof api>;
@@ -18,7 +19,7 @@ describe('placement at submission', () => {
   beforeAll(async () => {
     factory = await startTestFactory();
     call = api(factory.url);
-    for (const name of ['plain', 'budgeted']) {
+    for (const name of ['plain', 'budgeted', 'spent']) {
       owners[name] = (await createOwner(call, factory.adminKey, name)).key;
     }
     await sleep(500); // a few reconciler passes: the sites' live load is known
@@ -68,22 +69,42 @@ describe('placement at submission', () => {
     expect(String(answer.body['reason'])).toMatch(/^no feasible site: local \(SITE_NOT_ALLOWED\)/);
   });
 
-  it('leaves the job of a tenant with a budget to the reconciler, which applies the budget', async () => {
+  it('places the job of a tenant with a budget at once, the budget applied (the decision the reconciler makes)', async () => {
     const key = owners['budgeted'] ?? '';
     const put = await call('PUT', '/v1/budgets/tenant', { key, json: { limit: '1000.00 EUR' } });
     expect(put.status).toBe(200);
     const answer = await submit(key, JOB('with-budget', '{ sites: [sim-paris] }'), 'b-1');
     expect(answer.status).toBe(201);
+    expect(answer.body).toMatchObject({ status: 'placed', site: 'sim-paris' });
+  });
+
+  it('answers at once that a spent budget holds the job in the queue, and why', async () => {
+    const key = owners['spent'] ?? '';
+    const put = await call('PUT', '/v1/budgets/tenant', {
+      key,
+      json: { limit: '0 EUR', onExceeded: 'wait' },
+    });
+    expect(put.status).toBe(200);
+    const answer = await submit(key, JOB('held', '{ sites: [sim-paris] }'), 's-1');
     expect(answer.body).toMatchObject({ status: 'queued' });
-    const id = answer.body['id'] as string;
-    for (let i = 0; i < 50; i += 1) {
-      const job = (await call('GET', `/v1/jobs/${id}`, { key })).body;
-      if (job['status'] !== 'queued') {
-        expect(job['site']).toBe('sim-paris');
-        return;
-      }
-      await sleep(100);
-    }
-    throw new Error('the reconciler never placed the budgeted job');
+    expect(String(answer.body['reason'])).toMatch(
+      /^BUDGET: the budget tenant is spent \(100 % this month\); the job waits in the queue$/,
+    );
+  });
+
+  it('never sends a job to a backend that cannot run it: an image to the local backend is CAPABILITY', async () => {
+    const yaml = JOB('boxed', '{ sites: [local] }').replace(
+      'command: [train]',
+      'image: registry.example/t:1',
+    );
+    const answer = await submit(owners['plain'] ?? '', yaml, 'c-1');
+    expect(answer.body).toMatchObject({ status: 'unplaceable' });
+    const view = answer.body['placement'] as {
+      rejected: { site: string; reasons: { code: string; message: string }[] }[];
+    };
+    expect(view.rejected.find((r) => r.site === 'local')?.reasons).toContainEqual({
+      code: 'CAPABILITY',
+      message: expect.stringMatching(/local backend of local cannot run container images/),
+    });
   });
 });

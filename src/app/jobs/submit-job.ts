@@ -24,7 +24,8 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
 /**
  * Validates a spec and stores it as a job of the caller's tenant, placed at once when the
- * reconciler's live view allows (`LivePlacement`), else queued for the reconciler; in one
+ * reconciler's live view allows (`LivePlacement`: placed, unplaceable, or queued with the reason
+ * its budget holds it), else queued for the reconciler; in one
  * transaction with its first events and audit entries; answers once that transaction has
  * committed. The Idempotency-Key makes retries safe: same key and body → same job.
  */
@@ -53,7 +54,7 @@ export async function submitJob(
   const now = ctx.clock.now();
   const at = now.toISOString();
   const id = ctx.ids.newId('job');
-  const placed = await ctx.livePlacement?.decide(ctx, tenantId, spec, now);
+  const placed = await ctx.livePlacement?.decide(ctx, tenantId, spec, project, now);
   // committed in one transaction with the submissions that arrive meanwhile (group commit)
   const outcome = await ctx.store.commitJob({
     id,
@@ -68,7 +69,9 @@ export async function submitJob(
     at,
     events: [
       { type: 'status', data: { status: 'queued' } },
-      ...(placed ? [{ type: 'status', data: { status: placed.to, ...placed.summary } }] : []),
+      ...(placed && placed.to !== 'queued'
+        ? [{ type: 'status', data: { status: placed.to, ...placed.summary } }]
+        : []),
     ],
     audits: [
       {

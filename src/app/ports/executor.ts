@@ -4,6 +4,8 @@ import type { Allocation } from './records.js';
 export interface ExecutorCapabilities {
   readonly containers: boolean;
   readonly fractionalGpus: boolean;
+  /** Runs long-lived services (`kind: Service`): no batch time limit of its own. */
+  readonly services: boolean;
   /** Jobs advance on a scaled clock; everything it reports is labelled simulated. */
   readonly simulated: boolean;
 }

@@ -52,9 +52,12 @@ export interface NewJob extends Pick<
   readonly events?: readonly { readonly type: string; readonly data: unknown }[];
   /** Queued in the audit log, in this order, with the job; not on a replay. */
   readonly audits?: readonly AuditEvent[];
-  /** Placed at submission: the job starts `placed` (or `unplaceable`) instead of `queued`. */
+  /**
+   * Placed at submission: the job starts `placed` (or `unplaceable`) instead of `queued`, or
+   * `queued` with the reason a budget holds it.
+   */
   readonly placement?: {
-    readonly status: 'placed' | 'unplaceable';
+    readonly status: 'placed' | 'unplaceable' | 'queued';
     readonly site: string | null;
     readonly view: unknown;
     readonly reason: string | null;

@@ -9,6 +9,9 @@ import { launchAdmitted } from './launch-admitted.js';
 import { placeQueued } from './place-queued.js';
 import { inventoryOf, type ReconcilerState } from './reconciler-state.js';
 import { describeSiteLoad, measureSiteUsage, type SiteUsage } from './site-usage.js';
+import { measureTenantUsage } from './tenant-usage.js';
+import type { SiteCapabilities } from '../../domain/placement/site-facts.js';
+import type { TenantUsage } from '../jobs/placement-snapshot.js';
 import { watchRunning } from './watch-running.js';
 
 /** What one pass did, for logs and metrics. */
@@ -43,6 +46,8 @@ export async function reconcileOnce(ctx: AppContext, state: ReconcilerState): Pr
     usages.set(site.name, measureSiteUsage(site.name, await inventoryOf(ctx, state, site), allocated));
   const now = ctx.clock.now();
   const loads = new Map<string, SiteLoad>();
+  const capabilities = new Map<string, SiteCapabilities>();
+  const tenantUsage = new Map<string, TenantUsage>();
   for (const site of runnable) {
     const usage = usages.get(site.name);
     if (usage)
@@ -50,10 +55,14 @@ export async function reconcileOnce(ctx: AppContext, state: ReconcilerState): Pr
         site.name,
         describeSiteLoad(usage, allocated, site, now, (j) => readStoredSpec(j.id, j.document).duration),
       );
+    const executor = ctx.executors.get(site.name);
+    if (executor) capabilities.set(site.name, executor.capabilities);
+    tenantUsage.set(site.name, measureTenantUsage(site.name, await inventoryOf(ctx, state, site), allocated));
   }
+  const snapshot = { prepared: state.prepared, loads, capabilities, usage: tenantUsage, measuredAt: now };
 
-  ctx.livePlacement?.publish(state.prepared, loads, now);
-  await placeQueued(ctx, state, report, loads, now);
+  ctx.livePlacement?.publish(snapshot);
+  await placeQueued(ctx, state, report, snapshot, now);
   await admitPlaced(ctx, state, report, allocated, now);
   await launchAdmitted(ctx, report);
   await watchRunning(ctx, report, allocated);

@@ -4,6 +4,7 @@ import type { CandidateColumns } from './candidate-columns.js';
 import type { CapColumn, DecisionContext } from './decision-context.js';
 import type { PreparedCandidate, PreparedSite } from './prepare-catalog.js';
 import type { ReasonCode } from './rejection-reason.js';
+import type { SiteCapabilities } from './site-facts.js';
 
 /**
  * The reasons of a rejection as bits, in the order they are listed (the order of the brief's
@@ -20,6 +21,8 @@ export const REASON_ORDER: readonly ReasonCode[] = [
   'CAPACITY',
   'PRICE_CAP',
   'CURRENCY',
+  'CAPABILITY',
+  'EXCEEDS_QUOTA',
   'BUDGET',
 ];
 const SITE_NOT_ALLOWED = 1 << 0;
@@ -31,6 +34,9 @@ const GPU_MEMORY = 1 << 5;
 const CAPACITY = 1 << 6;
 const PRICE_CAP = 1 << 7;
 const CURRENCY = 1 << 8;
+const CAPABILITY = 1 << 9;
+export const EXCEEDS_QUOTA = 1 << 10;
+export const BUDGET = 1 << 11;
 
 /** The bit of a reason code. */
 export function bitOf(code: ReasonCode): number {
@@ -54,6 +60,8 @@ export function checkSiteRules(prepared: PreparedSite, context: DecisionContext)
       }
     }
   }
+  const capabilities = context.sites?.get(prepared.site.name)?.capabilities;
+  if (capabilities && lacksCapability(capabilities, context)) mask |= CAPABILITY;
   const keys = context.certificationKeys;
   for (let c = 0; c < keys.length; c++) {
     // Valid until the end of its expiry day (catalog/certification.ts), computed once per catalog.
@@ -64,6 +72,15 @@ export function checkSiteRules(prepared: PreparedSite, context: DecisionContext)
     }
   }
   return mask;
+}
+
+/** True when the backend lacks something the job needs (what describeCapabilityShortfall names). */
+function lacksCapability(capabilities: SiteCapabilities, context: DecisionContext): boolean {
+  return (
+    (context.needs.containers && !capabilities.containers) ||
+    (context.needs.fractionalGpus && !capabilities.fractionalGpus) ||
+    (context.needs.services && !capabilities.services)
+  );
 }
 
 /**

@@ -6,7 +6,9 @@ import { rescale, PRICE_SCALE, type PreparedCatalog } from './prepare-catalog.js
 import { toExactUnits, type PriceColumn } from './price-column.js';
 import type { CandidateCheck } from './check-site.js';
 import type { RankContext } from './rank-options.js';
+import type { SiteCapabilities, SiteFacts } from './site-facts.js';
 import type { SiteLoad } from './site-load.js';
+import { mayBorrow } from './tenant-quota-at-site.js';
 
 /** A price cap with the candidate prices in its currency. */
 export interface CapColumn {
@@ -45,6 +47,14 @@ export interface DecisionContext {
   /** Every cap with the candidate prices in the cap's currency. */
   readonly caps: readonly CapColumn[];
   readonly load: ReadonlyMap<string, SiteLoad> | undefined;
+  /** Capabilities and the tenant's quota by site name, where known. */
+  readonly sites: ReadonlyMap<string, SiteFacts> | undefined;
+  /** What the job asks of a backend. */
+  readonly needs: SiteCapabilities;
+  /** Milli-GPU the job holds in all (what it counts against a quota). */
+  readonly totalMilli: number;
+  /** Whether it may run above its tenant's nominal quota. */
+  readonly isBorrowing: boolean;
   /** The same wants flattened for the scan over every way to run. */
   readonly check: CandidateCheck;
   readonly rank: RankContext;
@@ -56,6 +66,7 @@ export function buildDecisionContext(
   prepared: PreparedCatalog,
   at: Date,
   load: ReadonlyMap<string, SiteLoad> | undefined,
+  sites?: ReadonlyMap<string, SiteFacts>,
 ): DecisionContext {
   const models = job.resources.gpuModels;
   const acceptedModels = models.length > 0 ? new Set(models.map((m) => m.toLowerCase())) : undefined;
@@ -118,6 +129,14 @@ export function buildDecisionContext(
     tenantColumn,
     caps,
     load,
+    sites,
+    needs: {
+      containers: job.image !== undefined,
+      fractionalGpus: job.resources.milliGpus % 1000 !== 0,
+      services: job.kind === 'Service',
+    },
+    totalMilli: job.resources.milliGpus * job.resources.nodes,
+    isBorrowing: mayBorrow(job),
     check,
     rank: {
       objective: constraints.objective,

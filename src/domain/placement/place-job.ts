@@ -11,6 +11,9 @@ import { sortRankEntries } from './rank-options.js';
 import type { RejectionReason } from './rejection-reason.js';
 import { rankTableOf, rejectedOf, scanSites, type SiteScan } from './scan-sites.js';
 import type { SiteLoad } from './site-load.js';
+import { applyBudgets } from './apply-budgets.js';
+import type { BudgetFailure } from './describe-admission.js';
+import type { BudgetState, SiteFacts } from './site-facts.js';
 
 export interface PlacementInput {
   readonly job: JobSpec;
@@ -22,6 +25,14 @@ export interface PlacementInput {
   readonly at: Date;
   /** Live free capacity by site name, where known. */
   readonly load?: ReadonlyMap<string, SiteLoad>;
+  /**
+   * What admission will say, by site name, where known: the backend's capabilities (CAPABILITY)
+   * and the tenant's quota there (EXCEEDS_QUOTA when it could never admit the job; its use now
+   * delays the expected start).
+   */
+  readonly sites?: ReadonlyMap<string, SiteFacts>;
+  /** The budgets of the job's tenant and project with this month's spend (BUDGET). */
+  readonly budgets?: readonly BudgetState[];
 }
 
 /** One feasible way to run the job: the best of one site. */
@@ -53,6 +64,11 @@ export interface PlacementResult {
   readonly ranked: readonly PlacementOption[];
   /** Every other site, in catalog order, with all its reasons. */
   readonly rejected: readonly SiteRejection[];
+  /**
+   * No decision, and budgets rejected some sites: what the budget says to do (`wait` in the
+   * queue until it has room again, or `reject`); undefined otherwise.
+   */
+  readonly heldByBudget: { readonly scope: string; readonly onExceeded: 'wait' | 'reject' } | undefined;
 }
 
 /**
@@ -70,8 +86,9 @@ export interface PlacementResult {
 export function placeJob(input: PlacementInput): PlacementResult {
   const prepared = 'isPrepared' in input.catalog ? input.catalog : prepareCatalog(input.catalog);
   const constraints = mergeConstraints(input.job, input.policy);
-  const context = buildDecisionContext(input.job, constraints, prepared, input.at, input.load);
-  const scan = scanSites(context);
+  const context = buildDecisionContext(input.job, constraints, prepared, input.at, input.load, input.sites);
+  const budgeted = applyBudgets(scanSites(context), context, input.budgets ?? []);
+  const scan = budgeted.scan;
   const decision =
     scan.bestSite < 0
       ? undefined
@@ -88,6 +105,7 @@ export function placeJob(input: PlacementInput): PlacementResult {
     feasible: decision !== undefined,
     constraints,
     decision,
+    heldByBudget: decision ? undefined : describeHold(budgeted.failures),
     get ranked(): readonly PlacementOption[] {
       ranked ??= rankAll(scan, context, decision);
       return ranked;
@@ -95,11 +113,22 @@ export function placeJob(input: PlacementInput): PlacementResult {
     get rejected(): readonly SiteRejection[] {
       if (rejected === undefined) {
         const { sites, masks } = rejectedOf(scan);
-        rejected = buildRejections(sites, masks, context);
+        rejected = buildRejections(sites, masks, context, budgeted.failures);
       }
       return rejected;
     },
   };
+}
+
+/** A budget that says `wait` keeps the job queued; only `reject` budgets make it unplaceable. */
+function describeHold(failures: ReadonlyMap<number, BudgetFailure>): PlacementResult['heldByBudget'] {
+  let hold: PlacementResult['heldByBudget'];
+  for (const { state } of failures.values()) {
+    const { scope, onExceeded } = state.budget;
+    if (hold === undefined || onExceeded === 'wait') hold = { scope, onExceeded };
+    if (onExceeded === 'wait') break;
+  }
+  return hold;
 }
 
 /**

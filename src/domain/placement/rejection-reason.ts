@@ -12,7 +12,11 @@ export const REASON_CODES = [
   'PRICE_CAP',
   'SITE_NOT_ALLOWED',
   'CURRENCY',
-  /** Reserved: the tenant's remaining budget cannot pay the estimated cost (not checked yet). */
+  /** The site's backend cannot run the job (images, GPU fractions, services): its executor's capabilities. */
+  'CAPABILITY',
+  /** The tenant's quota at the site could never admit the job, even with the site idle. */
+  'EXCEEDS_QUOTA',
+  /** A budget of the tenant or project is spent, or the estimated cost would overrun it. */
   'BUDGET',
 ] as const;
 

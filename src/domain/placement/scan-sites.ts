@@ -1,9 +1,16 @@
-import { checkCandidate, checkSiteRules, GPU_MODEL, isCandidateAccepted } from './check-site.js';
+import {
+  checkCandidate,
+  checkSiteRules,
+  EXCEEDS_QUOTA,
+  GPU_MODEL,
+  isCandidateAccepted,
+} from './check-site.js';
 import type { DecisionContext } from './decision-context.js';
 import { estimateCandidateCarbonKg } from './build-option.js';
 import type { PreparedCandidate, PreparedSite } from './prepare-catalog.js';
 import { compareRankValues, type RankTable } from './rank-options.js';
 import { estimateStart } from './site-load.js';
+import { measureQuotaCeiling } from './tenant-quota-at-site.js';
 
 /**
  * What one pass over the catalog keeps: one integer per site, and the decision. The other
@@ -58,6 +65,7 @@ export function scanSites(context: DecisionContext): SiteScan {
     const siteMask = checkSiteRules(site, context);
     const load = context.load === undefined ? undefined : context.load.get(site.site.name);
     const isPreferredSite = hasPreferred && context.preferredSites.has(site.site.name);
+    const quota = context.sites === undefined ? undefined : context.sites.get(site.site.name)?.quota;
     // Without the site's grid intensity every carbon figure there is unknown (NaN).
     const hasCarbon = isCarbon && site.gridCarbonGPerKWh !== undefined;
     let failures = 0;
@@ -73,17 +81,27 @@ export function scanSites(context: DecisionContext): SiteScan {
       if (acceptedModels !== undefined && acceptedModels[ranges[r] as number] !== 1) continue;
       // One model per range: its expected start is computed once, on the first way that passes.
       let start = -1;
+      // The tenant's quota for the model: never enough (rejected), or in use now (a wait).
+      let quotaMask = 0;
+      let quotaWait = 0;
+      if (quota !== undefined) {
+        const model = (context.prepared.candidateAt[ranges[r + 1] as number] as PreparedCandidate).modelKey;
+        const ceiling = measureQuotaCeiling(quota, model, context.isBorrowing);
+        if (context.totalMilli > ceiling) quotaMask = EXCEEDS_QUOTA;
+        else if ((quota.usedMilli.get(model) ?? 0) + context.totalMilli > ceiling)
+          quotaWait = load === undefined ? 0 : load.estimatedWaitSeconds;
+      }
       for (let i = ranges[r + 1] as number; i < (ranges[r + 2] as number); i++) {
         if (!isCandidateAccepted(i, check)) continue;
         accepted += 1;
-        const mask = checkCandidate(i, check);
+        const mask = checkCandidate(i, check) | quotaMask;
         if (mask !== 0) {
           failures |= mask;
           continue;
         }
         if (siteMask !== 0) continue;
         if (start < 0) {
-          start = load
+          const roomAt = load
             ? estimateStart(
                 load,
                 (context.prepared.candidateAt[i] as PreparedCandidate).row.gpuModel,
@@ -91,6 +109,7 @@ export function scanSites(context: DecisionContext): SiteScan {
                 job.resources.nodes,
               )
             : 0;
+          start = roomAt > quotaWait ? roomAt : quotaWait;
         }
         const isPreferred = isPreferredSite && start <= constraints.maxWaitForPreferred;
         const carbon = hasCarbon ? carbonOf(site, i, context) : Number.NaN;

@@ -75,7 +75,12 @@ export function parseLocalHandle(handle: string): string | undefined {
  * exit and enforces its time limit even if Usine dies; see src/executors/README.md.
  */
 export class LocalExecutor implements Executor {
-  readonly capabilities: ExecutorCapabilities = { containers: false, fractionalGpus: true, simulated: false };
+  readonly capabilities: ExecutorCapabilities = {
+    containers: false,
+    fractionalGpus: true,
+    services: true,
+    simulated: false,
+  };
   private readonly workDir: string;
   private readonly nodeName: string;
   private readonly graceMs: number;

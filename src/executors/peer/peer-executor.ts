@@ -59,7 +59,12 @@ export function peerIdempotencyKey(jobId: string): string {
  * the job's failure with the peer's reasons.
  */
 export class PeerExecutor implements Executor {
-  readonly capabilities: ExecutorCapabilities = { containers: true, fractionalGpus: true, simulated: false };
+  readonly capabilities: ExecutorCapabilities = {
+    containers: true,
+    fractionalGpus: true,
+    services: true,
+    simulated: false,
+  };
   private key: { mtimeMs: number; value: string } | undefined;
   private readonly launching = new SingleFlight<string>();
   private readonly closing = new AbortController();

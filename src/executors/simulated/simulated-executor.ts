@@ -55,7 +55,12 @@ function describeGpus(request: LaunchRequest): string {
 
 /** A demo site: jobs advance on a scaled clock and everything is labelled simulated. */
 export class SimulatedExecutor implements Executor {
-  readonly capabilities: ExecutorCapabilities = { containers: true, fractionalGpus: true, simulated: true };
+  readonly capabilities: ExecutorCapabilities = {
+    containers: true,
+    fractionalGpus: true,
+    services: true,
+    simulated: true,
+  };
   private readonly clock: Clock;
   private readonly timeScale: number;
   private readonly site: string;

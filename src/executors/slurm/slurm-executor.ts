@@ -98,6 +98,8 @@ export class SlurmExecutor implements Executor {
   readonly capabilities: ExecutorCapabilities = {
     containers: false,
     fractionalGpus: false,
+    // a batch job under the partition's time limit, not a long-lived service
+    services: false,
     simulated: false,
   };
   private readonly client: SlurmClient;
