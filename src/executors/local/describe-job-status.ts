@@ -19,8 +19,47 @@ function describeEnd(exit: JobExitFile): string {
   return `exit code ${exit.exitCode ?? 'unknown'}`;
 }
 
-/** The final status of a job whose wrapper recorded its end. */
+/** `256 MiB`, `2 GiB`, `1.5 GiB`. */
+export function formatBytes(bytes: number): string {
+  const gib = bytes / 2 ** 30;
+  if (gib >= 1) return `${Number(gib.toFixed(2))} GiB`;
+  return `${Number((bytes / 2 ** 20).toFixed(1))} MiB`;
+}
+
+/** What the job's cgroups saw: an OOM kill at its memory limit, forks refused at its pids limit. */
+function describeLimitsHit(files: JobFiles, exit: JobExitFile): { oom: string | null; pids: string | null } {
+  const limits = files.spec?.cgroup?.limits;
+  const memory = limits?.memoryBytes === undefined ? '' : ` of ${formatBytes(limits.memoryBytes)}`;
+  const oomKills = exit.oomKills ?? 0;
+  const pidsRefused = exit.pidsRefused ?? 0;
+  return {
+    oom:
+      oomKills > 0
+        ? `out of memory: the kernel killed ${oomKills} of its processes at its memory limit${memory}`
+        : null,
+    pids:
+      pidsRefused > 0
+        ? `${pidsRefused} forks refused at its limit of ${limits?.pids ?? '?'} processes and threads`
+        : null,
+  };
+}
+
+/** The final status of a job whose wrapper recorded its end, with the limits it ran into. */
 export function describeExit(files: JobFiles, exit: JobExitFile): ExecutionStatus {
+  const status = describeOutcome(files, exit);
+  const { oom, pids } = describeLimitsHit(files, exit);
+  if (oom === null && pids === null) return status;
+  if (status.state !== 'failed') {
+    const notes = [oom, pids].filter((n) => n !== null).join('; ');
+    return { ...status, reason: status.reason === null ? notes : `${status.reason} (${notes})` };
+  }
+  // the limit is the cause: said first, the way the job ended after it
+  const cause = oom ?? pids ?? '';
+  const rest = [oom === null ? null : pids, status.reason].filter((n) => n !== null).join('; ');
+  return { ...status, reason: `${cause} (${rest})` };
+}
+
+function describeOutcome(files: JobFiles, exit: JobExitFile): ExecutionStatus {
   const base = {
     exitCode: exit.exitCode ?? null,
     startedAt: files.state?.startedAt ?? null,
