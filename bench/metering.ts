@@ -1,6 +1,8 @@
-// Metering benchmark: the rate at which usage records enter the PostgreSQL ledger with
-// deduplication on (the unique idempotency key, one INSERT … SELECT FROM unnest(…) ON CONFLICT
-// DO NOTHING per batch, through the store's appendUsage). A share of every batch replays keys
+// Metering benchmark: the rate at which usage CloudEvents enter the PostgreSQL ledger through
+// the API's use case (ingestUsageEvents, as the operator: the jobs each event names read in one
+// statement per batch, every event checked against its job's site, run, allocation and price)
+// with deduplication on (the unique idempotency key, one INSERT … SELECT FROM unnest(…) ON
+// CONFLICT DO NOTHING per batch). A share of every batch replays keys
 // already in the ledger, as a reporting site that resends does; at the end the ledger must
 // hold each key once and the money charged must equal the money of the unique records.
 // The last line is one JSON object: {"eventsPerSecond", "duplicatesCharged": 0, …}.
@@ -11,7 +13,12 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
-import type { UsageRecord } from '../src/domain/metering/usage-record.js';
+import type { Static } from 'typebox';
+import type { UsageEvent } from '../src/api/metering-schemas.js';
+import type { AppContext } from '../src/app/context.js';
+import { ingestUsageEvents } from '../src/app/metering/ingest-usage-events.js';
+import { readDocuments } from '../src/app/read-documents.js';
+import { createRandomIds } from '../src/server/random-ids.js';
 import { openStore } from '../src/store/open-store.js';
 
 const url = process.env['DATABASE_URL'] ?? 'postgresql://postgres:postgres@127.0.0.1:5432/usine_test';
@@ -23,24 +30,55 @@ const concurrency = Number(process.env['BENCH_CONCURRENCY'] ?? 4);
 
 const START = Date.UTC(2026, 10, 1);
 const PROJECTS = ['vision', 'nlp', 'rag', 'speech'];
+const SITES = 16;
+/** Jobs the events name: each holds 8 GPUs on one site since START and runs still. */
+const JOBS = 64;
 
-function record(tenantId: string, i: number): UsageRecord {
+const catalogText = [
+  'apiVersion: usine/v1\nkind: Provider\nmetadata: { name: bench }\nspec: { legalName: Bench, jurisdiction: FR }',
+  ...Array.from(
+    { length: SITES },
+    (_, s) => `apiVersion: usine/v1
+kind: Site
+metadata: { name: site-${s} }
+spec:
+  provider: bench
+  location: { country: FR }
+  pue: 1.2
+  backend: { type: local }
+  capacity:
+    - { gpuModel: H100, gpuMemoryGiB: 80, gpusPerNode: 8, nodes: 4, boardPowerW: 700 }
+    - { gpuModel: L40S, gpuMemoryGiB: 48, gpusPerNode: 8, nodes: 4, boardPowerW: 700 }
+  offerings:
+    - { gpuModel: H100, kind: on-demand, pricePerGpuHour: "2.50 EUR" }
+    - { gpuModel: L40S, kind: on-demand, pricePerGpuHour: "2.50 EUR" }`,
+  ),
+].join('\n---\n');
+
+const jobOf = (run: number, j: number) => ({
+  id: `job_bench${run}x${j}`,
+  site: `site-${j % SITES}`,
+  gpuModel: j % 3 === 0 ? 'H100' : 'L40S',
+  project: PROJECTS[j % PROJECTS.length] ?? 'vision',
+});
+
+function event(run: number, i: number): Static<typeof UsageEvent> {
   const start = START + (i % 2_000_000) * 1000;
+  const job = jobOf(run, i % JOBS);
   return {
-    key: `ext:bench:site-${i % 16}:${i}`,
-    tenantId,
-    project: PROJECTS[i % PROJECTS.length] ?? 'vision',
-    jobId: null,
-    site: `site-${i % 16}`,
-    gpuModel: i % 3 === 0 ? 'H100' : 'L40S',
-    offering: 'on-demand',
-    milliGpus: 1000 * (1 + (i % 8)),
-    start: new Date(start).toISOString(),
-    end: new Date(start + 60_000).toISOString(),
-    energyWh: { coefficient: BigInt(8167 + (i % 100)), scale: 3 },
-    pricePerGpuHour: { amount: { coefficient: 250n, scale: 2 }, currency: 'EUR' },
-    minimumSeconds: null,
-    isFinal: false,
+    specversion: '1.0',
+    id: String(i),
+    source: `${job.site}/meter`,
+    type: 'usine.usage.v1',
+    data: {
+      job: job.id,
+      site: job.site,
+      gpuModel: job.gpuModel,
+      gpus: 1 + (i % 8),
+      start: new Date(start).toISOString(),
+      end: new Date(start + 60_000).toISOString(),
+      energyWh: `${8 + (i % 100) / 1000}`,
+    },
   };
 }
 
@@ -52,20 +90,65 @@ async function runOnce(run: number) {
   const scoped = new URL(url);
   scoped.searchParams.set('options', `-c search_path=${schema}`);
   const store = await openStore({ databaseUrl: scoped.toString() });
+  const set = readDocuments([{ name: 'bench-catalog.yaml', text: catalogText }]);
+  const clock = { now: () => new Date() };
+  const ctx: AppContext = {
+    store,
+    clock,
+    ids: createRandomIds(clock),
+    catalog: set.catalog,
+    executors: new Map(),
+  };
+  const operator = { keyId: 'key_bench', role: 'admin' as const, tenantId: null, project: null };
   try {
     const tenantId = `ten_bench${run}`;
-    await store.transaction((tx) =>
-      tx.createTenant({ id: tenantId, name: `bench-${run}`, createdAt: new Date(START).toISOString() }),
-    );
+    const at = new Date(START).toISOString();
+    await store.transaction(async (tx) => {
+      await tx.createTenant({ id: tenantId, name: `bench-${run}`, createdAt: at });
+      for (let j = 0; j < JOBS; j++) {
+        const job = jobOf(run, j);
+        const decision = {
+          site: job.site,
+          gpuModel: job.gpuModel,
+          offering: 'on-demand',
+          pricePerGpuHour: '2.50 EUR',
+        };
+        await tx.createJob({
+          id: job.id,
+          tenantId,
+          project: job.project,
+          name: job.id,
+          kind: 'Job',
+          labels: {},
+          document: {},
+          idempotencyKey: job.id,
+          requestHash: '0'.repeat(64),
+          at,
+          placement: { status: 'placed', site: job.site, view: { decision }, reason: null },
+        });
+        await tx.transitionJob(job.id, {
+          from: 'placed',
+          to: 'admitted',
+          at,
+          site: job.site,
+          allocation: {
+            site: job.site,
+            nodes: [{ node: `${job.site}-1`, gpuIndices: [0, 1, 2, 3, 4, 5, 6, 7], milliGpus: 8000 }],
+            virtual: true,
+          },
+        });
+        await tx.transitionJob(job.id, { from: 'admitted', to: 'running', at, startedAt: at });
+      }
+    });
     // the batches, built before the clock starts: the figure is the ledger's, not the generator's
-    const batches: UsageRecord[][] = [];
+    const batches: Static<typeof UsageEvent>[][] = [];
     for (let next = 0; next < total;) {
       const fresh = Math.min(Math.round(batchSize * (1 - replayShare)), total - next);
-      const batch: UsageRecord[] = [];
-      for (let i = 0; i < fresh; i++) batch.push(record(tenantId, next + i));
+      const batch: Static<typeof UsageEvent>[] = [];
+      for (let i = 0; i < fresh; i++) batch.push(event(run, next + i));
       // replays: keys of earlier batches (or of this one, for the first)
       for (let i = 0; batch.length < batchSize && i < batchSize; i++) {
-        batch.push(record(tenantId, next > 0 ? (next * 7919 + i * 104_729) % next : i % Math.max(fresh, 1)));
+        batch.push(event(run, next > 0 ? (next * 7919 + i * 104_729) % next : i % Math.max(fresh, 1)));
       }
       next += fresh;
       batches.push(batch);
@@ -78,8 +161,8 @@ async function runOnce(run: number) {
       Array.from({ length: concurrency }, async () => {
         for (let b = taken++; b < batches.length; b = taken++) {
           const batch = batches[b] ?? [];
-          const added = await store.transaction((tx) => tx.appendUsage(batch));
-          inserted += added;
+          const { accepted } = await ingestUsageEvents(ctx, operator, batch);
+          inserted += accepted;
         }
       }),
     );

@@ -48,6 +48,7 @@ import {
   selectLastUsageOfJob,
   selectUsage,
   sumUsage,
+  selectJobsById,
 } from './usage-queries.js';
 
 /**
@@ -155,6 +156,7 @@ function bindStoreTx(sql: SqlClient): StoreTx {
     sumUsage: (tenantId, range) => sumUsage(sql, tenantId, range),
     lastUsageOfJob: (jobId) => selectLastUsageOfJob(sql, jobId),
     listJobsToMeter: (limit) => selectJobsToMeter(sql, limit),
+    listJobsById: (ids) => selectJobsById(sql, ids),
     putBudget: (tenantId, budget, at) => upsertBudget(sql, tenantId, budget, at),
     listBudgets: (tenantId) => selectBudgets(sql, tenantId),
     recordBudgetAlert: (tenantId, scope, month, threshold, at) =>

@@ -108,6 +108,13 @@ export async function selectLastUsageOfJob(sql: SqlClient, jobId: string): Promi
   return { seq: Number(row['job_seq']), end: instantOf(row['ended_at']), isFinal: row['is_final'] === true };
 }
 
+/** The jobs that external usage names, whoever's tenant they are: one statement per batch. */
+export async function selectJobsById(sql: SqlClient, ids: readonly string[]): Promise<JobRecord[]> {
+  if (ids.length === 0) return [];
+  const rows = await sql.query('SELECT * FROM jobs WHERE id = ANY($1::text[])', [[...ids]]);
+  return rows.map(readJob);
+}
+
 export async function selectJobsToMeter(sql: SqlClient, limit: number): Promise<JobRecord[]> {
   const rows = await sql.query(
     `SELECT j.* FROM jobs j

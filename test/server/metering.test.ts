@@ -19,8 +19,11 @@ function expectedCents(gpuSecondsText: string): bigint {
   const [whole = '0', fraction = ''] = gpuSecondsText.split('.');
   const micro = BigInt(whole + fraction.padEnd(6, '0'));
   // cents = µGPU-s × 250 / (3600 × 10^6)
-  const n = micro * PRICE_CENTS_PER_GPU_HOUR;
-  const d = 3_600_000_000n;
+  return divideHalfEven(micro * PRICE_CENTS_PER_GPU_HOUR, 3_600_000_000n);
+}
+
+/** n / d for non-negative bigints, rounded half to even (the invoice's rule). */
+function divideHalfEven(n: bigint, d: bigint): bigint {
   let q = n / d;
   const twice = (n % d) * 2n;
   if (twice > d || (twice === d && q % 2n === 1n)) q += 1n;
@@ -38,6 +41,8 @@ describe('metering end to end (local executor, virtual GPUs, 2.50 EUR/GPU-h)', (
   let call: ReturnType<typeof api>;
   let owner: string;
   let tenantId: string;
+  /** The two jobs of the first test, finished. */
+  let finished: Record<string, unknown>[] = [];
 
   const submit = (yaml: string, key: string) =>
     call('POST', '/v1/jobs', {
@@ -73,7 +78,7 @@ describe('metering end to end (local executor, virtual GPUs, 2.50 EUR/GPU-h)', (
     const ids: string[] = [];
     for (const name of ['train-a', 'train-b'])
       ids.push((await submit(sleeper(name), `k-${name}`)).body['id'] as string);
-    const jobs = await Promise.all(
+    finished = await Promise.all(
       ids.map((id) =>
         waitFor(
           async () => (await call('GET', `/v1/jobs/${id}`, { key: owner })).body,
@@ -83,7 +88,7 @@ describe('metering end to end (local executor, virtual GPUs, 2.50 EUR/GPU-h)', (
       ),
     );
     // each job's ledger closes at its finish: half a GPU × (finishedAt − startedAt)
-    const expected = jobs.map((job) => {
+    const expected = finished.map((job) => {
       const ms = Date.parse(job['finishedAt'] as string) - Date.parse(job['startedAt'] as string);
       expect(ms).toBeGreaterThanOrEqual(1000);
       return { id: job['id'] as string, gpuSeconds: (BigInt(ms) * 500n).toString().padStart(7, '0') };
@@ -132,27 +137,33 @@ describe('metering end to end (local executor, virtual GPUs, 2.50 EUR/GPU-h)', (
     expect((await call('GET', `/v1/invoices/inv_${month}_EUR`, { key: owner })).body).toEqual(invoice);
   }, 60_000);
 
-  it('ingests CloudEvents once: a resent batch is all duplicates and charges nothing', async () => {
-    const start = new Date(Date.now() - 3_600_000).toISOString();
-    const end = new Date().toISOString();
-    const events = [1, 2].map((n) => ({
+  it('ingests CloudEvents of the operator once: a resent batch is all duplicates and charges nothing', async () => {
+    const job = finished[0];
+    if (!job) throw new Error('the first test runs the jobs');
+    const start = job['startedAt'] as string;
+    const end = job['finishedAt'] as string;
+    const middle = new Date((Date.parse(start) + Date.parse(end)) / 2).toISOString();
+    const events = [
+      [start, middle],
+      [middle, end],
+    ].map(([from, to], n) => ({
       specversion: '1.0',
       id: `evt-${n}`,
       source: 'site/local/meter',
       type: 'usine.usage.v1',
       time: end,
-      data: { site: 'local', gpuModel: 'L40S', gpus: 1, start, end, project: 'ext' },
+      data: { job: job['id'], site: 'local', gpuModel: 'L40S', gpus: 0.5, start: from, end: to },
     }));
-    const first = await call('POST', '/v1/usage', { key: owner, json: events });
+    const first = await call('POST', '/v1/usage', { key: factory.adminKey, json: events });
     expect(first).toMatchObject({ status: 200, body: { accepted: 2, duplicates: 0 } });
     const month = new Date().toISOString().slice(0, 7);
     const before = (await call('GET', `/v1/invoices?month=${month}`, { key: owner })).body;
-    const again = await call('POST', '/v1/usage', { key: owner, json: events });
+    const again = await call('POST', '/v1/usage', { key: factory.adminKey, json: events });
     expect(again.body).toEqual({ accepted: 0, duplicates: 2 });
     expect((await call('GET', `/v1/invoices?month=${month}`, { key: owner })).body).toEqual(before);
     const bad = await call('POST', '/v1/usage', {
-      key: owner,
-      json: [{ ...events[0], data: { ...events[0]?.data, site: 'mars' } }],
+      key: factory.adminKey,
+      json: [{ ...events[0], id: 'evt-bad', data: { ...events[0]?.data, site: 'mars' } }],
     });
     expect(bad.status).toBe(400);
     expect(bad.body['errors']).toEqual([expect.objectContaining({ path: '[0].data.site' })]);
@@ -175,7 +186,7 @@ describe('metering end to end (local executor, virtual GPUs, 2.50 EUR/GPU-h)', (
     const month = new Date().toISOString().slice(0, 7);
     const set = await call('PUT', `/v1/tenants/${tenantId}/billing`, {
       key: factory.adminKey,
-      json: { taxRate: '0.20', markups: { ext: '0.50' } },
+      json: { taxRate: '0.20', markups: { default: '0.50' } },
     });
     expect(set.status).toBe(204);
     expect(
@@ -184,23 +195,25 @@ describe('metering end to end (local executor, virtual GPUs, 2.50 EUR/GPU-h)', (
     const invoice = (await call('GET', `/v1/invoices/inv_${month}_EUR`, { key: owner })).body;
     // 20 % of whole cents is a multiple of 0.2 cent: never a tie, so nearest is the rule
     expect(cents(invoice['tax'])).toBe((cents(invoice['subtotal']) * 20n + 50n) / 100n);
-    const ext = (
+    const line = (
       invoice['lines'] as { project: string; amount: string; resale: { amount: string; margin: string } }[]
-    ).find((l) => l.project === 'ext');
-    // 2 GPU-hours at 2.50 = 5.00; resold at +50 %: 7.50, margin 2.50
-    expect(ext).toMatchObject({ amount: '5.00 EUR', resale: { amount: '7.50 EUR', margin: '2.50 EUR' } });
-    const client = (await call('GET', `/v1/invoices/inv_${month}_EUR?project=ext`, { key: owner })).body;
-    expect(client).toMatchObject({ subtotal: '7.50 EUR', tax: '1.50 EUR', total: '9.00 EUR', margin: null });
-    expect(JSON.stringify(client)).not.toContain('5.00 EUR');
-    expect((await call('GET', `/v1/invoices/inv_${month}_EUR?project=default`, { key: owner })).status).toBe(
-      404,
-    );
+    ).find((l) => l.project === 'default');
+    // resold at +50 %: the amount × 1.5, rounded half to even
+    const amount = cents(line?.amount);
+    const resale = divideHalfEven(amount * 15n, 10n);
+    expect(cents(line?.resale.amount)).toBe(resale);
+    expect(cents(line?.resale.margin)).toBe(resale - amount);
+    const client = (await call('GET', `/v1/invoices/inv_${month}_EUR?project=default`, { key: owner })).body;
+    expect(cents(client['subtotal'])).toBe(resale);
+    expect(cents(client['tax'])).toBe((resale * 20n + 50n) / 100n);
+    expect(client['margin']).toBeNull();
+    expect((await call('GET', `/v1/invoices/inv_${month}_EUR?project=ext`, { key: owner })).status).toBe(404);
   });
 
   it('stops admission at 100 % of a budget: a reject budget makes new jobs unplaceable with reason BUDGET', async () => {
     const put = await call('PUT', '/v1/budgets/tenant', {
       key: owner,
-      json: { limit: '1.00 EUR', period: 'month', onExceeded: 'reject', stopPreemptible: false },
+      json: { limit: '0.00 EUR', period: 'month', onExceeded: 'reject', stopPreemptible: false },
     });
     expect(put.status).toBe(200);
     expect(put.body).toMatchObject({ scope: 'tenant', exhausted: true, alerts: [50, 80, 100] });
@@ -215,7 +228,7 @@ describe('metering end to end (local executor, virtual GPUs, 2.50 EUR/GPU-h)', (
     expect(JSON.stringify(audit.body)).toContain('budget.alert');
     const listed = await call('GET', '/v1/budgets', { key: owner });
     expect(listed.body.items).toEqual([
-      expect.objectContaining({ scope: 'tenant', limit: '1.00 EUR', exhausted: true }),
+      expect.objectContaining({ scope: 'tenant', limit: '0.00 EUR', exhausted: true }),
     ]);
   }, 30_000);
 
@@ -223,7 +236,7 @@ describe('metering end to end (local executor, virtual GPUs, 2.50 EUR/GPU-h)', (
     await call('PUT', '/v1/budgets/tenant', { key: owner, json: { limit: '1000.00 EUR' } });
     await call('PUT', '/v1/budgets/project:ext', {
       key: owner,
-      json: { limit: { gpuHours: 1 }, onExceeded: 'wait' },
+      json: { limit: { gpuHours: 0 }, onExceeded: 'wait' },
     });
     const waiting = (
       await submit(sleeper('ext-job').replace('name: ext-job', 'name: ext-job, project: ext'), 'k-ext')
@@ -267,7 +280,7 @@ describe('metering end to end (local executor, virtual GPUs, 2.50 EUR/GPU-h)', (
     const usage = await runUsine(['usage', '--group-by', 'project', ...flags]);
     expect(usage.code).toBe(0);
     expect(usage.stdout).toMatch(/^KEY\s+GPU-HOURS\s+ENERGY KWH\s+COST/);
-    expect(usage.stdout).toContain('ext');
+    expect(usage.stdout).toContain('default');
     const csv = await runUsine(['invoice', '--month', month, '--format', 'csv', ...flags]);
     expect(csv.code).toBe(0);
     expect(csv.stdout).toContain(`inv_${month}_EUR,subtotal`);

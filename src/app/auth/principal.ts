@@ -48,6 +48,8 @@ const GRANTS: Readonly<Record<Role, readonly Action[]>> = {
     'site.read',
     'audit.read',
     'usage.read',
+    // the operator corrects and backfills the ledger; a tenant's key never writes it
+    'usage.write',
   ],
   owner: [
     'tenant.read',

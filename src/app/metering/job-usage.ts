@@ -2,16 +2,17 @@ import type { Catalog } from '../../domain/catalog/catalog.js';
 import { estimateEnergyWh } from '../../domain/metering/estimate-energy.js';
 import { nextMonthStartMs } from '../../domain/metering/month.js';
 import { USAGE_OFFERINGS, type UsageOffering, type UsageRecord } from '../../domain/metering/usage-record.js';
-import { parseMoney } from '../../domain/money/money.js';
+import { parseMoney, type Money } from '../../domain/money/money.js';
 import type { LastUsage } from '../ports/metering-store.js';
-import type { JobRecord } from '../ports/records.js';
+import type { Allocation, JobRecord } from '../ports/records.js';
 
 /** What the placement stored with the job fixes the price: its decision's offering. */
-interface PricedDecision {
+export interface PricedDecision {
   readonly site: string;
   readonly gpuModel: string;
-  readonly offering: string;
-  readonly pricePerGpuHour: string;
+  readonly offering: UsageOffering;
+  /** undefined when the stored price is not a price (the job cannot be rated). */
+  readonly price: Money | undefined;
 }
 
 /**
@@ -28,22 +29,20 @@ export function nextUsageRecords(
   minIntervalMs: number,
 ): UsageRecord[] {
   if (last?.isFinal || !job.startedAt || !job.allocation) return [];
-  const decision = pricedDecision(job.placement);
-  const price = decision && parseMoney(decision.pricePerGpuHour);
-  if (!decision || !price?.ok) return [];
+  const decision = pricedDecisionOf(job);
+  const price = decision?.price;
+  if (!decision || !price) return [];
   const isRunning = job.status === 'running';
   const until = isRunning ? now.getTime() : Date.parse(job.finishedAt ?? job.updatedAt);
   let from = Date.parse(last?.end ?? job.startedAt);
   if (isRunning && until - from < minIntervalMs) return [];
   const site = catalog.sites.find((s) => s.name === decision.site);
   const row = site?.capacity.find((c) => c.gpuModel === decision.gpuModel);
-  const offering: UsageOffering = (USAGE_OFFERINGS as readonly string[]).includes(decision.offering)
-    ? (decision.offering as UsageOffering)
-    : 'on-demand';
+  const offering = decision.offering;
   const minimumSeconds =
     site?.offerings.find((o) => o.gpuModel === decision.gpuModel && o.kind === offering)?.minimumSeconds ??
     null;
-  const milliGpus = job.allocation.nodes.reduce((sum, n) => sum + n.milliGpus, 0);
+  const milliGpus = allocatedMilliGpus(job.allocation);
   if (milliGpus <= 0) return [];
   const records: UsageRecord[] = [];
   let seq = last?.seq ?? 0;
@@ -66,7 +65,7 @@ export function nextUsageRecords(
         boardPowerW: row?.boardPowerW ?? 0,
         pue: site?.pue ?? 1,
       }),
-      pricePerGpuHour: price.money,
+      pricePerGpuHour: price,
       minimumSeconds,
       isFinal: !isRunning && to >= until,
     });
@@ -75,14 +74,29 @@ export function nextUsageRecords(
   return records;
 }
 
-function pricedDecision(placement: unknown): PricedDecision | undefined {
-  const decision = (placement as { decision?: Partial<PricedDecision> } | null)?.decision;
+/** The GPUs a job holds, in thousandths, over all its nodes. */
+export function allocatedMilliGpus(allocation: Allocation): number {
+  return allocation.nodes.reduce((sum, n) => sum + n.milliGpus, 0);
+}
+
+/** The site, GPU model, offering and price the job's placement decided; undefined: none. */
+export function pricedDecisionOf(job: Pick<JobRecord, 'placement'>): PricedDecision | undefined {
+  const decision = (job.placement as { decision?: Record<string, unknown> } | null)?.decision;
+  const { site, gpuModel, offering, pricePerGpuHour } = decision ?? {};
   if (
-    typeof decision?.site !== 'string' ||
-    typeof decision.gpuModel !== 'string' ||
-    typeof decision.offering !== 'string' ||
-    typeof decision.pricePerGpuHour !== 'string'
+    typeof site !== 'string' ||
+    typeof gpuModel !== 'string' ||
+    typeof offering !== 'string' ||
+    typeof pricePerGpuHour !== 'string'
   )
     return undefined;
-  return decision as PricedDecision;
+  const price = parseMoney(pricePerGpuHour);
+  return {
+    site,
+    gpuModel,
+    offering: (USAGE_OFFERINGS as readonly string[]).includes(offering)
+      ? (offering as UsageOffering)
+      : 'on-demand',
+    price: price.ok ? price.money : undefined,
+  };
 }

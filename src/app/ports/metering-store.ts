@@ -38,6 +38,8 @@ export interface MeteringStoreTx {
    * final record yet; oldest start first.
    */
   listJobsToMeter(limit: number): Promise<JobRecord[]>;
+  /** The jobs of these ids, of any tenant (external usage names its job; the job names its tenant). */
+  listJobsById(ids: readonly string[]): Promise<JobRecord[]>;
 
   putBudget(tenantId: string, budget: Budget, at: string): Promise<void>;
   listBudgets(tenantId: string): Promise<Budget[]>;

@@ -27,3 +27,21 @@ export function estimateEnergyWh(input: {
   // Wh = W × GPU-hours; quantity / 3.6e9 GPU-hours
   return divideDecimals(wattMilliGpuMs, { coefficient: 3_600_000_000n, scale: 0 }, 3);
 }
+
+/**
+ * Whether a measured energy is physically possible for the interval: at most the GPUs' board
+ * power × PUE over it (utilisation 1). `boardPowerPue` is board power × PUE in W, worked out
+ * once per site and model; compared exactly in integers, nothing divided.
+ */
+export function isWithinEnergyCeiling(energyWh: Decimal, quantity: bigint, boardPowerPue: Decimal): boolean {
+  // energy ≤ W × quantity / 3.6e9  ⇔  energy.c × 10^W.s × 3.6e9 ≤ W.c × quantity × 10^energy.s
+  return (
+    energyWh.coefficient * 10n ** BigInt(boardPowerPue.scale) * 3_600_000_000n <=
+    boardPowerPue.coefficient * quantity * 10n ** BigInt(energyWh.scale)
+  );
+}
+
+/** Board power × PUE, in W: what one GPU draws at most, the site's overhead included. */
+export function boardPowerWithPue(boardPowerW: number, pue: number): Decimal {
+  return multiplyDecimals(decimalFromNumber(boardPowerW), decimalFromNumber(pue));
+}

@@ -61,7 +61,8 @@ export function listMeteringRoutes(ctx: AppContext): RouteSpec[] {
       method: 'POST',
       url: '/v1/usage',
       operationId: 'postUsage',
-      summary: 'Usage measured by a site, as a JSON array of CloudEvents (deduplicated on source + id)',
+      summary:
+        'Usage a site measured, as a JSON array of CloudEvents naming their jobs (deduplicated on source + id); the operator or a site’s metering key only, never a tenant’s key',
       tag: 'metering',
       auth: true,
       body: UsageEventBatch,
