@@ -99,7 +99,7 @@ async function runOnce(run: number) {
     catalog: set.catalog,
     executors: new Map(),
   };
-  const operator = { keyId: 'key_bench', role: 'admin' as const, tenantId: null, project: null };
+  const operator = { keyId: 'key_bench', role: 'admin' as const, tenantId: null, project: null, site: null };
   try {
     const tenantId = `ten_bench${run}`;
     const at = new Date(START).toISOString();
