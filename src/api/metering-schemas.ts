@@ -100,7 +100,10 @@ export const BudgetBody = Type.Object(
   {
     limit: Type.Union([
       Money,
-      Type.Object({ gpuHours: Type.Number({ minimum: 0 }) }, { additionalProperties: false }),
+      Type.Object(
+        { gpuHours: Type.Number({ minimum: 0 }) },
+        { additionalProperties: false, description: 'A limit in GPU-hours: {"gpuHours": 50}.' },
+      ),
     ]),
     period: Type.Optional(Type.Literal('month')),
     onExceeded: Type.Optional(Type.Enum(['wait', 'reject'])),

@@ -87,7 +87,11 @@ export const JobList = Type.Object({
 export const JobListQuery = Type.Object({
   status: Type.Optional(Type.Enum(JOB_STATUSES)),
   project: Type.Optional(Type.String()),
-  label: Type.Optional(Type.String({ description: 'key=value' })),
+  label: Type.Optional(
+    Type.String({
+      description: 'A label selector, as kubectl: `tier=gold,team!=ops,env in (dev,test),gpu,!spot`.',
+    }),
+  ),
   cursor: Type.Optional(Type.String()),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
 });

@@ -65,20 +65,24 @@ export function addClientOptions(command: Command): Command {
     .option('--api-key <key>', 'the API key (default: USINE_API_KEY, or the admin key `usine up` wrote)');
 }
 
-/** Runs `work` with a client; API failures become clear messages and exit codes, never stack traces. */
+/**
+ * Runs `work` with a client; API failures become clear messages and exit codes, never stack
+ * traces. With `file`, the problems the server found in what was sent point into that file.
+ */
 export async function withClient<T>(
   io: CliIo,
   flags: { url?: string; apiKey?: string },
   work: (client: UsineClient) => Promise<T>,
+  sent?: { readonly file: string },
 ): Promise<T> {
   const config = resolveClientConfig(io, flags);
   try {
     return await work(new UsineClient({ url: config.url, apiKey: config.apiKey }));
   } catch (error) {
     if (error instanceof UsineApiError) {
-      const fields = (error.problem?.errors ?? []).map(
-        (e) => `  ${e.line ? `${e.line}:${e.col}: ` : ''}${e.path}: ${e.message}`,
-      );
+      const where = (e: { line?: number; col?: number }) =>
+        e.line ? `${sent ? `${sent.file}:` : ''}${e.line}:${e.col}: ` : '';
+      const fields = (error.problem?.errors ?? []).map((e) => `  ${where(e)}${e.path}: ${e.message}`);
       throw new CliExit(
         error.status === 404 ? ExitCode.notFound : ExitCode.error,
         [error.message, ...fields].join('\n'),

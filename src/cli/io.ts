@@ -8,6 +8,10 @@ export interface CliIo {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** The instant "now" for commands that need one; injected so tests are deterministic. */
   readonly now: () => Date;
+  /** Standard input, read to its end: what `-` names where a command reads a file. */
+  readonly readStdin: () => Promise<string>;
+  /** Standard input as read by runCli before the command, when an argument is `-`. */
+  readonly stdinText?: string;
   /** Resolves when the process is asked to stop (SIGINT, SIGTERM): long-running commands wait on it. */
   readonly waitForShutdown: () => Promise<string>;
 }

@@ -8,7 +8,7 @@ import { readInputFiles } from './read-input-files.js';
  * on stderr and exit code 1 when any is invalid: commands only ever see valid documents.
  */
 export function loadDocuments(paths: readonly string[], io: CliIo): DocumentSet {
-  const set = readDocuments(readInputFiles(paths, io.cwd));
+  const set = readDocuments(readInputFiles(paths, io));
   const problems = set.reports.flatMap((r) => r.diagnostics);
   if (problems.length > 0) {
     for (const d of problems) io.stderr(`${formatDiagnostic(d)}\n`);

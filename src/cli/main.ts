@@ -16,6 +16,11 @@ const code = await runCli(process.argv.slice(2), {
   cwd: process.cwd(),
   env: process.env,
   now: () => new Date(),
+  readStdin: async () => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString('utf8');
+  },
   waitForShutdown: () =>
     new Promise((resolve) => {
       process.once('SIGINT', () => resolve('SIGINT'));

@@ -3,16 +3,37 @@ import { resolve } from 'node:path';
 import type { InputFile } from '../app/read-documents.js';
 import { DEFAULT_PARSE_LIMITS } from '../domain/documents/parse-documents.js';
 
+/** Where input files are read: paths are relative to `cwd`; `-` is standard input, when read. */
+export interface InputSource {
+  readonly cwd: string;
+  readonly stdinText?: string;
+}
+
+/** The name `-` (standard input) takes in messages: `stdin:5:1: spec.resources…`. */
+export const STDIN_NAME = 'stdin';
+
 /**
  * Reads files for the document readers, never more than the size limit plus one byte, so a
  * huge or endless file (/dev/zero) costs nothing. Problems become the file's first diagnostic.
  */
-export function readInputFiles(paths: readonly string[], cwd: string): InputFile[] {
-  return paths.map((path) => readInputFile(path, cwd));
+export function readInputFiles(paths: readonly string[], from: InputSource): InputFile[] {
+  return paths.map((path) => readInputFile(path, from));
 }
 
-export function readInputFile(path: string, cwd: string): InputFile {
+export function readInputFile(path: string, from: InputSource): InputFile {
   const limit = DEFAULT_PARSE_LIMITS.maxBytes;
+  if (path === '-') {
+    if (from.stdinText === undefined)
+      return { name: STDIN_NAME, text: '', problem: 'standard input was not read' };
+    return Buffer.byteLength(from.stdinText) > limit
+      ? {
+          name: STDIN_NAME,
+          text: '',
+          problem: `input is over the limit of ${limit} bytes; split it into smaller files`,
+        }
+      : { name: STDIN_NAME, text: from.stdinText.replace(/^\uFEFF/, '') };
+  }
+  const cwd = from.cwd;
   let fd: number | undefined;
   try {
     fd = openSync(resolve(cwd, path), 'r');

@@ -1,8 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Static, TSchema } from 'typebox';
-import { Value } from 'typebox/value';
 import { UsineError } from '../app/errors.js';
-import { formatFieldPath, parseJsonPointer } from '../domain/documents/field-path.js';
+import { checkSchema } from '../domain/documents/check-schema.js';
 
 /** The raw body text (every content type is kept as text; see build-server). */
 export function readBodyText(request: FastifyRequest): string {
@@ -17,12 +16,15 @@ export function parseJsonBody<T extends TSchema>(request: FastifyRequest, schema
   } catch {
     throw new UsineError('USINE_INVALID_REQUEST', 'the body is not valid JSON');
   }
-  const errors = [...Value.Errors(schema, value)];
-  if (errors.length > 0) {
-    const fields = errors.map((e) => ({
-      path: formatFieldPath(parseJsonPointer(e.instancePath)) || '(body)',
-      message: e.message,
-    }));
+  // the validator's own sentences, with the field path; never a library's jargon
+  const problems = checkSchema(schema, {
+    file: 'body',
+    index: 0,
+    value,
+    locate: () => ({ line: 1, col: 1 }),
+  });
+  if (problems.length > 0) {
+    const fields = problems.map((d) => ({ path: d.path || '(body)', message: d.message }));
     throw new UsineError(
       'USINE_INVALID_REQUEST',
       `the body is invalid: ${fields.map((f) => `${f.path}: ${f.message}`).join('; ')}`,

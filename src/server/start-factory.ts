@@ -93,7 +93,15 @@ export async function startFactory(options: FactoryOptions): Promise<RunningFact
     logger: options.logger,
     rateLimit: options.rateLimit,
   });
-  const address = await app.listen({ host: options.host, port: options.port });
+  const address = await app
+    .listen({ host: options.host, port: options.port })
+    .catch(async (error: unknown) => {
+      // the port is taken (EADDRINUSE) or refused: leave nothing open behind the error
+      await app.close();
+      for (const executor of executors.values()) await executor.close();
+      if (!options.store) await store.close();
+      throw error;
+    });
   const url = address.replace('[::1]', 'localhost');
   writeFileSync(join(options.dataDir, 'client.json'), `${JSON.stringify({ url }, null, 2)}\n`);
   const loop = new ReconcilerLoop(ctx, metrics, app.log, options.reconcileIntervalMs);

@@ -2,6 +2,7 @@ import type { JobRecord } from '../app/ports/records.js';
 import type { CreateJobResult, JobFilter, JobTransition, NewJob } from '../app/ports/store.js';
 import { UsineError } from '../app/errors.js';
 import { canTransition, holdsAllocation, JOB_STATUSES, type JobStatus } from '../domain/jobs/lifecycle.js';
+import type { LabelRequirement } from '../domain/jobs/label-selector.js';
 import { decodeJobCursor, encodeJobCursor } from './job-cursor.js';
 import { readJob } from './read-rows.js';
 import type { SqlClient } from './sql-client.js';
@@ -115,9 +116,7 @@ export async function selectJobs(
   };
   if (filter.status !== undefined) where.push(`status = ${param(filter.status)}`);
   if (filter.project !== undefined) where.push(`project = ${param(filter.project)}`);
-  if (filter.label !== undefined) {
-    where.push(`labels @> ${param(JSON.stringify({ [filter.label.key]: filter.label.value }))}::jsonb`);
-  }
+  for (const r of filter.labels ?? []) where.push(labelCondition(r, param));
   if (filter.cursor !== undefined) {
     const cursor = decodeJobCursor(filter.cursor);
     if (cursor === undefined) {
@@ -138,6 +137,21 @@ export async function selectJobs(
   const nextCursor =
     rows.length > filter.limit && last ? encodeJobCursor({ createdAt: last.createdAt, id: last.id }) : null;
   return { items, nextCursor };
+}
+
+/** One label requirement in SQL; `!=`/`notin` match a job without the label, as kubectl does. */
+function labelCondition(r: LabelRequirement, param: (value: unknown) => string): string {
+  const value = `labels->>${param(r.key)}`;
+  switch (r.op) {
+    case 'exists':
+      return `${value} IS NOT NULL`;
+    case 'absent':
+      return `${value} IS NULL`;
+    case 'in':
+      return `${value} IN (SELECT jsonb_array_elements_text(${param(JSON.stringify(r.values))}::jsonb))`;
+    case 'notin':
+      return `(${value} IS NULL OR ${value} NOT IN (SELECT jsonb_array_elements_text(${param(JSON.stringify(r.values))}::jsonb)))`;
+  }
 }
 
 /** Locks up to `limit` jobs in `statuses`, oldest first, skipping rows other transactions hold. */

@@ -94,7 +94,9 @@ describe('the decision is selected during the scan, the ranking sorted when read
 });
 
 describe('the constraint lines are written when first read', () => {
-  const { catalog } = readDocuments(readInputFiles(['examples/policies/clinic.yaml'], process.cwd()));
+  const { catalog } = readDocuments(
+    readInputFiles(['examples/policies/clinic.yaml'], { cwd: process.cwd() }),
+  );
   const clinic = catalog.policies.find((p) => p.name === 'clinic');
   const job = readValidSpec(
     jobYaml(

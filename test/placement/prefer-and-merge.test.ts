@@ -11,7 +11,7 @@ const AT = new Date('2026-11-27T09:00:00Z');
 const { catalog } = readDocuments(
   readInputFiles(
     ['examples/federation.yaml', 'examples/policies/clinic.yaml', 'examples/policies/startup.yaml'],
-    process.cwd(),
+    { cwd: process.cwd() },
   ),
 );
 const clinic = catalog.policies.find((p) => p.name === 'clinic');

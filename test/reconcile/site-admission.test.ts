@@ -112,7 +112,10 @@ describe('admission through the site scheduler', () => {
     expect(victim.status).toBe('preempted');
     expect(victim.reason).not.toMatch(/requeued/);
     const retries = await f.ctx.store.transaction((tx) =>
-      tx.listJobs(victim.tenantId, { label: { key: 'usine.dev/retry-of', value: low }, limit: 10 }),
+      tx.listJobs(victim.tenantId, {
+        labels: [{ key: 'usine.dev/retry-of', op: 'in', values: [low] }],
+        limit: 10,
+      }),
     );
     expect(retries.items).toEqual([]);
   });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/app/ports/store.js';
 import type { JobRecord } from '../../src/app/ports/records.js';
+import { matchesLabels, parseLabelSelector } from '../../src/domain/jobs/label-selector.js';
 import { dropTestSchemas, STORE_BACKENDS } from './store-backends.js';
 import { createTestTenant, newTestId, newTestJob } from './store-fixtures.js';
 
@@ -184,9 +185,29 @@ describe.each(STORE_BACKENDS)('store on $name', (backend) => {
         .map((job) => job.id)
         .reverse();
       expect(await readAllPages(tenantId, { project: 'a' }, 3)).toEqual([gold.slice(0, 3), gold.slice(3)]);
-      const byLabel = await readAllPages(tenantId, { label: { key: 'tier', value: 'gold' } }, 2);
+      const byLabel = await readAllPages(tenantId, { labels: select('tier=gold') }, 2);
       expect(byLabel).toEqual([gold.slice(0, 2), gold.slice(2)]);
-      expect(await readAllPages(tenantId, { label: { key: 'tier', value: 'bronze' } }, 2)).toEqual([[]]);
+      expect(await readAllPages(tenantId, { labels: select('tier=bronze') }, 2)).toEqual([[]]);
+    });
+
+    it('selects by label as the pure matcher does, for every kind of requirement', async () => {
+      const { tenantId, jobs } = await seedJobs();
+      const selectors = [
+        'tier=gold',
+        'tier!=gold',
+        'team',
+        '!team',
+        'tier in (gold,bronze)',
+        'tier notin (gold)',
+      ];
+      for (const text of selectors.concat('tier=silver,!team', 'team!=ops,tier in (silver)')) {
+        const requirements = select(text);
+        const expected = jobs
+          .filter((job) => matchesLabels(job.labels, requirements))
+          .map((job) => job.id)
+          .reverse();
+        expect((await readAllPages(tenantId, { labels: requirements }, 10)).flat(), text).toEqual(expected);
+      }
     });
 
     it('filters by status', async () => {
@@ -374,3 +395,9 @@ describe.each(STORE_BACKENDS)('store on $name', (backend) => {
     });
   });
 });
+
+function select(text: string) {
+  const selector = parseLabelSelector(text);
+  if (!selector.ok) throw new Error(selector.message);
+  return selector.requirements;
+}

@@ -1,3 +1,4 @@
+import { withArticle } from '../../domain/documents/with-article.js';
 import { UsineError } from '../errors.js';
 import type { Role } from '../ports/records.js';
 
@@ -82,9 +83,9 @@ export function requireAllowed(principal: Principal, action: Action): void {
       principal.role === 'admin' && action.startsWith('job.')
         ? ': the admin key belongs to no tenant; create a tenant and an owner or member key'
         : principal.site !== null
-          ? `: a ${principal.role} key is a site credential for ${principal.site} and does nothing else`
+          ? `: ${withArticle(principal.role)} key is a site credential for ${principal.site} and does nothing else`
           : '';
-    throw new UsineError('USINE_FORBIDDEN', `a ${principal.role} key may not ${action}${hint}`);
+    throw new UsineError('USINE_FORBIDDEN', `${withArticle(principal.role)} key may not ${action}${hint}`);
   }
 }
 

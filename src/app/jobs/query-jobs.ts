@@ -1,5 +1,6 @@
 import type { JobStatus } from '../../domain/jobs/lifecycle.js';
 import { JOB_STATUSES } from '../../domain/jobs/lifecycle.js';
+import { parseLabelSelector } from '../../domain/jobs/label-selector.js';
 import type { AppContext } from '../context.js';
 import { UsineError } from '../errors.js';
 import { requireAllowed, requireTenant, type Principal } from '../auth/principal.js';
@@ -19,7 +20,7 @@ export async function getJob(ctx: AppContext, principal: Principal, id: string):
 export interface ListQuery {
   readonly status?: string;
   readonly project?: string;
-  /** `key=value` */
+  /** A label selector: `key=value,key!=value,key in (a,b),key,!key`. */
   readonly label?: string;
   readonly cursor?: string;
   readonly limit?: number;
@@ -37,15 +38,11 @@ export async function listJobs(
       { path: 'status', message: `must be one of ${JOB_STATUSES.join(', ')}` },
     ]);
   }
-  let label: { key: string; value: string } | undefined;
-  if (query.label !== undefined) {
-    const [k, ...rest] = query.label.split('=');
-    if (!k || rest.length === 0) {
-      throw new UsineError('USINE_INVALID_REQUEST', 'label: write it key=value', [
-        { path: 'label', message: 'must be key=value' },
-      ]);
-    }
-    label = { key: k, value: rest.join('=') };
+  const selector = query.label === undefined ? undefined : parseLabelSelector(query.label);
+  if (selector && !selector.ok) {
+    throw new UsineError('USINE_INVALID_REQUEST', `label: ${selector.message}`, [
+      { path: 'label', message: selector.message },
+    ]);
   }
   const project = principal.project ?? query.project;
   if (principal.project !== null && query.project !== undefined && query.project !== principal.project) {
@@ -55,7 +52,7 @@ export async function listJobs(
     tx.listJobs(tenantId, {
       ...(query.status ? { status: query.status as JobStatus } : {}),
       ...(project ? { project } : {}),
-      ...(label ? { label } : {}),
+      ...(selector?.ok ? { labels: selector.requirements } : {}),
       ...(query.cursor ? { cursor: query.cursor } : {}),
       limit: Math.min(Math.max(query.limit ?? 50, 1), 500),
     }),

@@ -1,4 +1,5 @@
 import type { AuditEntry, AuditEvent } from '../../domain/audit/chain.js';
+import type { LabelRequirement } from '../../domain/jobs/label-selector.js';
 import type { JobStatus } from '../../domain/jobs/lifecycle.js';
 import type { RemotePlacement } from './executor.js';
 import type { MeteringStoreTx } from './metering-store.js';
@@ -72,8 +73,8 @@ export type CreateJobResult =
 export interface JobFilter {
   readonly status?: JobStatus;
   readonly project?: string;
-  /** `key=value` label match. */
-  readonly label?: { readonly key: string; readonly value: string };
+  /** Label selector requirements, all of them met. */
+  readonly labels?: readonly LabelRequirement[];
   /** Opaque cursor from a previous page. */
   readonly cursor?: string;
   readonly limit: number;

@@ -3,60 +3,59 @@ import type { JobView } from '../../api/schemas.js';
 import { addClientOptions, withClient } from '../client-config.js';
 import { formatAge } from '../format-age.js';
 import { ExitCode, type CliIo } from '../io.js';
+import { allowWideOutput } from '../output-format.js';
 import { renderTable } from '../render-table.js';
 import type { SetExit } from './index.js';
 
 export function registerJobs(program: Command, io: CliIo, setExit: SetExit): void {
   addClientOptions(
-    program
-      .command('jobs')
-      .summary('list jobs')
-      .option('--status <status>', 'only jobs in this state')
-      .option('--project <project>', 'only this project')
-      .option('--label <key=value>', 'only jobs with this label')
-      .option('--limit <n>', 'at most this many', '50')
-      .option('--json', 'print {items, nextCursor} as JSON'),
-  ).action(
-    async (options: {
-      status?: string;
-      project?: string;
-      label?: string;
-      limit: string;
-      json?: boolean;
-      url?: string;
-      apiKey?: string;
-    }) => {
+    allowWideOutput(
+      program
+        .command('jobs')
+        .summary('list jobs, newest first')
+        .option('--status <status>', 'only jobs in this state')
+        .option('--project <project>', 'only this project')
+        .option(
+          '-l, --label <selector>',
+          'only jobs whose labels match: tier=gold, team!=ops, env in (dev,test), gpu, !spot (repeat to AND)',
+          collect,
+        )
+        .option('--limit <n>', 'at most this many per page', '50')
+        .option('--cursor <cursor>', 'the page after this one (the nextCursor of the previous page)')
+        .option('--all', 'every page, not only the first')
+        .option('--json', 'print {items, nextCursor} as JSON'),
+    ),
+  )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  usine jobs --status running -l team=vision\n  usine jobs --all -o name\n' +
+        '  usine jobs -o jsonpath={.items[*].id} --limit 10',
+    )
+    .action(async (options: JobsOptions) => {
       await withClient(io, options, async (client) => {
-        const page = await client.listJobs({
-          status: options.status,
-          project: options.project,
-          label: options.label,
-          limit: options.limit,
-        });
-        if (options.json) io.stdout(`${JSON.stringify(page, null, 2)}\n`);
+        const items: JobView[] = [];
+        let cursor = options.cursor;
+        do {
+          const page = await client.listJobs({
+            status: options.status,
+            project: options.project,
+            label: options.label?.join(','),
+            limit: options.limit,
+            cursor,
+          });
+          items.push(...page.items);
+          cursor = page.nextCursor ?? undefined;
+        } while (options.all && cursor !== undefined);
+        const nextCursor = cursor ?? null;
+        if (options.json) io.stdout(`${JSON.stringify({ items, nextCursor }, null, 2)}\n`);
         else {
-          const now = io.now();
-          io.stdout(
-            renderTable(
-              ['id', 'name', 'project', 'status', 'site', 'age', 'reason'],
-              page.items.map((j) => [
-                j.id,
-                j.name,
-                j.project,
-                j.status,
-                j.site ?? '-',
-                formatAge(j.createdAt, now),
-                shorten(j.reason ?? ''),
-              ]),
-            ),
-          );
-          if (page.nextCursor)
-            io.stderr('(more: narrow with --status/--project, or use --json and the cursor)\n');
+          io.stdout(renderJobTable(items, io.now(), options.output === 'wide'));
+          if (nextCursor)
+            io.stderr(`(more: add --cursor ${nextCursor} for the next page, or --all for every page)\n`);
         }
         setExit(ExitCode.ok);
       });
-    },
-  );
+    });
 
   addClientOptions(
     program
@@ -167,6 +166,56 @@ function describeWait(job: JobView): string | undefined {
 
 function describeRejection(r: { site: string; reasons: { code: string; message: string }[] }): string {
   return `${r.site}: ${r.reasons.map((x) => `${x.code} (${x.message})`).join('; ')}`;
+}
+
+interface JobsOptions {
+  status?: string;
+  project?: string;
+  label?: string[];
+  limit: string;
+  cursor?: string;
+  all?: boolean;
+  json?: boolean;
+  output?: string;
+  url?: string;
+  apiKey?: string;
+}
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+/** `usine jobs` as kubectl get: `-o wide` adds the kind, GPUs, model, estimate and labels. */
+function renderJobTable(jobs: readonly JobView[], now: Date, isWide: boolean): string {
+  const headers = ['id', 'name', 'project', 'status', 'site', 'age', 'reason'];
+  const wideHeaders = ['kind', 'gpus', 'gpu', 'estimate', 'labels'];
+  return renderTable(
+    isWide ? [...headers, ...wideHeaders] : headers,
+    jobs.map((j) => {
+      const row = [
+        j.id,
+        j.name,
+        j.project,
+        j.status,
+        j.site ?? '-',
+        formatAge(j.createdAt, now),
+        shorten(j.reason ?? ''),
+      ];
+      if (!isWide) return row;
+      const resources = j.spec.spec.resources;
+      const decision = (j.placement as StoredPlacement | null)?.decision;
+      const labels = Object.entries(j.labels).map(([k, v]) => `${k}=${v}`);
+      return [
+        ...row.slice(0, -1),
+        shorten(j.reason ?? '') || '-',
+        j.kind,
+        `${(resources.nodes ?? 1) > 1 ? `${resources.nodes}×` : ''}${resources.gpus}`,
+        decision?.gpuModel ?? '-',
+        decision?.estimatedCost ?? '-',
+        labels.join(',') || '-',
+      ];
+    }),
+  );
 }
 
 function shorten(text: string): string {

@@ -1,4 +1,10 @@
 import type { Command } from 'commander';
+import {
+  decimalFromInteger,
+  divideDecimals,
+  formatDecimal,
+  parseDecimal,
+} from '../../domain/money/decimal.js';
 import { addClientOptions, withClient } from '../client-config.js';
 import { CliExit, ExitCode, type CliIo } from '../io.js';
 import { renderTable } from '../render-table.js';
@@ -17,7 +23,12 @@ export function registerMetering(program: Command, io: CliIo, setExit: SetExit):
   addClientOptions(
     program
       .command('usage')
-      .summary('GPU-seconds, energy and cost, grouped, with a bar chart on a terminal')
+      .summary('GPU-hours, energy (kWh) and cost, grouped, with a bar chart on a terminal')
+      .description(
+        'What was used and what it cost, grouped by job, project, site, GPU model or day: GPU-hours\n' +
+          '(metered per GPU-second, shown to 3 decimals), energy in kWh and the exact cost. --json prints\n' +
+          'the server’s figures unrounded: gpuSeconds, energyWh and cost.',
+      )
       .option('--group-by <dimension>', `one of ${GROUPS.join(', ')}`, 'project')
       .option('--from <instant>', 'RFC 3339 (default: the start of this month)')
       .option('--to <instant>', 'RFC 3339 (default: the end of this month)')
@@ -39,8 +50,10 @@ export function registerMetering(program: Command, io: CliIo, setExit: SetExit):
       .command('invoice')
       .summary('the invoice of a month: a table, or JSON, CSV or a printable HTML page')
       .option('--month <YYYY-MM>', 'the calendar month (default: this one)')
-      .option('--format <format>', 'text, json, csv or html', 'text'),
-  ).action(async (options: ClientFlags & { month?: string; format: string }) => {
+      .option('--format <format>', 'text, json, csv or html', 'text')
+      .option('--json', 'print {items} as JSON (the same as --format json)'),
+  ).action(async (options: ClientFlags & { month?: string; format: string; json?: boolean }) => {
+    if (options.json) options.format = 'json';
     if (!['text', 'json', 'csv', 'html'].includes(options.format)) {
       throw new CliExit(ExitCode.usage, '--format must be text, json, csv or html');
     }
@@ -149,12 +162,18 @@ export function renderUsage(
     ['key', 'gpu-hours', 'energy kWh', 'cost', ...(withBars ? [''] : [])],
     items.map((i) => [
       i.key,
-      (Number(i.gpuSeconds) / 3600).toFixed(3),
-      (Number(i.energyWh) / 1000).toFixed(3),
+      divideExactly(i.gpuSeconds, 3600),
+      divideExactly(i.energyWh, 1000),
       i.cost,
       ...(withBars
         ? ['█'.repeat(max > 0 ? Math.max(1, Math.round((Number(i.gpuSeconds) / max) * BAR_WIDTH)) : 0)]
         : []),
     ]),
   );
+}
+
+/** `7200` GPU-seconds ÷ 3600 → `2.000` GPU-hours: decimal arithmetic, rounded half to even. */
+function divideExactly(text: string, by: number): string {
+  const value = parseDecimal(text);
+  return value ? formatDecimal(divideDecimals(value, decimalFromInteger(by), 3)) : text;
 }

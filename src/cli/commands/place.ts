@@ -62,7 +62,7 @@ export function registerPlace(program: Command, io: CliIo, setExit: SetExit): vo
 
 /** The one Policy the --policy file holds (validated already with the catalog). */
 function choosePolicy(file: string, policies: readonly TenantPolicy[], io: CliIo): TenantPolicy {
-  const input = readInputFile(file, io.cwd);
+  const input = readInputFile(file, io);
   const names = parseDocuments(input.text, input.name)
     .documents.map((d) => d.value as { kind?: unknown; metadata?: { name?: unknown } })
     .filter((v) => v?.kind === 'Policy' && typeof v.metadata?.name === 'string')

@@ -10,7 +10,7 @@ import { readInputFile } from '../read-input-files.js';
 
 /** `usine simulate --scenario FILE [--json] [--svg FILE]`: one scenario through the site scheduler. */
 export function simulateScenario(io: CliIo, path: string, options: { json?: boolean; svg?: string }): void {
-  const input = readInputFile(path, io.cwd);
+  const input = readInputFile(path, io);
   if (input.problem !== undefined) throw new CliExit(ExitCode.error, `${path}: ${input.problem}`);
   const parsed = parseDocuments(input.text, path);
   const document = parsed.documents[0];

@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { startFactory } from '../../server/start-factory.js';
 import { DEFAULT_DATA_DIR } from '../client-config.js';
 import { CliExit, ExitCode, type CliIo } from '../io.js';
 import { loadDocuments } from '../load-documents.js';
@@ -64,6 +63,8 @@ export function registerUp(program: Command, io: CliIo, setExit: SetExit): void 
         if (problems.length > 0) throw new CliExit(ExitCode.usage, problems.join('\n'));
         const { catalog } = loadDocuments([options.catalog], io);
         const dataDir = resolve(io.cwd, options.dataDir);
+        // the server (Fastify, PGlite, executors) loads only here: every other command starts fast
+        const { startFactory } = await import('../../server/start-factory.js');
         const factory = await startFactory({
           catalog,
           dataDir,
@@ -78,6 +79,18 @@ export function registerUp(program: Command, io: CliIo, setExit: SetExit): void 
             burst: Number(io.env['USINE_RATE_BURST'] ?? 400),
           },
           version: VERSION,
+        }).catch((error: unknown) => {
+          const code = (error as { code?: string }).code;
+          if (code === 'EADDRINUSE')
+            throw new CliExit(ExitCode.error, `port ${port} is in use: another usine up? use --port`);
+          if (code === 'EADDRNOTAVAIL')
+            throw new CliExit(
+              ExitCode.error,
+              `address ${options.host} is not one of this machine's: use --host`,
+            );
+          if (code === 'EACCES')
+            throw new CliExit(ExitCode.error, `port ${port} needs privileges here: use --port above 1023`);
+          throw error;
         });
         const store = io.env['DATABASE_URL']
           ? 'PostgreSQL (DATABASE_URL)'

@@ -6,6 +6,7 @@ import type { Diagnostic } from './diagnostic.js';
 import { formatFieldPath, parseJsonPointer, type FieldPath } from './field-path.js';
 import type { SourceDocument } from './parse-documents.js';
 import { suggestClosest } from './suggest.js';
+import { withArticle } from './with-article.js';
 
 /**
  * Schema keyword read by this checker (and by ajv-errors, so editors agree): the sentence
@@ -120,10 +121,31 @@ function findMessageOwner(
     if (candidate) best = candidate;
   }
   if (!best?.[ERROR_MESSAGE]) {
-    // no message on the union itself: the innermost schema decides
+    // no message on the union itself: its branches say what it takes, else the innermost schema
+    if (isUnion && best && !listLiterals(best)) {
+      const choices = describeBranches(best);
+      if (choices) return { schema: { [ERROR_MESSAGE]: `must be ${choices}` }, isUnion };
+    }
     return { schema: resolveSchema(root, schemaPath), isUnion };
   }
   return { schema: best, isUnion };
+}
+
+/** `an amount and its currency ("12.34 EUR"), or a map with gpuHours`: what each branch takes. */
+function describeBranches(union: SchemaNode): string | undefined {
+  const branches = (union['anyOf'] ?? union['oneOf']) as SchemaNode[] | undefined;
+  if (!Array.isArray(branches)) return undefined;
+  return branches.map(describeExpected).join(', or ');
+}
+
+function describeExpected(schema: SchemaNode): string {
+  const description = schema['description'];
+  if (typeof description === 'string')
+    return description.replace(/\.$/, '').replace(/^[A-Z](?![A-Z])/, (c) => c.toLowerCase());
+  const properties = schema['properties'];
+  if (properties && typeof properties === 'object') return `a map with ${Object.keys(properties).join(', ')}`;
+  if (schema['type'] === 'array') return 'a list';
+  return typeof schema['type'] === 'string' ? withArticle(schema['type']) : 'a value';
 }
 
 function readAt(value: unknown, path: FieldPath): unknown {
@@ -147,7 +169,7 @@ function describe(error: SchemaError, owner: SchemaNode | undefined, value: unkn
   const p = error.params;
   switch (error.keyword) {
     case 'type':
-      return `must be ${article(String(p['type']))}, not ${describeType(value)}`;
+      return `must be ${withArticle(String(p['type']))}, not ${describeType(value)}`;
     case 'minimum':
       return `must be at least ${String(p['limit'])}`;
     case 'exclusiveMinimum':
@@ -168,6 +190,10 @@ function describe(error: SchemaError, owner: SchemaNode | undefined, value: unkn
       return `must have at most ${String(p['limit'])} entries`;
     case 'uniqueItems':
       return 'must not list the same item twice';
+    case 'pattern':
+      return owner?.['description']
+        ? `must be ${describeExpected(owner)}`
+        : `must match ${String(p['pattern'])}`;
     default:
       return error.message;
   }
@@ -181,10 +207,6 @@ function listLiterals(schema: SchemaNode): unknown[] | undefined {
   }
   if ('const' in schema) return [schema['const']];
   return undefined;
-}
-
-function article(type: string): string {
-  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
 }
 
 function describeType(value: unknown): string {

@@ -6,6 +6,7 @@ import { Duration, RegionText } from '../documents/fields.js';
 import type { SourceDocument } from '../documents/parse-documents.js';
 import { readField } from '../documents/read-field.js';
 import { suggestClosest } from '../documents/suggest.js';
+import { suggestGpuModel } from '../catalog/gpu-models.js';
 import { isCountryCode } from '../geo/countries.js';
 import { expandRegion, isWithinRegion, listOutside, type Region } from '../geo/region.js';
 import { parseMoney } from '../money/money.js';
@@ -52,8 +53,14 @@ export function checkSpecRules(document: SourceDocument): Diagnostic[] {
   }
   const models = read(['resources', 'gpuModels'], Strings) ?? [];
   models.forEach((model, i) => {
+    const hint = suggestGpuModel(model);
     if (models.slice(0, i).some((m) => m.toUpperCase() === model.toUpperCase())) {
       report([...S, 'resources', 'gpuModels', i], `${model} is listed twice`);
+    } else if (hint) {
+      report(
+        [...S, 'resources', 'gpuModels', i],
+        `${model} is not a GPU model Usine knows; did you mean ${hint}?`,
+      );
     }
   });
 

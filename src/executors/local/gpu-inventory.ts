@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import type { GpuDevice } from '../../app/ports/executor.js';
+import { KNOWN_GPU_MODELS } from '../../domain/catalog/gpu-models.js';
 
 /** GPUs declared in configuration when `nvidia-smi` finds none (development machines). */
 export interface VirtualGpus {
@@ -9,33 +10,6 @@ export interface VirtualGpus {
 }
 
 export const NVIDIA_SMI_ARGS = ['--query-gpu=index,name,memory.total', '--format=csv,noheader,nounits'];
-
-/** Most specific first: `L40S` before `L40` before `L4`, `GH200` before `H200`. */
-const KNOWN_MODELS = [
-  'GB200',
-  'B200',
-  'B100',
-  'GH200',
-  'H200',
-  'H100',
-  'H800',
-  'H20',
-  'A100',
-  'A800',
-  'A40',
-  'A30',
-  'A10G',
-  'A10',
-  'A16',
-  'A2',
-  'L40S',
-  'L40',
-  'L20',
-  'L4',
-  'V100',
-  'T4',
-  'P100',
-];
 
 /**
  * The short model name the catalog uses: `NVIDIA H100 80GB HBM3` → `H100`,
@@ -50,7 +24,7 @@ export function shortenGpuModel(name: string): string {
   const rtx = /^RTX\s+(A?\d{4})(?:\s+(Ada|Ti|SUPER))?/i.exec(words);
   if (rtx) return `RTX${rtx[1]}${rtx[2] ? rtx[2][0]!.toUpperCase() + rtx[2].slice(1).toLowerCase() : ''}`;
   const tokens = words.toUpperCase().split(/[\s-]+/);
-  const known = KNOWN_MODELS.find((model) => tokens.includes(model));
+  const known = KNOWN_GPU_MODELS.find((model) => tokens.includes(model));
   return known ?? words;
 }
 
