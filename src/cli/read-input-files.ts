@@ -16,11 +16,13 @@ export const STDIN_NAME = 'stdin';
  * Reads files for the document readers, never more than the size limit plus one byte, so a
  * huge or endless file (/dev/zero) costs nothing. Problems become the file's first diagnostic.
  */
-export function readInputFiles(paths: readonly string[], from: InputSource): InputFile[] {
+export function readInputFiles(paths: readonly string[], from: InputSource | string): InputFile[] {
   return paths.map((path) => readInputFile(path, from));
 }
 
-export function readInputFile(path: string, from: InputSource): InputFile {
+/** One file; `from` is where paths are relative to (a directory, or the CLI's io with stdin). */
+export function readInputFile(path: string, source: InputSource | string): InputFile {
+  const from = typeof source === 'string' ? { cwd: source } : source;
   const limit = DEFAULT_PARSE_LIMITS.maxBytes;
   if (path === '-') {
     if (from.stdinText === undefined)
