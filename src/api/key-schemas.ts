@@ -52,5 +52,24 @@ export const CreatedKey = Type.Object({
 
 export const KeyList = Type.Object({ items: Type.Array(Key) });
 
+export const RotateKeyBody = Type.Object(
+  {
+    grace: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 20,
+        description: 'How long the old secret keeps working: 0s to 7d (default 1h).',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const RotatedKey = Type.Object({
+  ...CreatedKey.properties,
+  replaced: Type.Object(Key.properties, { description: 'The old key, with the end of its grace.' }),
+});
+
 export type KeyApiView = Static<typeof Key>;
 export type CreatedKeyView = Static<typeof CreatedKey>;
+export type RotatedKeyView = Static<typeof RotatedKey>;

@@ -14,6 +14,8 @@ export interface AppContext {
   readonly executors: ReadonlyMap<string, Executor>;
   /** Places jobs at submission with what the reconciler last measured (absent: it places them). */
   readonly livePlacement?: LivePlacement;
+  /** Live (neither revoked nor expired) keys a tenant may hold; default 100. */
+  readonly maxKeysPerTenant?: number;
   /** Called after a job changed, so streams (SSE, log follow) wake up at once. */
   readonly onJobChange?: (jobId: string) => void;
 }

@@ -10,11 +10,12 @@ export const ERROR_CODES = {
   USINE_FORBIDDEN: { status: 403, title: 'This key may not do that' },
   USINE_NOT_FOUND: { status: 404, title: 'No such resource' },
   USINE_CONFLICT: { status: 409, title: 'The resource is not in a state that allows this' },
+  USINE_KEY_LIMIT: { status: 409, title: 'The tenant holds as many keys as it may' },
   USINE_PAYLOAD_TOO_LARGE: { status: 413, title: 'The request body is too large' },
   USINE_UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported content type' },
   USINE_INVALID_SPEC: { status: 422, title: 'The spec is invalid' },
   USINE_IDEMPOTENCY_CONFLICT: { status: 422, title: 'The Idempotency-Key was used with another body' },
-  USINE_RATE_LIMITED: { status: 429, title: 'Too many requests for this key' },
+  USINE_RATE_LIMITED: { status: 429, title: 'Too many requests' },
   USINE_INTERNAL: { status: 500, title: 'Internal error' },
   USINE_NOT_READY: { status: 503, title: 'The server is not ready' },
 } as const;

@@ -1,5 +1,5 @@
 import type { BudgetStatusView, InvoiceView, UsageSummaryView } from '../api/metering-schemas.js';
-import type { CreatedKeyView } from '../api/key-schemas.js';
+import type { CreatedKeyView, KeyApiView, RotatedKeyView } from '../api/key-schemas.js';
 import type {
   AuditPageView,
   AuditVerificationView,
@@ -52,6 +52,22 @@ export class UsineClient {
   ): Promise<CreatedKeyView> {
     return this.call('POST', `/v1/tenants/${encodeURIComponent(tenantId)}/keys`, {
       json: { role, ...withDefined(options) },
+    });
+  }
+
+  /** A tenant's keys; without a tenant, the caller's own (the operator's for the admin key). */
+  listKeys(tenantId?: string): Promise<{ items: KeyApiView[] }> {
+    return this.call('GET', tenantId ? `/v1/tenants/${encodeURIComponent(tenantId)}/keys` : '/v1/keys');
+  }
+
+  revokeKey(keyId: string): Promise<KeyApiView> {
+    return this.call('DELETE', `/v1/keys/${encodeURIComponent(keyId)}`);
+  }
+
+  /** A new secret; the old one works `grace` longer (a duration, 0s to 7d; default 1h). */
+  rotateKey(keyId: string, grace?: string): Promise<RotatedKeyView> {
+    return this.call('POST', `/v1/keys/${encodeURIComponent(keyId)}/rotate`, {
+      json: withDefined({ grace }),
     });
   }
 

@@ -1,10 +1,12 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { AppContext } from '../app/context.js';
-import { createAuthenticator } from '../app/auth/authenticate.js';
+import { createAuthenticator, type Authenticate } from '../app/auth/authenticate.js';
+import type { Principal } from '../app/auth/principal.js';
 import { UsineError } from '../app/errors.js';
 import { buildOpenApi } from './openapi.js';
 import { toProblem } from './problem.js';
-import { RateLimiter } from './rate-limiter.js';
+import { AccessLimiter, RateLimited } from './access-limiter.js';
+import type { RateLimits } from './rate-limits.js';
 import { ANONYMOUS, type RouteSpec } from './route-spec.js';
 import type { JobNotifier } from './job-notifier.js';
 import type { ServerMetrics } from './metrics.js';
@@ -23,8 +25,8 @@ export interface ServerOptions {
   readonly metrics: ServerMetrics;
   readonly version: string;
   readonly logger: FastifyServerOptions['logger'];
-  /** Requests per second per API key, and the burst allowed. */
-  readonly rateLimit: { readonly perSecond: number; readonly burst: number };
+  /** Requests per second and burst: per API key, per tenant, per client address. */
+  readonly rateLimit: RateLimits;
   readonly bodyLimitBytes?: number;
 }
 
@@ -64,6 +66,31 @@ const OFFLINE = {
   refreshGauges: () => Promise.resolve(),
 };
 
+/** Health probes of load balancers and orchestrators: cheap, and never rate limited. */
+const PROBES = new Set(['/healthz', '/readyz']);
+
+/**
+ * The caller's principal, within the rate limits: a key's own and its tenant's; without a
+ * valid key, its address's, checked before the store is asked about the key.
+ */
+async function authenticateWithinLimits(
+  authenticate: Authenticate,
+  limiter: AccessLimiter,
+  authorization: string | undefined,
+  address: string,
+): Promise<Principal> {
+  let principal: Principal;
+  try {
+    principal = await authenticate(authorization, () => limiter.checkAddress(address, 'peek'));
+  } catch (error) {
+    if (error instanceof UsineError && error.code === 'USINE_UNAUTHENTICATED')
+      limiter.checkAddress(address, 'take');
+    throw error;
+  }
+  limiter.takeForKey(principal);
+  return principal;
+}
+
 const TEXT_TYPES = ['application/json', 'application/yaml', 'application/x-yaml', 'text/yaml', 'text/plain'];
 
 /** The HTTP API: every route from one table, errors as problem+json, a key on every /v1 call. */
@@ -79,7 +106,7 @@ export function buildServer(options: ServerOptions): { app: FastifyInstance; rou
   app.addContentTypeParser(TEXT_TYPES, { parseAs: 'string' }, (_request, body, done) => done(null, body));
 
   const authenticate = createAuthenticator(ctx);
-  const limiter = new RateLimiter(options.rateLimit.perSecond, options.rateLimit.burst, () => Date.now());
+  const limiter = new AccessLimiter(options.rateLimit, () => ctx.clock.now().getTime());
   const routes: RouteSpec[] = [];
   const openApi = () => buildOpenApi(routes, options.version);
   const refreshGauges = async () => {
@@ -101,15 +128,10 @@ export function buildServer(options: ServerOptions): { app: FastifyInstance; rou
       method: route.method,
       url: route.url,
       handler: async (request, reply) => {
-        let principal = ANONYMOUS;
-        if (route.auth) {
-          principal = await authenticate(request.headers.authorization);
-          const allowed = limiter.take(principal.keyId);
-          if (!allowed.ok) {
-            reply.header('retry-after', String(allowed.retryAfterSeconds));
-            throw new UsineError('USINE_RATE_LIMITED', `slow down: retry in ${allowed.retryAfterSeconds} s`);
-          }
-        }
+        const principal = route.auth
+          ? await authenticateWithinLimits(authenticate, limiter, request.headers.authorization, request.ip)
+          : ANONYMOUS;
+        if (!route.auth && !PROBES.has(route.url)) limiter.checkAddress(request.ip, 'take');
         const result = await route.handle(request, reply, principal);
         return result === undefined ? reply : result;
       },
@@ -118,6 +140,7 @@ export function buildServer(options: ServerOptions): { app: FastifyInstance; rou
 
   app.setErrorHandler((error, request, reply) => {
     const problem = toProblem(error, request.url);
+    if (error instanceof RateLimited) void reply.header('retry-after', String(error.retryAfterSeconds));
     if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
     void reply.code(problem.status).type('application/problem+json').send(problem);
   });

@@ -4,6 +4,7 @@ import type { FastifyServerOptions } from 'fastify';
 import type { AppContext } from '../app/context.js';
 import { LivePlacement } from '../app/jobs/live-placement.js';
 import type { Clock } from '../app/ports/clock.js';
+import type { RateLimits } from './rate-limits.js';
 import type { Executor } from '../app/ports/executor.js';
 import type { Store } from '../app/ports/store.js';
 import { bootstrapAdminKey } from '../app/tenants/bootstrap-admin.js';
@@ -26,8 +27,10 @@ export interface FactoryOptions {
   readonly timeScale: number;
   readonly reconcileIntervalMs: number;
   readonly logger: FastifyServerOptions['logger'];
-  readonly rateLimit: { readonly perSecond: number; readonly burst: number };
+  readonly rateLimit: RateLimits;
   readonly version: string;
+  /** Live keys a tenant may hold (default 100). */
+  readonly maxKeysPerTenant?: number;
   readonly clock?: Clock;
   /** An already open store (tests share one). */
   readonly store?: Store;
@@ -73,6 +76,7 @@ export async function startFactory(options: FactoryOptions): Promise<RunningFact
     ids: createRandomIds(clock),
     catalog: options.catalog,
     executors,
+    ...(options.maxKeysPerTenant !== undefined ? { maxKeysPerTenant: options.maxKeysPerTenant } : {}),
     livePlacement: new LivePlacement(),
     onJobChange: (jobId) => {
       notifier.notify(jobId);

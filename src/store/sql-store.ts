@@ -41,7 +41,13 @@ import {
   updateApiKeyRevoked,
   updateApiKeysLastUsed,
 } from './api-key-queries.js';
-import { insertTenant, selectTenant, selectTenantByName, selectTenants } from './tenant-queries.js';
+import {
+  insertTenant,
+  selectTenant,
+  selectTenantByName,
+  selectTenantForUpdate,
+  selectTenants,
+} from './tenant-queries.js';
 import {
   insertUsage,
   selectJobsToMeter,
@@ -105,6 +111,7 @@ function bindStoreTx(sql: SqlClient): StoreTx {
   return {
     createTenant: (tenant) => insertTenant(sql, tenant),
     getTenant: (id) => selectTenant(sql, id),
+    lockTenant: (id) => selectTenantForUpdate(sql, id),
     findTenantByName: (name) => selectTenantByName(sql, name),
     listTenants: () => selectTenants(sql),
     createApiKey: (key) => insertApiKey(sql, key),

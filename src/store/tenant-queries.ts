@@ -16,6 +16,12 @@ export async function selectTenant(sql: SqlClient, id: string): Promise<TenantRe
   return row && readTenant(row);
 }
 
+/** The tenant, locked until the transaction ends: what changes its key count waits its turn. */
+export async function selectTenantForUpdate(sql: SqlClient, id: string): Promise<TenantRecord | undefined> {
+  const [row] = await sql.query('SELECT * FROM tenants WHERE id = $1 FOR UPDATE', [id]);
+  return row && readTenant(row);
+}
+
 export async function selectTenantByName(sql: SqlClient, name: string): Promise<TenantRecord | undefined> {
   const [row] = await sql.query('SELECT * FROM tenants WHERE name = $1', [name]);
   return row && readTenant(row);

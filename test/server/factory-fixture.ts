@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Clock } from '../../src/app/ports/clock.js';
 import { readDocuments } from '../../src/app/read-documents.js';
+import type { RateLimits } from '../../src/server/rate-limits.js';
 import { startFactory, type RunningFactory } from '../../src/server/start-factory.js';
 
 /** A catalog with a local site of 2 virtual L40S and a simulated French site of 2 × 8 H100. */
@@ -46,10 +47,11 @@ export function readTestCatalog(text = TEST_CATALOG) {
 export async function startTestFactory(
   options: {
     dataDir?: string;
-    rateLimit?: { perSecond: number; burst: number };
+    rateLimit?: RateLimits;
     catalogText?: string;
     clock?: Clock;
     databaseUrl?: string;
+    maxKeysPerTenant?: number;
   } = {},
 ): Promise<RunningFactory & { dataDir: string; adminKey: string }> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'usine-factory-'));
@@ -65,6 +67,7 @@ export async function startTestFactory(
     version: 'test',
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
+    ...(options.maxKeysPerTenant ? { maxKeysPerTenant: options.maxKeysPerTenant } : {}),
   });
   const adminKey = factory.adminKey ?? readFileSync(join(dataDir, 'admin.key'), 'utf8').trim();
   return { ...factory, close: () => factory.close(), dataDir, adminKey };

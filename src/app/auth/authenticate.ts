@@ -17,7 +17,14 @@ export const KEY_CACHE_MS = 500;
 export const LAST_USED_EVERY_MS = 60_000;
 const MAX_CACHED_KEYS = 10_000;
 
-export type Authenticate = (authorization: string | undefined) => Promise<Principal>;
+/**
+ * `beforeLookup` runs when the key must be looked up in the store (not known, or known too
+ * long ago); it may throw to refuse the request before it costs a query.
+ */
+export type Authenticate = (
+  authorization: string | undefined,
+  beforeLookup?: () => void,
+) => Promise<Principal>;
 
 interface Known {
   readonly principal: Principal;
@@ -57,7 +64,7 @@ export function createAuthenticator(ctx: AppContext): Authenticate {
     return known;
   };
 
-  return async (authorization) => {
+  return async (authorization, beforeLookup) => {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
     if (!match?.[1]) {
       throw new UsineError('USINE_UNAUTHENTICATED', 'send your API key as "Authorization: Bearer <key>"');
@@ -68,6 +75,7 @@ export function createAuthenticator(ctx: AppContext): Authenticate {
     if (!known || known.until <= now) {
       let pending = lookups.get(hash);
       if (!pending) {
+        beforeLookup?.();
         pending = lookUp(hash, now).finally(() => lookups.delete(hash));
         lookups.set(hash, pending);
       }

@@ -3,6 +3,7 @@ import { UsineError } from '../errors.js';
 import { hashSecret } from '../auth/hash-secret.js';
 import { requireAllowed, type Principal } from '../auth/principal.js';
 import { SITE_ROLES, type ApiKeyRecord, type Role } from '../ports/records.js';
+import type { StoreTx } from '../ports/store.js';
 import { readKeyExpiry } from './key-expiry.js';
 import { toKeyView, type KeyView } from './key-view.js';
 
@@ -43,9 +44,7 @@ export async function createApiKey(
   const expiresAt = readKeyExpiry(request.expires, now);
   const at = now.toISOString();
   return ctx.store.transaction(async (tx) => {
-    if (tenantId !== null && !(await tx.getTenant(tenantId))) {
-      throw new UsineError('USINE_NOT_FOUND', `no tenant ${tenantId}`);
-    }
+    if (tenantId !== null) await requireRoomForKey(ctx, tx, tenantId, at);
     const secret = ctx.ids.newSecret();
     const record: ApiKeyRecord = {
       id: ctx.ids.newId('key'),
@@ -68,6 +67,21 @@ export async function createApiKey(
     });
     return { ...toKeyView(record), key: secret };
   });
+}
+
+export const DEFAULT_MAX_KEYS_PER_TENANT = 100;
+
+/** 409 when the tenant already holds its limit of live keys; counted under the tenant's lock. */
+async function requireRoomForKey(ctx: AppContext, tx: StoreTx, tenantId: string, at: string): Promise<void> {
+  if (!(await tx.lockTenant(tenantId))) throw new UsineError('USINE_NOT_FOUND', `no tenant ${tenantId}`);
+  const limit = ctx.maxKeysPerTenant ?? DEFAULT_MAX_KEYS_PER_TENANT;
+  const live = await tx.countLiveApiKeys(tenantId, at);
+  if (live >= limit) {
+    throw new UsineError(
+      'USINE_KEY_LIMIT',
+      `tenant ${tenantId} holds ${live} live keys, its limit is ${limit}: revoke one (usine keys revoke) first`,
+    );
+  }
 }
 
 type KeyScope = Pick<ApiKeyRecord, 'role' | 'project' | 'site'>;

@@ -99,6 +99,8 @@ export interface StoreTx extends MeteringStoreTx {
   // tenants and keys
   createTenant(tenant: TenantRecord): Promise<void>;
   getTenant(id: string): Promise<TenantRecord | undefined>;
+  /** The tenant, locked until the transaction ends (serialises what counts its keys). */
+  lockTenant(id: string): Promise<TenantRecord | undefined>;
   findTenantByName(name: string): Promise<TenantRecord | undefined>;
   listTenants(): Promise<TenantRecord[]>;
   createApiKey(key: ApiKeyRecord): Promise<void>;

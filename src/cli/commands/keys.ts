@@ -3,6 +3,7 @@ import type { CreatedKeyView } from '../../api/key-schemas.js';
 import { SITE_ROLES } from '../../app/ports/records.js';
 import { addClientOptions, withClient } from '../client-config.js';
 import { ExitCode, type CliIo } from '../io.js';
+import { renderTable } from '../render-table.js';
 import type { UsineClient } from '../../sdk/usine-client.js';
 import type { SetExit } from './index.js';
 
@@ -56,6 +57,62 @@ export function registerKeys(program: Command, io: CliIo, setExit: SetExit): voi
       });
     },
   );
+  addClientOptions(
+    keys
+      .command('list')
+      .option('--tenant <tenant>', "a tenant's keys, by id or name (default: the caller's own)")
+      .option('--json', 'print JSON'),
+  ).action(async (options: ClientFlags & { tenant?: string }) => {
+    await withClient(io, options, async (client) => {
+      const tenantId = options.tenant === undefined ? undefined : await resolveTenant(client, options.tenant);
+      const { items } = await client.listKeys(tenantId);
+      io.stdout(
+        options.json
+          ? `${JSON.stringify(items, null, 2)}\n`
+          : renderTable(
+              ['id', 'role', 'scope', 'created', 'last used', 'expires', 'revoked'],
+              items.map((k) => [
+                k.id,
+                k.role,
+                k.site ?? k.project ?? k.tenantId ?? '',
+                k.createdAt,
+                k.lastUsedAt ?? '-',
+                k.expiresAt ?? 'never',
+                k.revokedAt ?? '-',
+              ]),
+            ),
+      );
+      setExit(ExitCode.ok);
+    });
+  });
+  addClientOptions(
+    keys.command('revoke').argument('<key-id>', 'the key (key_…)').option('--json', 'print JSON'),
+  ).action(async (keyId: string, options: ClientFlags) => {
+    await withClient(io, options, async (client) => {
+      const key = await client.revokeKey(keyId);
+      io.stdout(
+        options.json ? `${JSON.stringify(key, null, 2)}\n` : `${key.id} revoked at ${key.revokedAt ?? ''}\n`,
+      );
+      setExit(ExitCode.ok);
+    });
+  });
+  addClientOptions(
+    keys
+      .command('rotate')
+      .argument('<key-id>', 'the key (key_…)')
+      .option('--grace <duration>', 'how long the old secret keeps working: 0s to 7d', '1h')
+      .option('--json', 'print JSON'),
+  ).action(async (keyId: string, options: ClientFlags & { grace: string }) => {
+    await withClient(io, options, async (client) => {
+      const rotated = await client.rotateKey(keyId, options.grace);
+      printCreated(io, rotated, options.json === true);
+      if (!options.json)
+        io.stderr(
+          `the old key ${rotated.replaced.id} stops working at ${rotated.replaced.expiresAt ?? ''}\n`,
+        );
+      setExit(ExitCode.ok);
+    });
+  });
 }
 
 /** A tenant by id (`ten_…`) or by name. */

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { DEFAULT_DATA_DIR } from '../client-config.js';
 import { CliExit, ExitCode, type CliIo } from '../io.js';
 import { loadDocuments } from '../load-documents.js';
+import { readAccessLimits } from '../read-access-limits.js';
 import type { SetExit } from './index.js';
 
 export const VERSION = '0.1.0';
@@ -51,7 +52,9 @@ export function registerUp(program: Command, io: CliIo, setExit: SetExit): void 
       }) => {
         const port = Number(options.port);
         const timeScale = Number(options.timeScale);
+        const access = readAccessLimits(io.env);
         const problems = [
+          ...access.problems,
           ...(Number.isInteger(port) && port >= 0 && port < 65536
             ? []
             : [`--port ${options.port}: must be a port number`]),
@@ -74,10 +77,7 @@ export function registerUp(program: Command, io: CliIo, setExit: SetExit): void 
           timeScale,
           reconcileIntervalMs: 500,
           logger: { level: options.logLevel, stream: process.stderr },
-          rateLimit: {
-            perSecond: Number(io.env['USINE_RATE_LIMIT'] ?? 200),
-            burst: Number(io.env['USINE_RATE_BURST'] ?? 400),
-          },
+          ...access.limits,
           version: VERSION,
         }).catch((error: unknown) => {
           const code = (error as { code?: string }).code;

@@ -1,8 +1,19 @@
-import { CreatedKey, CreateKeyBody, CreateSiteKeyBody } from '../../api/key-schemas.js';
+import {
+  CreatedKey,
+  CreateKeyBody,
+  CreateSiteKeyBody,
+  Key,
+  KeyList,
+  RotatedKey,
+  RotateKeyBody,
+} from '../../api/key-schemas.js';
 import { Problem } from '../../api/schemas.js';
 import type { AppContext } from '../../app/context.js';
 import { createApiKey } from '../../app/keys/create-api-key.js';
-import { parseJsonBody } from '../parse-body.js';
+import { listApiKeys } from '../../app/keys/list-api-keys.js';
+import { revokeApiKey } from '../../app/keys/revoke-api-key.js';
+import { rotateApiKey } from '../../app/keys/rotate-api-key.js';
+import { parseJsonBody, readBodyText } from '../parse-body.js';
 import type { RouteSpec } from '../route-spec.js';
 
 const problems = {
@@ -10,6 +21,8 @@ const problems = {
   401: { description: 'No valid API key', schema: Problem },
   403: { description: 'Not allowed for this key', schema: Problem },
 };
+
+const notFound = { 404: { description: 'No such key or tenant (or another tenant’s)', schema: Problem } };
 
 /** API keys: a tenant's keys, the operator's site credentials, their lifecycle. */
 export function listKeyRoutes(ctx: AppContext): RouteSpec[] {
@@ -26,6 +39,7 @@ export function listKeyRoutes(ctx: AppContext): RouteSpec[] {
         201: { description: 'Created; the key is shown once', schema: CreatedKey },
         ...problems,
         404: { description: 'No such tenant', schema: Problem },
+        409: { description: 'The tenant holds its limit of live keys', schema: Problem },
       },
       handle: async (request, reply, principal) => {
         const body = parseJsonBody(request, CreateKeyBody);
@@ -48,6 +62,65 @@ export function listKeyRoutes(ctx: AppContext): RouteSpec[] {
         const key = await createApiKey(ctx, principal, null, parseJsonBody(request, CreateSiteKeyBody));
         reply.code(201);
         return key;
+      },
+    },
+    {
+      method: 'GET',
+      url: '/v1/tenants/:id/keys',
+      operationId: 'listTenantKeys',
+      summary: 'A tenant’s keys, revoked and expired ones included (never a secret)',
+      tag: 'keys',
+      auth: true,
+      responses: { 200: { description: 'Keys', schema: KeyList }, ...problems, ...notFound },
+      handle: async (request, _reply, principal) =>
+        listApiKeys(ctx, principal, (request.params as { id: string }).id),
+    },
+    {
+      method: 'GET',
+      url: '/v1/keys',
+      operationId: 'listKeys',
+      summary:
+        'The caller’s keys: the operator’s (admin and site credentials) for the admin key, else its tenant’s',
+      tag: 'keys',
+      auth: true,
+      responses: { 200: { description: 'Keys', schema: KeyList }, ...problems },
+      handle: async (_request, _reply, principal) => listApiKeys(ctx, principal, principal.tenantId),
+    },
+    {
+      method: 'DELETE',
+      url: '/v1/keys/:id',
+      operationId: 'revokeKey',
+      summary: 'Revoke a key: refused by every replica within a second',
+      tag: 'keys',
+      auth: true,
+      responses: {
+        200: { description: 'Revoked (or already was)', schema: Key },
+        ...problems,
+        ...notFound,
+        409: { description: 'The admin key cannot be revoked: rotate it', schema: Problem },
+      },
+      handle: async (request, _reply, principal) =>
+        revokeApiKey(ctx, principal, (request.params as { id: string }).id),
+    },
+    {
+      method: 'POST',
+      url: '/v1/keys/:id/rotate',
+      operationId: 'rotateKey',
+      summary: 'A new secret for a key; the old one keeps working for the grace period (default 1h)',
+      tag: 'keys',
+      auth: true,
+      body: RotateKeyBody,
+      responses: {
+        201: { description: 'The new key, shown once, and the old one', schema: RotatedKey },
+        ...problems,
+        ...notFound,
+        409: { description: 'The key is revoked or expired', schema: Problem },
+      },
+      handle: async (request, reply, principal) => {
+        const body = readBodyText(request).trim() === '' ? {} : parseJsonBody(request, RotateKeyBody);
+        const rotated = await rotateApiKey(ctx, principal, (request.params as { id: string }).id, body.grace);
+        reply.code(201);
+        return rotated;
       },
     },
   ];
