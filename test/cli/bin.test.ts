@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
-// `npx usine` runs the package's bin file itself: it must be executable after `npm ci` (whose
+// `bin/usine` and an installed package run this file: it must be executable after `npm ci` (whose
 // `prepare` builds dist/) and after `npm start` (which builds it again).
 const BIN = 'dist/cli/main.js';
 

@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestFactory } from '../server/factory-fixture.js';
 import { runUsine } from '../support/run-cli.js';
@@ -35,9 +37,12 @@ describe("the README's tour", () => {
     const quick = await usine('submit', 'examples/jobs/health-finetune.yaml');
     expect(quick.stdout).toMatch(/^job_\w+ submitted \(placed on ovh-gra\)$/m);
 
-    const infeasible = await usine('submit', 'examples/jobs/infeasible-restricted-h200.yaml', '--wait');
+    const infeasible = await usine('submit', 'examples/jobs/infeasible-restricted-h200.yaml');
     expect(infeasible.code).toBe(3);
-    expect(infeasible.stdout).toMatch(/unplaceable: no feasible site: .*\(.*CERTIFICATION/);
+    expect(infeasible.stderr).toMatch(/no feasible site: .*\(.*CERTIFICATION/);
+    const waited = await usine('submit', 'examples/jobs/infeasible-restricted-h200.yaml', '--wait');
+    expect(waited.code).toBe(3);
+    expect(waited.stdout).toMatch(/unplaceable: no feasible site: .*\(.*CERTIFICATION/);
 
     const list = await usine('jobs');
     expect(list.code).toBe(0);
@@ -58,4 +63,57 @@ describe("the README's tour", () => {
     expect(cancel.code).not.toBe(0);
     expect(cancel.stderr).not.toMatch(/\n\s+at /);
   }, 120_000);
+
+  // a real process, so no sync call: the server it talks to runs in this one
+  it.skipIf(!existsSync('dist/cli/main.js'))(
+    'runs as bin/usine, the form the README uses, against the server',
+    async () => {
+      const run = async (...args: string[]) =>
+        (await promisify(execFile)('bin/usine', args, { encoding: 'utf8', env: { ...process.env, ...env } }))
+          .stdout;
+      expect(await run('--version')).toBe('0.1.0\n');
+      expect(await run('jobs', '-o', 'jsonpath={.items[*].name}')).toContain('hello-usine');
+    },
+  );
+});
+
+describe("the README's commands", () => {
+  const readme = readFileSync('README.md', 'utf8');
+
+  it('name only files that are in the repository', () => {
+    const named = [
+      ...readme.matchAll(/(?<![\w/.])((?:examples|docs|schema|src|bin)\/[\w./*-]*\w)/g),
+      ...readme.matchAll(/\]\((?!https?:)([^)#]+)\)/g),
+    ].map((m) => m[1] ?? '');
+    expect(named.length).toBeGreaterThan(20);
+    const missing = named.filter((path) => !path.includes('*') && !existsSync(path));
+    expect(missing).toEqual([]);
+    expect(readme).not.toContain('../shared');
+  });
+
+  it('replays the sample trace of examples/traces/ as the README does', async () => {
+    const { code, stdout } = await runUsine([
+      'simulate',
+      '--nodes',
+      'examples/traces/sample-nodes.csv',
+      '--pods',
+      'examples/traces/sample-pods.csv',
+      '--policy',
+      'best,fgd',
+      '--seeds',
+      '42',
+    ]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^best: GPU allocated at 90\/95\/100\/130 % arrived: /m);
+    expect(stdout).toMatch(/^fgd: /m);
+  });
+
+  it('run the CLI as `usine` on the PATH from bin/, never through npx', () => {
+    expect(readme).toContain('export PATH="$PWD/bin:$PATH"');
+    expect(readme).not.toMatch(/npx usine/);
+    const tour = readme.slice(readme.indexOf('## A tour'), readme.indexOf('## Configuration'));
+    const commands = [...tour.matchAll(/^```sh\n([\s\S]*?)```/gm)].flatMap((m) => (m[1] ?? '').split('\n'));
+    for (const line of commands.filter((l) => l.trim() !== '' && !l.startsWith(' ')))
+      expect(line).toMatch(/^(usine |export |USINE_API_KEY=\$\(cat \.usine\/admin\.key\) usine )/);
+  });
 });

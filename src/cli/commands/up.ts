@@ -104,7 +104,7 @@ export function registerUp(program: Command, io: CliIo, setExit: SetExit): void 
             `\nAdmin key (shown once; also in ${dataDir}/admin.key, mode 0600):\n  ${factory.adminKey}\n`,
           );
         }
-        io.stdout(`\nTry:  npx usine tenants create acme\nStop: Ctrl-C\n`);
+        io.stdout(`\nTry:  usine tenants create acme   (in a clone: bin/usine …)\nStop: Ctrl-C\n`);
         const signal = await io.waitForShutdown();
         io.stderr(
           `usine: ${signal}: stopping (running jobs keep running and are adopted on the next start)\n`,
