@@ -7,7 +7,7 @@
 // DATABASE_URL (PostgreSQL; embedded PGlite in memory otherwise).
 import { performance } from 'node:perf_hooks';
 import { readJobSpecText } from '../src/app/jobs/read-job-spec.js';
-import { admitPlaced } from '../src/app/reconcile/admit-placed.js';
+import { admitPlaced, readPlacedWindow } from '../src/app/reconcile/admit-placed.js';
 import { reconcileOnce } from '../src/app/reconcile/reconcile-once.js';
 import { createReconcilerState } from '../src/app/reconcile/reconciler-state.js';
 import { startControlPlane } from '../test/reconcile/admission-fixture.js';
@@ -97,7 +97,7 @@ for (let pass = 0; pass < PASSES; pass++) {
   const allocated = await store.transaction((tx) => tx.listAllocatedJobs());
   const report = { placed: 0, unplaceable: 0, admitted: 0, launched: 0, finished: 0, placementSeconds: [] };
   let started = performance.now();
-  await admitPlaced(ctx, state, report, allocated, clock.now());
+  await admitPlaced(ctx, state, report, allocated, await readPlacedWindow(ctx), clock.now());
   admissionMs.push(performance.now() - started);
   started = performance.now();
   await reconcileOnce(ctx, state);

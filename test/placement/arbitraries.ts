@@ -207,6 +207,7 @@ export const arbitraryJob: fc.Arbitrary<JobSpec> = fc
     certifications: fewCerts,
     sites: rarely(fc.subarray(SITE_NAMES)),
     prefer: fc.subarray(SITE_NAMES, { maxLength: 2 }),
+    maxWait: fc.option(fc.constantFrom(60, 1_800, 7_200), { nil: undefined }),
     caps: fc.oneof(
       { weight: 2, arbitrary: fc.constant<Money[]>([]) },
       { weight: 1, arbitrary: fc.array(money, { maxLength: 2 }) },
@@ -252,6 +253,7 @@ export const arbitraryJob: fc.Arbitrary<JobSpec> = fc
         prefer: j.prefer,
         maxPricesPerGpuHour: j.caps,
         objective: j.objective ?? 'cost',
+        maxWait: j.maxWait,
         isObjectiveAssumed: j.objective === undefined,
         origins: [],
       },

@@ -122,6 +122,8 @@ export function rankByBruteForce(
   const objective = c.isObjectiveAssumed ? (policy?.objective ?? 'cost') : c.objective;
   const prefer = c.prefer.length > 0 ? c.prefer : (policy?.prefer ?? []);
   const wait = policy?.maxWaitForPreferred ?? 0;
+  // the wait bound: the spec's maxWait, and with prefer the tenant's patience for its sites
+  const bound = Math.min(c.maxWait ?? Infinity, prefer.length > 0 ? wait : Infinity);
   const gpusPerNode = Math.max(1, Math.ceil(job.resources.gpus));
   const scored = judgeSites(catalog, job, policy, at)
     .filter((v) => v.siteFailures.size === 0)
@@ -142,7 +144,7 @@ export function rankByBruteForce(
           const energy = estimateEnergyKWh(gpus, k.row.boardPowerW, job.duration, v.site.pue);
           const intensity = v.site.gridCarbonGPerKWh ?? findCountryGridCarbon(v.site.country);
           return {
-            preferred: prefer.includes(v.site.name) && start <= wait,
+            tier: start > bound ? 2 : prefer.includes(v.site.name) ? 0 : 1,
             start,
             carbon: estimateCarbonKg(energy, intensity),
             // Billed: the duration, or the offering's billing minimum when longer.
@@ -161,13 +163,14 @@ export function rankByBruteForce(
     );
   const text = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   scored.sort((a, b) => {
-    if (a.preferred !== b.preferred) return a.preferred ? -1 : 1;
+    if (a.tier !== b.tier) return a.tier - b.tier;
     if (objective === 'time' && a.start !== b.start) return a.start - b.start;
     if (objective === 'carbon' && a.carbon !== b.carbon) {
       return (a.carbon ?? Number.POSITIVE_INFINITY) - (b.carbon ?? Number.POSITIVE_INFINITY);
     }
     return (
       compareDecimals(a.cost, b.cost) ||
+      a.start - b.start ||
       text(a.option.site, b.option.site) ||
       text(a.option.gpuModel, b.option.gpuModel) ||
       text(a.option.offering, b.option.offering) ||

@@ -30,7 +30,7 @@ describe('the decision is selected during the scan, the ranking sorted when read
           expect(scan.bestSite).toBe(-1);
         } else {
           expect(table.candidate[first]).toBe(scan.outcome[scan.bestSite]);
-          expect(table.isPreferred[first]).toBe(scan.bestPreferred);
+          expect(table.tier[first]).toBe(scan.bestTier);
           expect(table.startSeconds[first]).toBe(scan.bestStart);
           expect(table.billedSeconds[first]).toBe(scan.bestBilled);
         }

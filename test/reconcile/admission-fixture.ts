@@ -38,10 +38,12 @@ export interface JobOptions {
   readonly preemptible?: boolean;
   readonly cpus?: number;
   readonly labels?: Readonly<Record<string, string>>;
+  /** The spec's `placement` (YAML flow mapping); default: the catalog's first site only. */
+  readonly placement?: string;
 }
 
 /**
- * A control plane without the HTTP server: the catalog's first site simulated on a fake clock
+ * A control plane without the HTTP server: every site of the catalog simulated on a fake clock
  * (jobs run for their duration of that clock), a real store (PostgreSQL at `databaseUrl`, else
  * in-memory PGlite) and the context the use cases take. Shared by the tests and bench:admission.
  */
@@ -50,20 +52,26 @@ export async function startControlPlane(catalogText: string, databaseUrl?: strin
   const clock = { now: () => new Date(nowMs) };
   const catalog = readTestCatalog(catalogText);
   const site = catalog.sites[0]!;
-  const executor = new SimulatedExecutor({
-    clock,
-    timeScale: 1,
-    site: site.name,
-    capacity: [...site.capacity],
-    workDir: mkdtempSync(join(tmpdir(), 'usine-control-plane-')),
-  });
+  const executors = new Map(
+    catalog.sites.map((s) => [
+      s.name,
+      new SimulatedExecutor({
+        clock,
+        timeScale: 1,
+        site: s.name,
+        capacity: [...s.capacity],
+        workDir: mkdtempSync(join(tmpdir(), 'usine-control-plane-')),
+      }),
+    ]),
+  );
+  const executor = executors.get(site.name)!;
   const store: Store = await openStore(databaseUrl ? { databaseUrl } : {});
   const ctx: AppContext = {
     store,
     clock,
     ids: createRandomIds(clock),
     catalog,
-    executors: new Map([[site.name, executor]]),
+    executors,
   };
   return {
     ctx,
@@ -71,6 +79,7 @@ export async function startControlPlane(catalogText: string, databaseUrl?: strin
     clock,
     site,
     executor,
+    executors,
     advance(ms: number) {
       nowMs += ms;
     },
@@ -82,7 +91,7 @@ export async function startControlPlane(catalogText: string, databaseUrl?: strin
  * straight into the store and reconciler passes on demand.
  */
 export async function startAdmissionFixture(catalogText: string) {
-  const { ctx, store, clock, site, executor, advance } = await startControlPlane(catalogText);
+  const { ctx, store, clock, site, executors, advance } = await startControlPlane(catalogText);
   const tenants = new Map<string, string>();
   const owners = new Map<string, string>();
   let state: ReconcilerState = createReconcilerState();
@@ -111,7 +120,7 @@ spec:
   duration: ${options.duration ?? '1h'}
   priority: ${options.priority ?? 'normal'}
   preemptible: ${options.preemptible ?? false}
-  placement: { sites: [${site.name}] }
+  placement: ${options.placement ?? `{ sites: [${site.name}] }`}
 `);
       const id = ctx.ids.newId('job');
       const at = clock.now().toISOString();
@@ -144,7 +153,7 @@ spec:
       return job;
     },
     async close() {
-      await executor.close();
+      for (const executor of executors.values()) await executor.close();
       await store.close();
     },
   };

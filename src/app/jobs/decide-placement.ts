@@ -30,6 +30,7 @@ export function decidePlacement(
   spec: JobSpec,
   project: string,
   at: Date,
+  lateSites?: ReadonlySet<string>,
 ): PlacementOutcome {
   const result = placeJob({
     job: spec,
@@ -38,6 +39,7 @@ export function decidePlacement(
     at,
     load: snapshot.loads,
     sites: tenant.sites,
+    ...(lateSites ? { lateSites } : {}),
     budgets: tenant.budgets.filter(
       (b) => b.budget.scope === 'tenant' || b.budget.scope === `project:${project}`,
     ),

@@ -18,8 +18,13 @@ import { buildSiteAdmission } from './site-admission.js';
  */
 export const ADMISSION_WINDOW = 500;
 
+/** The placed jobs one pass looks at, read without locks (every move is a compare-and-set). */
+export function readPlacedWindow(ctx: AppContext): Promise<JobRecord[]> {
+  return ctx.store.read((tx) => tx.listJobsInStatus('placed', ADMISSION_WINDOW));
+}
+
 /**
- * Admits placed jobs through each site's scheduler (quotas, fair share, priorities with
+ * Admits placed jobs (`placed`: read with `readPlacedWindow`) through each site's scheduler (quotas, fair share, priorities with
  * preemption, gangs, backfill), rebuilt from the store at every pass: `start` decisions become
  * `placed → admitted` with their GPUs, `preempt` decisions stop the victim (`preempted`, naming
  * the job it made room for), and every job left waiting gets its reason, written only when it
@@ -30,10 +35,9 @@ export async function admitPlaced(
   state: ReconcilerState,
   report: ReconcileReport,
   allocated: readonly JobRecord[],
+  placed: readonly JobRecord[],
   at: Date,
 ): Promise<void> {
-  // read without locks: every move below is a compare-and-set on the job's state
-  const placed = await ctx.store.read((tx) => tx.listJobsInStatus('placed', ADMISSION_WINDOW));
   if (placed.length === 0) return;
   const unnamed = new Set(
     [...placed, ...allocated].map((j) => j.tenantId).filter((id) => !state.tenantNames.has(id)),

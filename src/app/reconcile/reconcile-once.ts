@@ -4,7 +4,8 @@ import type { AppContext } from '../context.js';
 import { readStoredSpec } from '../jobs/read-job-spec.js';
 import { meterUsage } from '../metering/meter-usage.js';
 import { stopPreemptibleOverBudget } from '../metering/stop-preemptible.js';
-import { admitPlaced } from './admit-placed.js';
+import { admitPlaced, readPlacedWindow } from './admit-placed.js';
+import { replaceOverdue } from './replace-overdue.js';
 import { launchAdmitted } from './launch-admitted.js';
 import { placeQueued } from './place-queued.js';
 import { inventoryOf, type ReconcilerState } from './reconciler-state.js';
@@ -25,7 +26,8 @@ export interface ReconcileReport {
 }
 
 /**
- * One pass of the control loop: place queued jobs on the federation, admit placed jobs on
+ * One pass of the control loop: place queued jobs on the federation, place again the jobs
+ * that waited past their wait bound (ADR 0008), admit placed jobs on
  * their site's GPUs through the site scheduler (quotas, fair share, priorities with preemption,
  * gangs, backfill), launch admitted jobs, and record how running jobs ended. Every state change is a compare-and-set with its event and audit entry.
  */
@@ -63,7 +65,10 @@ export async function reconcileOnce(ctx: AppContext, state: ReconcilerState): Pr
 
   ctx.livePlacement?.publish(snapshot);
   await placeQueued(ctx, state, report, snapshot, now);
-  await admitPlaced(ctx, state, report, allocated, now);
+  const placed = await readPlacedWindow(ctx);
+  const replaced = await replaceOverdue(ctx, state, report, snapshot, placed, now);
+  const current = replaced.size === 0 ? placed : placed.map((j) => replaced.get(j.id) ?? j);
+  await admitPlaced(ctx, state, report, allocated, current, now);
   await launchAdmitted(ctx, report);
   await watchRunning(ctx, report, allocated);
   await meterUsage(ctx, ctx.clock.now());

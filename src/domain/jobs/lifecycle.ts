@@ -18,7 +18,8 @@ export type JobStatus = (typeof JOB_STATUSES)[number];
 
 const TRANSITIONS: Readonly<Record<JobStatus, readonly JobStatus[]>> = {
   queued: ['placed', 'unplaceable', 'cancelled'],
-  placed: ['admitted', 'unplaceable', 'queued', 'cancelled', 'failed'],
+  // placed → placed: placed again when it waited past its wait bound (ADR 0008)
+  placed: ['admitted', 'placed', 'unplaceable', 'queued', 'cancelled', 'failed'],
   admitted: ['running', 'queued', 'cancelled', 'failed', 'preempted'],
   running: ['succeeded', 'failed', 'cancelled', 'preempted'],
   // final: nothing moves them again; a new submission (a new Idempotency-Key) retries

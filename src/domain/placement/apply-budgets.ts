@@ -49,7 +49,7 @@ export function applyBudgets(
       startSeconds: scan.startSeconds,
       feasibleCount: scan.feasibleCount - failures.size,
       bestSite,
-      bestPreferred: best >= 0 && (table.isPreferred[best] as boolean),
+      bestTier: best < 0 ? 0 : (table.tier[best] as number),
       bestStart: best < 0 ? 0 : (table.startSeconds[best] as number),
       bestBilled: best < 0 ? 0 : (table.billedSeconds[best] as number),
     },

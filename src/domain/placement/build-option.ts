@@ -4,7 +4,7 @@ import type { DecisionContext } from './decision-context.js';
 import { estimateCarbonKg, estimateCost, estimateEnergyKWh } from './estimate-run.js';
 import type { PlacementOption } from './place-job.js';
 import type { PreparedCandidate, PreparedSite } from './prepare-catalog.js';
-import { costKeyOf } from './rank-options.js';
+import { costKeyOf, TIER_LATE, TIER_PREFERRED } from './rank-options.js';
 
 /** The carbon figure ranking compares and the option shows: kg CO2e, undefined when unknown. */
 export function estimateCandidateCarbonKg(
@@ -27,7 +27,7 @@ export function estimateCandidateCarbonKg(
  */
 export function buildOption(
   index: number,
-  isPreferred: boolean,
+  tier: number,
   expectedStartSeconds: Seconds,
   billedSeconds: Seconds,
   context: DecisionContext,
@@ -40,7 +40,8 @@ export function buildOption(
   const carbonKg = estimateCandidateCarbonKg(site, candidate, context);
   const estimatedCost = estimateCost(tenantPrice, milliGpus, nodes, billedSeconds);
   return {
-    isPreferred,
+    isPreferred: tier === TIER_PREFERRED,
+    isLate: tier === TIER_LATE,
     expectedStartSeconds,
     carbonKg,
     tenantPrice,

@@ -41,6 +41,13 @@ export interface DecisionContext {
   readonly certificationKeys: readonly string[];
   readonly allowedSites: ReadonlySet<string> | undefined;
   readonly preferredSites: ReadonlySet<string>;
+  /**
+   * Seconds the job may wait for its start: `maxWait`, and `maxWaitForPreferred` when it
+   * prefers sites (the smaller); a site that cannot start it sooner ranks after every one that can.
+   */
+  readonly waitBound: number;
+  /** Sites the job already waited at past its bound: late whatever their load says. */
+  readonly lateSites: ReadonlySet<string> | undefined;
   /** Candidate prices in the tenant's currency, by candidate index. */
   readonly tenantPrices: readonly (Money | undefined)[];
   readonly tenantColumn: PriceColumn;
@@ -67,6 +74,7 @@ export function buildDecisionContext(
   at: Date,
   load: ReadonlyMap<string, SiteLoad> | undefined,
   sites?: ReadonlyMap<string, SiteFacts>,
+  lateSites?: ReadonlySet<string>,
 ): DecisionContext {
   const models = job.resources.gpuModels;
   const acceptedModels = models.length > 0 ? new Set(models.map((m) => m.toLowerCase())) : undefined;
@@ -125,6 +133,11 @@ export function buildDecisionContext(
     certificationKeys: constraints.sourcedCertifications.map((c) => c.name.toLowerCase()),
     allowedSites: constraints.sites ? new Set(constraints.sites) : undefined,
     preferredSites: constraints.prefer.length > 0 ? new Set(constraints.prefer) : NO_SITES,
+    waitBound: Math.min(
+      constraints.maxWait ?? Infinity,
+      constraints.prefer.length > 0 ? constraints.maxWaitForPreferred : Infinity,
+    ),
+    lateSites,
     tenantPrices: tenantColumn.prices,
     tenantColumn,
     caps,

@@ -33,6 +33,8 @@ export interface PlacementInput {
   readonly sites?: ReadonlyMap<string, SiteFacts>;
   /** The budgets of the job's tenant and project with this month's spend (BUDGET). */
   readonly budgets?: readonly BudgetState[];
+  /** Sites the job already waited at past its wait bound (placed again): ranked late. */
+  readonly lateSites?: ReadonlySet<string>;
 }
 
 /** One feasible way to run the job: the best of one site. */
@@ -56,6 +58,8 @@ export interface SiteRejection {
 }
 
 export interface PlacementResult {
+  /** The decision instant. */
+  readonly at: Date;
   readonly feasible: boolean;
   readonly constraints: PlacementConstraints;
   /** The chosen option (the first ranked), or undefined when no site can take the job. */
@@ -86,7 +90,15 @@ export interface PlacementResult {
 export function placeJob(input: PlacementInput): PlacementResult {
   const prepared = 'isPrepared' in input.catalog ? input.catalog : prepareCatalog(input.catalog);
   const constraints = mergeConstraints(input.job, input.policy);
-  const context = buildDecisionContext(input.job, constraints, prepared, input.at, input.load, input.sites);
+  const context = buildDecisionContext(
+    input.job,
+    constraints,
+    prepared,
+    input.at,
+    input.load,
+    input.sites,
+    input.lateSites,
+  );
   const budgeted = applyBudgets(scanSites(context), context, input.budgets ?? []);
   const scan = budgeted.scan;
   const decision =
@@ -94,7 +106,7 @@ export function placeJob(input: PlacementInput): PlacementResult {
       ? undefined
       : buildOption(
           scan.outcome[scan.bestSite] as number,
-          scan.bestPreferred,
+          scan.bestTier,
           scan.bestStart,
           scan.bestBilled,
           context,
@@ -102,6 +114,7 @@ export function placeJob(input: PlacementInput): PlacementResult {
   let ranked: readonly PlacementOption[] | undefined;
   let rejected: readonly SiteRejection[] | undefined;
   return {
+    at: input.at,
     feasible: decision !== undefined,
     constraints,
     decision,
@@ -149,7 +162,7 @@ function rankAll(
       ? decision
       : buildOption(
           table.candidate[slot] as number,
-          table.isPreferred[slot] as boolean,
+          table.tier[slot] as number,
           table.startSeconds[slot] as number,
           table.billedSeconds[slot] as number,
           context,

@@ -10,6 +10,7 @@ import type { PlacementResult } from './place-job.js';
 export function toPlacementView(result: PlacementResult, job: JobSpec) {
   const d = result.decision;
   return {
+    decidedAt: result.at.toISOString(),
     feasible: result.feasible,
     decision: d
       ? {
@@ -27,6 +28,8 @@ export function toPlacementView(result: PlacementResult, job: JobSpec) {
           expectedStartSeconds: d.expectedStartSeconds,
           gridCarbonGPerKWh: d.gridCarbonGPerKWh ?? null,
           preferred: d.isPreferred,
+          late: d.isLate,
+          maxWaitSeconds: describeWaitBound(result),
         }
       : null,
     ranked: result.ranked.map((o) => ({
@@ -37,6 +40,7 @@ export function toPlacementView(result: PlacementResult, job: JobSpec) {
       offering: o.offering,
       pricePerGpuHour: formatMoney(o.pricePerGpuHour),
       preferred: o.isPreferred,
+      late: o.isLate,
     })),
     rejected: result.rejected.map((r) => ({
       site: r.site,
@@ -47,6 +51,19 @@ export function toPlacementView(result: PlacementResult, job: JobSpec) {
     currency: result.constraints.currency,
     constraints: result.constraints.origins,
   };
+}
+
+/**
+ * How long the chosen site may take to start the job before it is placed again: the spec's
+ * `maxWait`, and on a preferred site the tenant's `maxWaitForPreferred` (the smaller); null: no
+ * bound.
+ */
+function describeWaitBound(result: PlacementResult): number | null {
+  const c = result.constraints;
+  const site = result.decision?.site;
+  const isPreferredSite = site !== undefined && c.prefer.includes(site);
+  const bound = Math.min(c.maxWait ?? Infinity, isPreferredSite ? c.maxWaitForPreferred : Infinity);
+  return Number.isFinite(bound) ? bound : null;
 }
 
 /** Money shown rounded half to even to the currency's minor unit. */

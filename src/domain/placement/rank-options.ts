@@ -9,6 +9,8 @@ import { compareAmounts } from './compare-amounts.js';
 export interface RankKey {
   /** A preferred site that can start the job within the tenant's patience: ranked first. */
   readonly isPreferred: boolean;
+  /** It cannot start the job within its wait bound (`maxWait`, `maxWaitForPreferred` with `prefer`): ranked last. */
+  readonly isLate: boolean;
   readonly expectedStartSeconds: Seconds;
   readonly carbonKg: number | undefined;
   /** Price per GPU-hour in the tenant's currency. */
@@ -29,7 +31,8 @@ export interface RankKey {
  */
 export interface RankTable {
   readonly candidate: number[];
-  readonly isPreferred: boolean[];
+  /** 0: preferred and on time, 1: on time, 2: late (TIER_*). */
+  readonly tier: number[];
   readonly startSeconds: number[];
   readonly carbonKg: number[];
   readonly billedSeconds: number[];
@@ -43,30 +46,36 @@ export interface RankContext {
   readonly tieRank: Int32Array;
 }
 
+/** Rank tiers: a preferred site that starts within the bound, any site that does, the others. */
+export const TIER_PREFERRED = 0;
+export const TIER_ON_TIME = 1;
+export const TIER_LATE = 2;
+
 /** Below this relative gap two float costs may be misordered by rounding: compare exactly. */
 const FLOAT_DOUBT = 1e-15;
 
 /**
- * The order of feasible options: preferred sites within the wait first; then the objective
- * (cost; expected start + duration, the duration being the same for all; carbon, unknown
- * last); then cost, site name, GPU model, offering kind and memory, so ties never depend on
+ * The order of feasible options: by tier (preferred sites that start within the wait bound,
+ * then the other sites that do, then the late ones); then the objective (cost; expected start
+ * + duration, the duration being the same for all; carbon, unknown last); then cost, the
+ * expected start, site name, GPU model, offering kind and memory, so ties never depend on
  * the catalog's order. Cost is compared exactly: as exact floats when the billed seconds are
  * equal, as float products when they differ clearly, else as Decimals.
  */
 export function compareRankValues(
   r: RankContext,
-  preferredA: boolean,
+  tierA: number,
   startA: number,
   carbonA: number,
   candidateA: number,
   billedA: number,
-  preferredB: boolean,
+  tierB: number,
   startB: number,
   carbonB: number,
   candidateB: number,
   billedB: number,
 ): number {
-  if (preferredA !== preferredB) return preferredA ? -1 : 1;
+  if (tierA !== tierB) return tierA < tierB ? -1 : 1;
   if (r.objective === 'time') {
     // Signs, not differences: a float difference returned from here would be boxed.
     if (startA !== startB) return startA < startB ? -1 : startA > startB ? 1 : 0;
@@ -78,6 +87,7 @@ export function compareRankValues(
   }
   const byCost = compareCosts(r, candidateA, billedA, candidateB, billedB);
   if (byCost !== 0) return byCost;
+  if (startA !== startB) return startA < startB ? -1 : 1;
   return (r.tieRank[candidateA] as number) - (r.tieRank[candidateB] as number);
 }
 
@@ -107,16 +117,16 @@ export function costKeyOf(tenantPrice: Money, billedSeconds: Seconds): Decimal {
 export function sortRankEntries(table: RankTable, r: RankContext): number[] {
   const order: number[] = [];
   for (let k = 0; k < table.candidate.length; k++) order.push(k);
-  const { candidate, isPreferred, startSeconds, carbonKg, billedSeconds } = table;
+  const { candidate, tier, startSeconds, carbonKg, billedSeconds } = table;
   return order.sort((a, b) =>
     compareRankValues(
       r,
-      isPreferred[a] as boolean,
+      tier[a] as number,
       startSeconds[a] as number,
       carbonKg[a] as number,
       candidate[a] as number,
       billedSeconds[a] as number,
-      isPreferred[b] as boolean,
+      tier[b] as number,
       startSeconds[b] as number,
       carbonKg[b] as number,
       candidate[b] as number,

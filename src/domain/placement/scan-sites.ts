@@ -8,7 +8,13 @@ import {
 import type { DecisionContext } from './decision-context.js';
 import { estimateCandidateCarbonKg } from './build-option.js';
 import type { PreparedCandidate, PreparedSite } from './prepare-catalog.js';
-import { compareRankValues, type RankTable } from './rank-options.js';
+import {
+  compareRankValues,
+  TIER_LATE,
+  TIER_ON_TIME,
+  TIER_PREFERRED,
+  type RankTable,
+} from './rank-options.js';
 import { estimateStart } from './site-load.js';
 import { measureQuotaCeiling } from './tenant-quota-at-site.js';
 
@@ -30,7 +36,7 @@ export interface SiteScan {
   readonly feasibleCount: number;
   /** The best feasible site (index), -1: none; the first in rank order, catalog order on ties. */
   readonly bestSite: number;
-  readonly bestPreferred: boolean;
+  readonly bestTier: number;
   readonly bestStart: number;
   readonly bestBilled: number;
 }
@@ -56,7 +62,7 @@ export function scanSites(context: DecisionContext): SiteScan {
   let feasibleCount = 0;
   let top = -1;
   let topSite = -1;
-  let topPreferred = false;
+  let topTier = 0;
   let topStart = 0;
   let topCarbon = Number.NaN;
   let topBilled = 0;
@@ -65,13 +71,14 @@ export function scanSites(context: DecisionContext): SiteScan {
     const siteMask = checkSiteRules(site, context);
     const load = context.load === undefined ? undefined : context.load.get(site.site.name);
     const isPreferredSite = hasPreferred && context.preferredSites.has(site.site.name);
+    const isLateSite = context.lateSites !== undefined && context.lateSites.has(site.site.name);
     const quota = context.sites === undefined ? undefined : context.sites.get(site.site.name)?.quota;
     // Without the site's grid intensity every carbon figure there is unknown (NaN).
     const hasCarbon = isCarbon && site.gridCarbonGPerKWh !== undefined;
     let failures = 0;
     let accepted = 0;
     let best = -1;
-    let bestPreferred = false;
+    let bestTier = 0;
     let bestStart = 0;
     let bestCarbon = Number.NaN;
     let bestBilled = 0;
@@ -111,19 +118,19 @@ export function scanSites(context: DecisionContext): SiteScan {
             : 0;
           start = roomAt > quotaWait ? roomAt : quotaWait;
         }
-        const isPreferred = isPreferredSite && start <= constraints.maxWaitForPreferred;
+        const tier = tierOf(context, isPreferredSite, isLateSite, start);
         const carbon = hasCarbon ? carbonOf(site, i, context) : Number.NaN;
         const billed = Math.max(duration, minimumSeconds[i] as number);
         if (
           best < 0 ||
           compareRankValues(
             rank,
-            isPreferred,
+            tier,
             start,
             carbon,
             i,
             billed,
-            bestPreferred,
+            bestTier,
             bestStart,
             bestCarbon,
             best,
@@ -131,7 +138,7 @@ export function scanSites(context: DecisionContext): SiteScan {
           ) < 0
         ) {
           best = i;
-          bestPreferred = isPreferred;
+          bestTier = tier;
           bestStart = start;
           bestCarbon = carbon;
           bestBilled = billed;
@@ -147,12 +154,12 @@ export function scanSites(context: DecisionContext): SiteScan {
         top < 0 ||
         compareRankValues(
           rank,
-          bestPreferred,
+          bestTier,
           bestStart,
           bestCarbon,
           best,
           bestBilled,
-          topPreferred,
+          topTier,
           topStart,
           topCarbon,
           top,
@@ -161,7 +168,7 @@ export function scanSites(context: DecisionContext): SiteScan {
       ) {
         top = best;
         topSite = s;
-        topPreferred = bestPreferred;
+        topTier = bestTier;
         topStart = bestStart;
         topCarbon = bestCarbon;
         topBilled = bestBilled;
@@ -175,10 +182,24 @@ export function scanSites(context: DecisionContext): SiteScan {
     startSeconds,
     feasibleCount,
     bestSite: topSite,
-    bestPreferred: topPreferred,
+    bestTier: topTier,
     bestStart: topStart,
     bestBilled: topBilled,
   };
+}
+
+/**
+ * The rank tier of a way to run that would start after `start` seconds: late past the job's
+ * wait bound (or at a site it already waited at past it), else preferred or on time.
+ */
+function tierOf(
+  context: DecisionContext,
+  isPreferredSite: boolean,
+  isLateSite: boolean,
+  start: number,
+): number {
+  if (isLateSite || start > context.waitBound) return TIER_LATE;
+  return isPreferredSite ? TIER_PREFERRED : TIER_ON_TIME;
 }
 
 function carbonOf(site: PreparedSite, index: number, context: DecisionContext): number {
@@ -196,11 +217,10 @@ export function rankTableOf(scan: SiteScan, context: DecisionContext): RankTable
   const minimumSeconds = context.prepared.columns.minimumSeconds;
   const duration = context.job.duration;
   const isCarbon = context.constraints.objective === 'carbon';
-  const maxWait = context.constraints.maxWaitForPreferred;
   const hasPreferred = context.preferredSites.size > 0;
   const table: RankTable = {
     candidate: [],
-    isPreferred: [],
+    tier: [],
     startSeconds: [],
     carbonKg: [],
     billedSeconds: [],
@@ -211,7 +231,9 @@ export function rankTableOf(scan: SiteScan, context: DecisionContext): RankTable
     const site = sites[s] as PreparedSite;
     const start = scan.startSeconds === undefined ? 0 : (scan.startSeconds[s] as number);
     table.candidate.push(index);
-    table.isPreferred.push(hasPreferred && context.preferredSites.has(site.site.name) && start <= maxWait);
+    const isPreferredSite = hasPreferred && context.preferredSites.has(site.site.name);
+    const isLateSite = context.lateSites !== undefined && context.lateSites.has(site.site.name);
+    table.tier.push(tierOf(context, isPreferredSite, isLateSite, start));
     table.startSeconds.push(start);
     table.carbonKg.push(isCarbon ? carbonOf(site, index, context) : Number.NaN);
     table.billedSeconds.push(Math.max(duration, minimumSeconds[index] as number));

@@ -1,6 +1,7 @@
 import type { Region } from '../geo/region.js';
 import type { Money } from '../money/money.js';
 import type { Objective } from '../spec/schema.js';
+import type { Seconds } from '../time/duration.js';
 
 /**
  * The hard rules a placement must satisfy, whoever set them: the job's spec, its data
@@ -20,6 +21,8 @@ export interface Constraints {
   /** The ceiling price per GPU-hour; several caps (spec and policy) are all enforced. */
   readonly maxPricesPerGpuHour: readonly Money[];
   readonly objective: Objective;
+  /** How long the job may wait to start (spec.placement.maxWait); undefined: no bound of its own. */
+  readonly maxWait?: Seconds | undefined;
   /** True when nobody wrote an objective and `objective` is the default (cost): a policy's may then apply. */
   readonly isObjectiveAssumed?: boolean;
   /** Where each rule came from, in words: "health data → residency EU, certification HDS". */

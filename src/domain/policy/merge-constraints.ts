@@ -117,6 +117,7 @@ export function mergeConstraints(spec: JobSpec, policy: TenantPolicy | undefined
     prefer: [...prefer],
     maxPricesPerGpuHour: sourcedCaps.map((c) => c.cap),
     objective,
+    maxWait: own.maxWait,
     isObjectiveAssumed: objectiveSource === 'default',
     get origins(): readonly string[] {
       origins ??= describeOrigins(constraints);

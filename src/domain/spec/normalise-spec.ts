@@ -62,6 +62,7 @@ export function normaliseSpec(document: SourceDocument): JobSpec {
       prefer: [...(spec.placement?.prefer ?? [])],
       maxPricesPerGpuHour: caps,
       objective: spec.placement?.objective ?? 'cost',
+      maxWait: spec.placement?.maxWait === undefined ? undefined : parseDuration(spec.placement.maxWait),
       isObjectiveAssumed: spec.placement?.objective === undefined,
       origins: implied ? [`${implied} (spec.data.classification)`] : [],
     },

@@ -68,6 +68,7 @@ export const PlacementRules = Closed({
   ),
   maxPricePerGpuHour: Type.Optional(MoneyText),
   objective: Type.Optional(Type.Enum(OBJECTIVES)),
+  maxWait: Type.Optional(Duration),
 });
 
 export const WorkloadBody = Closed({

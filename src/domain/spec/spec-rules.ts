@@ -71,6 +71,9 @@ export function checkSpecRules(document: SourceDocument): Diagnostic[] {
   if (durationText !== undefined && duration === undefined)
     report([...S, 'duration'], 'must be longer than zero');
   if (maxText !== undefined && max === undefined) report([...S, 'maxDuration'], 'must be longer than zero');
+  const waitText = read(['placement', 'maxWait'], Duration);
+  if (waitText !== undefined && parseDuration(waitText) === undefined)
+    report([...S, 'placement', 'maxWait'], 'must be longer than zero (or leave it out: no bound)');
   if (duration !== undefined && max !== undefined && max < duration) {
     report(
       [...S, 'maxDuration'],
