@@ -1,0 +1,89 @@
+import type { Role } from '../../src/app/ports/records.js';
+import type { RouteSpec } from '../../src/server/route-spec.js';
+
+/** The ids the matrix calls routes with: the caller's tenant's, and another tenant's. */
+export interface MatrixContext {
+  readonly victim: TenantIds;
+  readonly mine: TenantIds;
+  /** This month, for invoice ids. */
+  readonly month: string;
+}
+
+export interface TenantIds {
+  readonly tenantId: string;
+  readonly jobId: string;
+  /** A fresh key of the tenant, for the routes that end it (revoke, rotate). */
+  newKeyId(): Promise<string>;
+  /** A fresh job of the tenant, for the routes that end it (cancel). */
+  newJobId(): Promise<string>;
+}
+
+/**
+ * Who may call each route on their own resources (a tenant's roles on their tenant's; the
+ * operator's keys on any). Every other role gets 403; on another tenant's resources every
+ * tenant role and site credential gets 403 or 404. A new route needs its row here.
+ */
+export const ALLOWED: Readonly<Record<string, readonly Role[]>> = {
+  createTenant: ['admin'],
+  listTenants: ['admin', 'owner', 'viewer', 'auditor'],
+  createApiKey: ['admin', 'owner'],
+  createSiteKey: ['admin'],
+  listTenantKeys: ['admin', 'owner'],
+  listKeys: ['admin', 'owner'],
+  revokeKey: ['admin', 'owner'],
+  rotateKey: ['admin', 'owner'],
+  submitJob: ['owner', 'member'],
+  listJobs: ['owner', 'member', 'viewer'],
+  getJob: ['owner', 'member', 'viewer'],
+  cancelJob: ['owner', 'member'],
+  getJobLogs: ['owner', 'member', 'viewer'],
+  streamJobEvents: ['owner', 'member', 'viewer'],
+  listSites: ['admin', 'owner', 'member', 'viewer', 'auditor'],
+  listAudit: ['admin', 'owner', 'auditor'],
+  verifyAudit: ['admin', 'owner', 'auditor'],
+  getUsage: ['owner', 'auditor'],
+  postUsage: ['admin', 'metering'],
+  listInvoices: ['owner', 'auditor'],
+  getInvoice: ['owner', 'auditor'],
+  putBudget: ['owner'],
+  listBudgets: ['owner', 'auditor'],
+  putBilling: ['admin'],
+};
+
+const SPEC = (name: string) => `apiVersion: usine/v1
+kind: Job
+metadata: { name: ${name} }
+spec:
+  command: ["true"]
+  resources: { gpus: 1 }
+  duration: 1m
+  placement: { sites: [sim-paris] }
+`;
+
+/** A valid body for each route that takes one (so that only the key decides the answer). */
+export function bodyOf(route: RouteSpec): { text: string; type: string } | undefined {
+  const json = (value: unknown) => ({ text: JSON.stringify(value), type: 'application/json' });
+  const unique = Math.random().toString(36).slice(2, 10);
+  switch (route.operationId) {
+    case 'createTenant':
+      return json({ name: `matrix-${unique}` });
+    case 'createApiKey':
+      return json({ role: 'viewer' });
+    case 'createSiteKey':
+      return json({ role: 'agent', site: 'local' });
+    case 'rotateKey':
+      return json({ grace: '0s' });
+    case 'submitJob':
+      return { text: SPEC(`matrix-${unique}`), type: 'application/yaml' };
+    case 'postUsage':
+      return json([]);
+    case 'putBudget':
+      return json({ limit: '100 EUR' });
+    case 'putBilling':
+      return json({ taxRate: '0.2' });
+    default:
+      if (route.body !== undefined)
+        throw new Error(`${route.operationId}: no body in role-matrix-table.ts: add one`);
+      return undefined;
+  }
+}
