@@ -28,6 +28,9 @@ export const UsageSummary = Type.Object({
       cost: Type.String({
         description: 'At the admission prices, rounded once half to even; before minimums.',
       }),
+      simulated: Type.Boolean({
+        description: 'Some of it ran on a simulated site: counted at the site’s time scale.',
+      }),
     }),
   ),
   from: Type.String(),
@@ -59,6 +62,10 @@ export const UsageEventBatch = Type.Array(UsageEvent, { maxItems: 10000 });
 export const UsageIngested = Type.Object({ accepted: Type.Integer(), duplicates: Type.Integer() });
 
 const InvoiceLine = Type.Object({
+  period: Type.Union([Month, Type.Null()], {
+    description: 'null: usage of the invoice’s month; a month: an adjustment for late usage of that month.',
+  }),
+  simulated: Type.Boolean({ description: 'Usage of a simulated site, counted at its time scale.' }),
   project: Type.String(),
   site: Type.String(),
   gpuModel: Type.String(),

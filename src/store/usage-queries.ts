@@ -1,5 +1,10 @@
-import type { LastUsage, UsageTotal } from '../app/ports/metering-store.js';
-import { USAGE_OFFERINGS, type UsageRecord } from '../domain/metering/usage-record.js';
+import type { LastUsage, UsageRange, UsageTotal } from '../app/ports/metering-store.js';
+import {
+  milliGpuMs,
+  USAGE_OFFERINGS,
+  type UsageCorrection,
+  type UsageRecord,
+} from '../domain/metering/usage-record.js';
 import { formatDecimal, parseDecimal, type Decimal } from '../domain/money/decimal.js';
 import type { JobRecord } from '../app/ports/records.js';
 import { readJob } from './read-rows.js';
@@ -7,7 +12,8 @@ import type { SqlClient } from './sql-client.js';
 import { toTimestampParam } from './sql-values.js';
 
 const COLUMNS = `idempotency_key, tenant_id, project, job_id, job_seq, site, gpu_model, offering, milli_gpus,
-  started_at, ended_at, milli_gpu_ms, energy_wh, price_per_gpu_hour, currency, minimum_seconds, is_final`;
+  started_at, ended_at, milli_gpu_ms, energy_wh, price_per_gpu_hour, currency, minimum_seconds, is_final,
+  time_scale, invoice_month, corrects, correction`;
 
 /**
  * One statement for the whole batch: parallel arrays through unnest, so the database sees
@@ -17,7 +23,7 @@ const COLUMNS = `idempotency_key, tenant_id, project, job_id, job_seq, site, gpu
  */
 export async function insertUsage(sql: SqlClient, records: readonly UsageRecord[]): Promise<number> {
   if (records.length === 0) return 0;
-  const columns: unknown[][] = Array.from({ length: 17 }, () => []);
+  const columns: unknown[][] = Array.from({ length: 21 }, () => []);
   for (const r of records) {
     const start = epochMs(r.start, 'usage.start');
     const end = epochMs(r.end, 'usage.end');
@@ -33,22 +39,28 @@ export async function insertUsage(sql: SqlClient, records: readonly UsageRecord[
       r.milliGpus,
       start,
       end,
-      (BigInt(r.milliGpus) * BigInt(end - start)).toString(),
+      milliGpuMs(r).toString(),
       formatDecimal(r.energyWh),
       formatDecimal(r.pricePerGpuHour.amount),
       r.pricePerGpuHour.currency,
       r.minimumSeconds,
       r.isFinal,
+      r.timeScale,
+      r.invoiceMonth,
+      r.correction?.of ?? null,
+      r.correction && JSON.stringify(r.correction),
     ];
     values.forEach((v, i) => columns[i]?.push(v));
   }
   const [row] = await sql.query<{ n: number | string }>(
     `WITH inserted AS (
        INSERT INTO usage_records (${COLUMNS})
-       SELECT k, t, p, j, q, s, g, o, m, to_timestamp(a / 1000.0), to_timestamp(b / 1000.0), x, w, c, u, n, f
+       SELECT k, t, p, j, q, s, g, o, m, to_timestamp(a / 1000.0), to_timestamp(b / 1000.0), x, w, c, u, n, f,
+              z, i, r, v::jsonb
          FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::integer[], $6::text[], $7::text[],
            $8::text[], $9::integer[], $10::bigint[], $11::bigint[], $12::bigint[], $13::numeric[],
-           $14::numeric[], $15::text[], $16::integer[], $17::boolean[]) AS u(k, t, p, j, q, s, g, o, m, a, b, x, w, c, u, n, f)
+           $14::numeric[], $15::text[], $16::integer[], $17::boolean[], $18::integer[], $19::text[],
+           $20::text[], $21::text[]) AS u(k, t, p, j, q, s, g, o, m, a, b, x, w, c, u, n, f, z, i, r, v)
          ORDER BY k
        ON CONFLICT (idempotency_key) DO NOTHING
        RETURNING 1)
@@ -58,35 +70,49 @@ export async function insertUsage(sql: SqlClient, records: readonly UsageRecord[
   return Number(row?.n ?? 0);
 }
 
+/**
+ * Records starting in `[from, to)`; with `billedIn`, those the month's invoice carries
+ * instead: its own (starting in it, not moved to a later invoice) and the late records of
+ * earlier months moved onto it.
+ */
+const IN_RANGE = `tenant_id = $1 AND (
+  (started_at >= $2::timestamptz AND started_at < $3::timestamptz AND ($4::text IS NULL OR invoice_month IS NULL))
+  OR ($4::text IS NOT NULL AND invoice_month = $4::text))`;
+
+function rangeParams(tenantId: string, range: UsageRange): unknown[] {
+  return [
+    tenantId,
+    toTimestampParam(range.from, 'from'),
+    toTimestampParam(range.to, 'to'),
+    range.billedIn ?? null,
+  ];
+}
+
 export async function selectUsage(
   sql: SqlClient,
   tenantId: string,
-  range: { readonly from: string; readonly to: string },
+  range: UsageRange,
 ): Promise<UsageRecord[]> {
   const rows = await sql.query(
     `SELECT idempotency_key, tenant_id, project, job_id, site, gpu_model, offering, milli_gpus,
             started_at, ended_at, energy_wh::text AS energy_wh, price_per_gpu_hour::text AS price,
-            currency, minimum_seconds, is_final
+            currency, minimum_seconds, is_final, time_scale, invoice_month, correction
        FROM usage_records
-      WHERE tenant_id = $1 AND started_at >= $2::timestamptz AND started_at < $3::timestamptz
+      WHERE ${IN_RANGE}
       ORDER BY id`,
-    [tenantId, toTimestampParam(range.from, 'from'), toTimestampParam(range.to, 'to')],
+    rangeParams(tenantId, range),
   );
   return rows.map(readUsage);
 }
 
-export async function sumUsage(
-  sql: SqlClient,
-  tenantId: string,
-  range: { readonly from: string; readonly to: string },
-): Promise<UsageTotal[]> {
+export async function sumUsage(sql: SqlClient, tenantId: string, range: UsageRange): Promise<UsageTotal[]> {
   const rows = await sql.query(
     `SELECT project, price_per_gpu_hour::text AS price, currency, sum(milli_gpu_ms)::text AS quantity
        FROM usage_records
-      WHERE tenant_id = $1 AND started_at >= $2::timestamptz AND started_at < $3::timestamptz
+      WHERE ${IN_RANGE}
       GROUP BY project, price_per_gpu_hour, currency
       ORDER BY project, currency, price_per_gpu_hour`,
-    [tenantId, toTimestampParam(range.from, 'from'), toTimestampParam(range.to, 'to')],
+    rangeParams(tenantId, range),
   );
   return rows.map((row) => ({
     project: String(row['project']),
@@ -167,6 +193,9 @@ function readUsage(row: Record<string, unknown>): UsageRecord {
     },
     minimumSeconds: row['minimum_seconds'] === null ? null : Number(row['minimum_seconds']),
     isFinal: row['is_final'] === true,
+    timeScale: Number(row['time_scale']),
+    invoiceMonth: row['invoice_month'] === null ? null : String(row['invoice_month']),
+    correction: row['correction'] === null ? null : (row['correction'] as UsageCorrection),
   };
 }
 

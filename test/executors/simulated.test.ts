@@ -141,12 +141,13 @@ describe('simulated executor', () => {
     expect(gpus.every((g) => g.virtual)).toBe(true);
   });
 
-  it('declares containers, fractions, services and simulation', () => {
+  it('declares containers, fractions, services, simulation and its time scale', () => {
     expect(new SimulatedExecutor({ clock }).capabilities).toEqual({
       containers: true,
       fractionalGpus: true,
       services: true,
       simulated: true,
+      timeScale: 3600,
     });
   });
 

@@ -31,6 +31,9 @@ const record = (over: Partial<UsageRecord> = {}): UsageRecord => ({
   pricePerGpuHour: eur('2.50'),
   minimumSeconds: null,
   isFinal: false,
+  timeScale: 1,
+  invoiceMonth: null,
+  correction: null,
   ...over,
 });
 

@@ -1,3 +1,4 @@
+import { isSimulated } from '../../src/domain/metering/usage-record.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildInvoices, type InvoiceInput } from '../../src/domain/metering/build-invoice.js';
@@ -96,6 +97,7 @@ describe('metering invariants', () => {
                     r.site === line.site &&
                     r.gpuModel === line.gpuModel &&
                     r.offering === line.offering &&
+                    isSimulated(r) === line.simulated &&
                     r.pricePerGpuHour.currency === invoice.currency &&
                     r.pricePerGpuHour.amount.coefficient *
                       10n ** BigInt(6 - r.pricePerGpuHour.amount.scale) ===

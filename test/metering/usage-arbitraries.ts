@@ -22,6 +22,7 @@ export const usageRecord = (index: number): fc.Arbitrary<UsageRecord> =>
       currency: fc.constantFrom('EUR', 'EUR', 'USD'),
       minimumSeconds: fc.option(fc.constantFrom(60, 600, 3600), { nil: null }),
       isFinal: fc.boolean(),
+      timeScale: fc.constantFrom(1, 1, 1, 60, 3600),
     })
     .map((r) => ({
       key: `job_${index}#1`,
@@ -38,6 +39,9 @@ export const usageRecord = (index: number): fc.Arbitrary<UsageRecord> =>
       pricePerGpuHour: { amount: decimal(r.price), currency: r.currency },
       minimumSeconds: r.minimumSeconds,
       isFinal: r.isFinal,
+      timeScale: r.timeScale,
+      invoiceMonth: null,
+      correction: null,
     }));
 
 export const usageRecords = (max = 12): fc.Arbitrary<UsageRecord[]> =>

@@ -22,6 +22,9 @@ const usage = (tenantId: string, over: Partial<UsageRecord> = {}): UsageRecord =
   pricePerGpuHour: { amount: { coefficient: 2333n, scale: 3 }, currency: 'EUR' },
   minimumSeconds: 60,
   isFinal: false,
+  timeScale: 1,
+  invoiceMonth: null,
+  correction: null,
   ...over,
 });
 

@@ -29,6 +29,7 @@ export async function checkBudgets(tx: StoreTx, tenantId: string, now: Date): Pr
   const totals = await tx.sumUsage(tenantId, {
     from: new Date(startMs).toISOString(),
     to: new Date(endMs).toISOString(),
+    billedIn: month,
   });
   const checks: BudgetCheck[] = [];
   for (const budget of budgets) {

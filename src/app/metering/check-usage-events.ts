@@ -24,6 +24,9 @@ export interface UsageWriter {
   readonly site: string | null;
 }
 
+/** Simulated seconds per wall second of a site's backend (1: a real site). */
+export type TimeScaleOf = (site: string) => number;
+
 /** What checking a record against its job reads, worked out once per job of the batch. */
 interface MeteredJob {
   readonly job: JobRecord;
@@ -34,6 +37,7 @@ interface MeteredJob {
   readonly pue: number;
   /** Board power × PUE (W); undefined when the catalog has no such site or model. */
   readonly ceilingW: Decimal | undefined;
+  readonly timeScale: number;
 }
 
 /**
@@ -51,6 +55,7 @@ export function checkUsageEvents(
   writer: UsageWriter,
   catalog: Catalog,
   now: Date,
+  timeScaleOf: TimeScaleOf = () => 1,
 ): { records: UsageRecord[]; problems: FieldError[] } {
   const problems: FieldError[] = [];
   const records: UsageRecord[] = [];
@@ -66,7 +71,8 @@ export function checkUsageEvents(
         faultAt(i, 'site', `this metering key writes usage of site ${writer.site} only, not ${d.site}`),
       );
     const known = d.job === undefined ? undefined : jobs.get(d.job);
-    if (!metered.has(known?.id ?? '') && known) metered.set(known.id, meteredJobOf(known, catalog));
+    if (!metered.has(known?.id ?? '') && known)
+      metered.set(known.id, meteredJobOf(known, catalog, timeScaleOf));
     const m = known && metered.get(known.id);
     if (d.job === undefined) {
       problems.push(faultAt(i, 'job', 'required: usage is recorded against the job that used the GPUs'));
@@ -112,6 +118,7 @@ export function checkUsageEvents(
           `job ${job.id} holds ${m.allocated / 1000} GPU(s): usage cannot exceed its allocation`,
         ),
       );
+    // the GPUs' wall interval; on a simulated site the record counts it at the site's scale
     const quantity = BigInt(Math.max(milliGpus, 0)) * BigInt(Math.max(endMs - startMs, 0));
     const energy = d.energyWh === undefined ? undefined : parseDecimal(d.energyWh);
     if (energy && quantity > 0n && isZeroDecimal(energy))
@@ -142,10 +149,19 @@ export function checkUsageEvents(
       milliGpus,
       start: new Date(startMs).toISOString(),
       end: new Date(endMs).toISOString(),
-      energyWh: energy ?? estimateEnergyWh({ quantity, boardPowerW: m.boardPowerW, pue: m.pue }),
+      energyWh:
+        energy ??
+        estimateEnergyWh({
+          quantity: quantity * BigInt(m.timeScale),
+          boardPowerW: m.boardPowerW,
+          pue: m.pue,
+        }),
       pricePerGpuHour: decision.price,
       minimumSeconds: null,
       isFinal: false,
+      timeScale: m.timeScale,
+      invoiceMonth: null,
+      correction: null,
     });
   }
   return { records, problems };
@@ -159,7 +175,7 @@ function describeRun(job: JobRecord): string {
   return `${job.startedAt} … ${job.finishedAt ?? `now (${job.status})`}`;
 }
 
-function meteredJobOf(job: JobRecord, catalog: Catalog): MeteredJob | undefined {
+function meteredJobOf(job: JobRecord, catalog: Catalog, timeScaleOf: TimeScaleOf): MeteredJob | undefined {
   const decision = pricedDecisionOf(job);
   const price = decision?.price;
   if (!job.startedAt || !job.allocation || !decision || !price) return undefined;
@@ -173,5 +189,6 @@ function meteredJobOf(job: JobRecord, catalog: Catalog): MeteredJob | undefined 
     boardPowerW: row?.boardPowerW ?? 0,
     pue: site?.pue ?? 1,
     ceilingW: site && row ? boardPowerWithPue(row.boardPowerW, site.pue) : undefined,
+    timeScale: timeScaleOf(decision.site),
   };
 }

@@ -4,6 +4,7 @@ import { requireAllowed, type Principal } from '../auth/principal.js';
 import type { AppContext } from '../context.js';
 import { UsineError } from '../errors.js';
 import { checkBudgets } from './check-budgets.js';
+import { timeScaleOf } from './meter-usage.js';
 import { checkUsageEvents, type UsageWriter } from './check-usage-events.js';
 
 /**
@@ -23,7 +24,9 @@ export async function ingestUsageEvents(
   return ctx.store.transaction(async (tx) => {
     const jobs = new Map((await tx.listJobsById(ids)).map((j) => [j.id, j]));
     const now = ctx.clock.now();
-    const { records, problems } = checkUsageEvents(events, jobs, writer, ctx.catalog, now);
+    const { records, problems } = checkUsageEvents(events, jobs, writer, ctx.catalog, now, (site) =>
+      timeScaleOf(ctx, site),
+    );
     if (problems.length > 0) {
       throw new UsineError(
         'USINE_INVALID_REQUEST',

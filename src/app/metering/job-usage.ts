@@ -19,7 +19,9 @@ export interface PricedDecision {
  * The records that bring a job's ledger up to `until` (its finish, or now while it runs),
  * following its last record: one per calendar month crossed, the job's sequence going on,
  * the last one final when the job has finished. Empty when there is nothing to close yet
- * (less than `minIntervalMs` while running) or the job cannot be rated.
+ * (less than `minIntervalMs` while running) or the job cannot be rated. On a simulated site
+ * (`timeScale` simulated seconds per wall second) the records count the simulated run time,
+ * what the job would have used at a real site, as its estimate did.
  */
 export function nextUsageRecords(
   job: JobRecord,
@@ -27,6 +29,7 @@ export function nextUsageRecords(
   catalog: Catalog,
   now: Date,
   minIntervalMs: number,
+  timeScale = 1,
 ): UsageRecord[] {
   if (last?.isFinal || !job.startedAt || !job.allocation) return [];
   const decision = pricedDecisionOf(job);
@@ -61,13 +64,16 @@ export function nextUsageRecords(
       start: new Date(from).toISOString(),
       end: new Date(to).toISOString(),
       energyWh: estimateEnergyWh({
-        quantity: BigInt(milliGpus) * BigInt(to - from),
+        quantity: BigInt(milliGpus) * BigInt(to - from) * BigInt(timeScale),
         boardPowerW: row?.boardPowerW ?? 0,
         pue: site?.pue ?? 1,
       }),
       pricePerGpuHour: price,
       minimumSeconds,
       isFinal: !isRunning && to >= until,
+      timeScale,
+      invoiceMonth: null,
+      correction: null,
     });
     from = to;
   } while (from < until);

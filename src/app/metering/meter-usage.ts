@@ -18,11 +18,24 @@ export async function meterUsage(ctx: AppContext, now: Date, minIntervalMs = 30_
     const records = [];
     for (const job of jobs) {
       records.push(
-        ...nextUsageRecords(job, await tx.lastUsageOfJob(job.id), ctx.catalog, now, minIntervalMs),
+        ...nextUsageRecords(
+          job,
+          await tx.lastUsageOfJob(job.id),
+          ctx.catalog,
+          now,
+          minIntervalMs,
+          timeScaleOf(ctx, job.site),
+        ),
       );
     }
     const appended = await tx.appendUsage(records);
     for (const tenantId of new Set(records.map((r) => r.tenantId))) await checkBudgets(tx, tenantId, now);
     return appended;
   });
+}
+
+/** Simulated seconds per wall second of a site's backend (1 for a real one), as an integer. */
+export function timeScaleOf(ctx: Pick<AppContext, 'executors'>, site: string | null): number {
+  const scale = (site === null ? undefined : ctx.executors.get(site))?.capabilities.timeScale ?? 1;
+  return Math.max(1, Math.round(scale));
 }

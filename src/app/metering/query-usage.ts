@@ -27,6 +27,7 @@ export async function queryUsage(
     gpuSeconds: formatDecimal(i.gpuSeconds),
     energyWh: formatDecimal(i.energyWh),
     cost: i.cost,
+    simulated: i.simulated,
   }));
   return { items, from: new Date(from).toISOString(), to: new Date(to).toISOString() };
 }

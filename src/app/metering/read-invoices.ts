@@ -58,6 +58,7 @@ async function computeInvoices(
   const records = await tx.listUsage(tenantId, {
     from: new Date(startMs).toISOString(),
     to: new Date(endMs).toISOString(),
+    billedIn: month,
   });
   return buildInvoices({
     tenantId,
@@ -107,6 +108,8 @@ export function toInvoiceView(invoice: Invoice) {
     status: invoice.status,
     currency: invoice.currency,
     lines: invoice.lines.map((l) => ({
+      period: l.period,
+      simulated: l.simulated,
       project: l.project,
       site: l.site,
       gpuModel: l.gpuModel,

@@ -8,6 +8,11 @@ export interface ExecutorCapabilities {
   readonly services: boolean;
   /** Jobs advance on a scaled clock; everything it reports is labelled simulated. */
   readonly simulated: boolean;
+  /**
+   * Simulated seconds per wall-clock second (absent: 1, a real backend). Usage is metered at
+   * this scale, so a simulated job bills the run time its estimate counted.
+   */
+  readonly timeScale?: number;
 }
 
 export interface LaunchRequest {

@@ -18,6 +18,17 @@ export interface UsageTotal {
   readonly quantity: bigint;
 }
 
+/**
+ * Records starting in `[from, to)`; with `billedIn` (the month those bounds are), the records
+ * that month's invoice carries instead: its own, and the late ones of earlier months moved
+ * onto it (a record moved to a later invoice is left out).
+ */
+export interface UsageRange {
+  readonly from: string;
+  readonly to: string;
+  readonly billedIn?: Month;
+}
+
 /** The ledger, budgets and billing settings, as the metering use cases need them. */
 export interface MeteringStoreTx {
   /**
@@ -26,12 +37,12 @@ export interface MeteringStoreTx {
    */
   appendUsage(records: readonly UsageRecord[]): Promise<number>;
   /** A tenant's records starting in `[from, to)`, in ledger order. */
-  listUsage(tenantId: string, range: { readonly from: string; readonly to: string }): Promise<UsageRecord[]>;
+  listUsage(tenantId: string, range: UsageRange): Promise<UsageRecord[]>;
   /**
    * A tenant's quantity (milli-GPU × ms) in `[from, to)` summed per project and price: what
    * budgets need, exact (cost is linear in quantity at one price), in a few rows.
    */
-  sumUsage(tenantId: string, range: { readonly from: string; readonly to: string }): Promise<UsageTotal[]>;
+  sumUsage(tenantId: string, range: UsageRange): Promise<UsageTotal[]>;
   lastUsageOfJob(jobId: string): Promise<LastUsage | undefined>;
   /**
    * Jobs whose ledger is not closed: running, or finished after they started and without a

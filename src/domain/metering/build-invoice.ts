@@ -16,7 +16,7 @@ import { moneyFromMinorUnits, type ExactAmount } from './exact-amount.js';
 import { invoiceId, type BillingSettings, type Invoice, type InvoiceLine } from './invoice.js';
 import { monthOf, monthBoundsMs, type Month } from './month.js';
 import { minimumTopUp, rateQuantity } from './rate-usage.js';
-import { gpuSecondsOf, milliGpuMs, type UsageRecord } from './usage-record.js';
+import { gpuSecondsOf, isSimulated, milliGpuMs, type UsageRecord } from './usage-record.js';
 
 export interface InvoiceInput {
   readonly tenantId: string;
@@ -28,6 +28,9 @@ export interface InvoiceInput {
 }
 
 interface Bucket {
+  /** null: usage of the invoice's month; a month: late usage of that month (an adjustment). */
+  period: Month | null;
+  simulated: boolean;
   project: string;
   site: string;
   gpuModel: string;
@@ -38,15 +41,18 @@ interface Bucket {
 
 /**
  * A tenant's invoices for a month, one per currency of the prices it used: the records
- * starting in the month (deduplicated by key), grouped by project × site × GPU model ×
+ * starting in the month (deduplicated by key) and, as adjustment lines naming their month,
+ * the late records of earlier months it carries, grouped by project × site × GPU model ×
  * offering × unit price, minimums settled per job, commitments split into covered and
  * overage. Pure: the same records in any order, replayed or not, give the same invoices.
  */
 export function buildInvoices(input: InvoiceInput): Invoice[] {
-  const records = selectMonthRecords(input.records, input.month);
+  const { records, late } = selectMonthRecords(input.records, input.month);
   const buckets = new Map<string, Bucket>();
   const add = (b: Omit<Bucket, 'quantity'>, quantity: bigint) => {
     const key = [
+      b.period ?? '',
+      String(b.simulated),
       b.project,
       b.site,
       b.gpuModel,
@@ -64,17 +70,21 @@ export function buildInvoices(input: InvoiceInput): Invoice[] {
 
   for (const r of records) {
     if (isCovered(r)) continue;
-    add(lineOf(r), milliGpuMs(r));
+    add(lineOf(r, null), milliGpuMs(r));
   }
+  // late usage of a month already invoiced: at its own price, on a line naming its month
+  for (const r of late) add(lineOf(r, monthOf(r.start)), milliGpuMs(r));
   for (const jobRecords of groupByJob(records).values()) {
     const topUp = minimumTopUp(jobRecords);
     const final = jobRecords.find((r) => r.isFinal);
-    if (topUp > 0n && final) add(lineOf(final), topUp);
+    if (topUp > 0n && final) add(lineOf(final, null), topUp);
   }
   const { startMs, endMs } = monthBoundsMs(input.month);
   for (const c of commitments) {
     add(
       {
+        period: null,
+        simulated: false,
         project: '*',
         site: c.site,
         gpuModel: c.gpuModel,
@@ -90,6 +100,8 @@ export function buildInvoices(input: InvoiceInput): Invoice[] {
     if (overage > 0n)
       add(
         {
+          period: null,
+          simulated: false,
           project: '*',
           site: c.site,
           gpuModel: c.gpuModel,
@@ -118,6 +130,8 @@ function toInvoice(input: InvoiceInput, currency: string, buckets: readonly Buck
     const amount = moneyFromMinorUnits(units[i] ?? 0n, currency);
     const markup = input.settings.markups.get(b.project);
     return {
+      period: b.period,
+      simulated: b.simulated,
       project: b.project,
       site: b.site,
       gpuModel: b.gpuModel,
@@ -198,10 +212,25 @@ function convertTotals(input: InvoiceInput, subtotal: Money, tax: Money, total: 
   };
 }
 
-function selectMonthRecords(records: readonly UsageRecord[], month: Month): UsageRecord[] {
-  const seen = new Map<string, UsageRecord>();
-  for (const r of records) if (!seen.has(r.key) && monthOf(r.start) === month) seen.set(r.key, r);
-  return [...seen.values()];
+/**
+ * The month's own records (starting in it, billed in it) and the late ones it carries (of an
+ * earlier month whose invoice was final when they arrived), each key once.
+ */
+function selectMonthRecords(
+  records: readonly UsageRecord[],
+  month: Month,
+): { records: UsageRecord[]; late: UsageRecord[] } {
+  const seen = new Set<string>();
+  const own: UsageRecord[] = [];
+  const late: UsageRecord[] = [];
+  for (const r of records) {
+    if (seen.has(r.key)) continue;
+    if (r.invoiceMonth === month) late.push(r);
+    else if (r.invoiceMonth === null && monthOf(r.start) === month) own.push(r);
+    else continue;
+    seen.add(r.key);
+  }
+  return { records: own, late };
 }
 
 function groupByJob(records: readonly UsageRecord[]): Map<string, UsageRecord[]> {
@@ -215,8 +244,10 @@ function groupByJob(records: readonly UsageRecord[]): Map<string, UsageRecord[]>
   return jobs;
 }
 
-function lineOf(r: UsageRecord): Omit<Bucket, 'quantity'> {
+function lineOf(r: UsageRecord, period: Month | null): Omit<Bucket, 'quantity'> {
   return {
+    period,
+    simulated: isSimulated(r),
     project: r.project,
     site: r.site,
     gpuModel: r.gpuModel,
@@ -226,8 +257,11 @@ function lineOf(r: UsageRecord): Omit<Bucket, 'quantity'> {
 }
 
 function compareBuckets(a: Bucket, b: Bucket): number {
-  const ka = [a.project, a.site, a.gpuModel, a.offering, formatDecimal(a.unitPrice.amount)];
-  const kb = [b.project, b.site, b.gpuModel, b.offering, formatDecimal(b.unitPrice.amount)];
+  // the month's own lines first, then its adjustments by period
+  const ka = [a.period ?? '', a.project, a.site, a.gpuModel, a.offering, String(a.simulated)];
+  const kb = [b.period ?? '', b.project, b.site, b.gpuModel, b.offering, String(b.simulated)];
+  ka.push(formatDecimal(a.unitPrice.amount));
+  kb.push(formatDecimal(b.unitPrice.amount));
   for (let i = 0; i < ka.length; i++) {
     const x = ka[i] ?? '';
     const y = kb[i] ?? '';

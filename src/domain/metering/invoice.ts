@@ -22,6 +22,10 @@ export const DEFAULT_BILLING: BillingSettings = {
 };
 
 export interface InvoiceLine {
+  /** null: usage of the invoice's month; a month: an adjustment for late usage of that month. */
+  readonly period: Month | null;
+  /** Usage of a simulated site, counted at its time scale. */
+  readonly simulated: boolean;
   readonly project: string;
   readonly site: string;
   readonly gpuModel: string;

@@ -1,5 +1,5 @@
 import { exactFromDecimal, scaleAmount, type ExactAmount } from './exact-amount.js';
-import { MILLI_GPU_MS_PER_GPU_HOUR, milliGpuMs, type UsageRecord } from './usage-record.js';
+import { durationMs, MILLI_GPU_MS_PER_GPU_HOUR, milliGpuMs, type UsageRecord } from './usage-record.js';
 import type { Money } from '../money/money.js';
 
 /** A quantity (milli-GPU × ms) at a price per GPU-hour, exact: quantity × price ÷ 3.6e9. */
@@ -27,7 +27,11 @@ export function rateRecord(record: UsageRecord): ExactAmount {
 export function minimumTopUp(jobRecords: readonly UsageRecord[]): bigint {
   const final = jobRecords.find((r) => r.isFinal);
   if (!final || final.minimumSeconds === null) return 0n;
-  const covered = jobRecords.reduce((sum, r) => sum + BigInt(Date.parse(r.end) - Date.parse(r.start)), 0n);
+  // run time at the site's scale; a compensating record takes its share back
+  const covered = jobRecords.reduce(
+    (sum, r) => sum + BigInt(Math.sign(r.milliGpus)) * durationMs(r) * BigInt(r.timeScale),
+    0n,
+  );
   const missing = BigInt(final.minimumSeconds) * 1000n - covered;
   return missing > 0n ? missing * BigInt(final.milliGpus) : 0n;
 }

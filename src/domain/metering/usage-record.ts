@@ -31,6 +31,34 @@ export interface UsageRecord {
   readonly minimumSeconds: number | null;
   /** The job's last record (its minimum, if any, is settled with it). */
   readonly isFinal: boolean;
+  /**
+   * Simulated seconds per wall-clock second of the site that ran it (an integer; 1 for a real
+   * site): a simulated site bills what the job would have used at a real one.
+   */
+  readonly timeScale: number;
+  /**
+   * The later month whose invoice carries this record, as an adjustment, because it arrived
+   * after its own month's invoice was final; null: billed in the month it starts in.
+   */
+  readonly invoiceMonth: string | null;
+  /** Set on a compensating record: what it corrects, why, who and when. */
+  readonly correction: UsageCorrection | null;
+}
+
+/** A compensating entry's reason: the original stays; this one takes back (part of) it. */
+export interface UsageCorrection {
+  /** The key of the record corrected. */
+  readonly of: string;
+  readonly kind: 'void' | 'adjust';
+  readonly reason: string;
+  /** The key id of the operator who made it. */
+  readonly by: string;
+  readonly at: string;
+}
+
+/** True for a record of a simulated site (its quantity is scaled). */
+export function isSimulated(record: Pick<UsageRecord, 'timeScale'>): boolean {
+  return record.timeScale !== 1;
 }
 
 /** Milliseconds of the interval, an integer. */
@@ -39,11 +67,12 @@ export function durationMs(record: Pick<UsageRecord, 'start' | 'end'>): bigint {
 }
 
 /**
- * The record's quantity in milli-GPU × milliseconds: an integer, so sums are exact.
- * 3.6e9 of them make one GPU-hour; 1e6 one GPU-second.
+ * The record's quantity in milli-GPU × milliseconds (of the time the job ran at the site's
+ * scale): an integer, so sums are exact. 3.6e9 of them make one GPU-hour; 1e6 one GPU-second.
+ * Negative on a compensating record that takes usage back.
  */
-export function milliGpuMs(record: Pick<UsageRecord, 'start' | 'end' | 'milliGpus'>): bigint {
-  return BigInt(record.milliGpus) * durationMs(record);
+export function milliGpuMs(record: Pick<UsageRecord, 'start' | 'end' | 'milliGpus' | 'timeScale'>): bigint {
+  return BigInt(record.milliGpus) * durationMs(record) * BigInt(record.timeScale);
 }
 
 export const MILLI_GPU_MS_PER_GPU_SECOND = 1_000_000n;

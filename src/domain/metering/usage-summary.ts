@@ -8,7 +8,7 @@ import {
   type ExactAmount,
 } from './exact-amount.js';
 import { rateRecord } from './rate-usage.js';
-import { gpuSecondsOf, milliGpuMs, type UsageRecord } from './usage-record.js';
+import { gpuSecondsOf, isSimulated, milliGpuMs, type UsageRecord } from './usage-record.js';
 
 export const USAGE_GROUPS = ['job', 'project', 'site', 'gpuModel', 'day'] as const;
 export type UsageGroup = (typeof USAGE_GROUPS)[number];
@@ -19,14 +19,25 @@ export interface UsageSummaryItem {
   readonly energyWh: Decimal;
   /** Per currency, exact sum of rated records rounded once (half to even): `"12.34 EUR"`. */
   readonly cost: string;
+  /** Some of it ran on a simulated site (counted at the site's time scale). */
+  readonly simulated: boolean;
 }
 
 /** Usage grouped by one dimension, keys in order; cost at the admission prices, before minimums. */
 export function summariseUsage(records: readonly UsageRecord[], groupBy: UsageGroup): UsageSummaryItem[] {
-  const groups = new Map<string, { quantity: bigint; energy: Decimal; costs: Map<string, ExactAmount> }>();
+  const groups = new Map<
+    string,
+    { quantity: bigint; energy: Decimal; costs: Map<string, ExactAmount>; simulated: boolean }
+  >();
   for (const r of records) {
     const key = keyOf(r, groupBy);
-    const g = groups.get(key) ?? { quantity: 0n, energy: { coefficient: 0n, scale: 3 }, costs: new Map() };
+    const g = groups.get(key) ?? {
+      quantity: 0n,
+      energy: { coefficient: 0n, scale: 3 },
+      costs: new Map(),
+      simulated: false,
+    };
+    g.simulated ||= isSimulated(r);
     g.quantity += milliGpuMs(r);
     g.energy = addDecimals(g.energy, r.energyWh);
     const currency = r.pricePerGpuHour.currency;
@@ -43,6 +54,7 @@ export function summariseUsage(records: readonly UsageRecord[], groupBy: UsageGr
         [...g.costs.values()]
           .map((c) => formatMoney(moneyFromMinorUnits(roundToMinorUnits(c), c.currency)))
           .join(' + ') || '0.00 EUR',
+      simulated: g.simulated,
     }));
 }
 

@@ -55,12 +55,7 @@ function describeGpus(request: LaunchRequest): string {
 
 /** A demo site: jobs advance on a scaled clock and everything is labelled simulated. */
 export class SimulatedExecutor implements Executor {
-  readonly capabilities: ExecutorCapabilities = {
-    containers: true,
-    fractionalGpus: true,
-    services: true,
-    simulated: true,
-  };
+  readonly capabilities: ExecutorCapabilities;
   private readonly clock: Clock;
   private readonly timeScale: number;
   private readonly site: string;
@@ -73,6 +68,13 @@ export class SimulatedExecutor implements Executor {
     this.timeScale = options.timeScale ?? 3600;
     this.site = options.site ?? 'simulated';
     if (!(this.timeScale > 0)) throw new Error(`timeScale must be a positive number, not ${this.timeScale}`);
+    this.capabilities = {
+      containers: true,
+      fractionalGpus: true,
+      services: true,
+      simulated: true,
+      timeScale: this.timeScale,
+    };
   }
 
   async inventory(): Promise<GpuDevice[]> {

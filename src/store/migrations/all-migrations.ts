@@ -2,7 +2,14 @@ import { migration0001 } from './0001-init.js';
 import { migration0002 } from './0002-audit-pending.js';
 import { migration0003 } from './0003-usage-ledger.js';
 import { migration0004 } from './0004-site-keys.js';
+import { migration0005 } from './0005-usage-scale-late-corrections.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in the order they apply; ids are 1, 2, 3… without gaps. */
-export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004];
+export const MIGRATIONS: readonly Migration[] = [
+  migration0001,
+  migration0002,
+  migration0003,
+  migration0004,
+  migration0005,
+];
