@@ -1,7 +1,6 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { AppContext } from '../app/context.js';
-import { createAuthenticator, type Authenticate } from '../app/auth/authenticate.js';
-import type { Principal } from '../app/auth/principal.js';
+import { createAuthenticator } from '../app/auth/authenticate.js';
 import { UsineError } from '../app/errors.js';
 import { buildOpenApi } from './openapi.js';
 import { toProblem } from './problem.js';
@@ -69,28 +68,6 @@ const OFFLINE = {
 /** Health probes of load balancers and orchestrators: cheap, and never rate limited. */
 const PROBES = new Set(['/healthz', '/readyz']);
 
-/**
- * The caller's principal, within the rate limits: a key's own and its tenant's; without a
- * valid key, its address's, checked before the store is asked about the key.
- */
-async function authenticateWithinLimits(
-  authenticate: Authenticate,
-  limiter: AccessLimiter,
-  authorization: string | undefined,
-  address: string,
-): Promise<Principal> {
-  let principal: Principal;
-  try {
-    principal = await authenticate(authorization, () => limiter.checkAddress(address, 'peek'));
-  } catch (error) {
-    if (error instanceof UsineError && error.code === 'USINE_UNAUTHENTICATED')
-      limiter.checkAddress(address, 'take');
-    throw error;
-  }
-  limiter.takeForKey(principal);
-  return principal;
-}
-
 const TEXT_TYPES = ['application/json', 'application/yaml', 'application/x-yaml', 'text/yaml', 'text/plain'];
 
 /** The HTTP API: every route from one table, errors as problem+json, a key on every /v1 call. */
@@ -129,9 +106,9 @@ export function buildServer(options: ServerOptions): { app: FastifyInstance; rou
       url: route.url,
       handler: async (request, reply) => {
         const principal = route.auth
-          ? await authenticateWithinLimits(authenticate, limiter, request.headers.authorization, request.ip)
+          ? await limiter.authenticate(authenticate, request.headers.authorization, request.ip)
           : ANONYMOUS;
-        if (!route.auth && !PROBES.has(route.url)) limiter.checkAddress(request.ip, 'take');
+        if (!route.auth && !PROBES.has(route.url)) limiter.takeForAddress(request.ip);
         const result = await route.handle(request, reply, principal);
         return result === undefined ? reply : result;
       },

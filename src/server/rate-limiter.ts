@@ -18,12 +18,10 @@ export class RateLimiter {
     return { ok: false, retryAfterSeconds: this.secondsToNextToken(bucket.tokens) };
   }
 
-  /** Whether a token is there, without taking it; the seconds to wait when not. */
-  peek(name: string): { ok: true } | { ok: false; retryAfterSeconds: number } {
+  /** Gives a token back (a request that turned out not to count). */
+  give(name: string): void {
     const bucket = this.refill(name);
-    return bucket.tokens >= 1
-      ? { ok: true }
-      : { ok: false, retryAfterSeconds: this.secondsToNextToken(bucket.tokens) };
+    bucket.tokens = Math.min(this.burst, bucket.tokens + 1);
   }
 
   get rate(): { perSecond: number; burst: number } {

@@ -88,4 +88,22 @@ describe('rate limits per key, per tenant and per client address', () => {
     expect(metrics).toEqual([200, 200, 200, 200, 429]);
     for (let i = 0; i < 10; i++) expect((await call('GET', '/healthz')).status).toBe(200);
   });
+
+  it('bounds the lookups of a concurrent flood of invalid keys by the address burst', async () => {
+    refill();
+    const flood = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => call('GET', '/v1/jobs', { key: `usk_flood${i}` })),
+    );
+    const statuses = flood.map((answer) => answer.status);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(4);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(26);
+  });
+
+  it('does not spend the address budget on the lookups of valid keys', async () => {
+    refill(); // every key's cached lookup is stale: each is looked up again
+    const statuses: number[] = [];
+    for (const key of acmeKeys) statuses.push((await call('GET', '/v1/sites', { key })).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 200]);
+    expect((await call('GET', '/v1/jobs', { key: 'usk_nope' })).status).toBe(401);
+  });
 });
