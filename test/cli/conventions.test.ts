@@ -40,7 +40,7 @@ describe('the CLI’s conventions against a server', () => {
     factory = await startTestFactory();
     const owner = await createOwner(api(factory.url), factory.adminKey, 'conventions');
     env = { USINE_URL: factory.url, USINE_API_KEY: owner.key, HOME: factory.dataDir };
-  }, 60_000);
+  });
   afterAll(() => factory?.close());
 
   it('exits 3 when a job is submitted that no site can take, --wait or not', async () => {

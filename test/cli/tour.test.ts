@@ -62,7 +62,7 @@ describe("the README's tour", () => {
     const cancel = await usine('cancel', helloId);
     expect(cancel.code).not.toBe(0);
     expect(cancel.stderr).not.toMatch(/\n\s+at /);
-  }, 120_000);
+  });
 
   // a real process, so no sync call: the server it talks to runs in this one
   it.skipIf(!existsSync('dist/cli/main.js'))(

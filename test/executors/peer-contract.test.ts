@@ -15,7 +15,7 @@ let tenants = 0;
 
 afterAll(async () => {
   await (await peer)?.close();
-}, 30_000);
+});
 
 describeExecutorContract('peer', async () => {
   peer ??= startTestFactory({ catalogText: PEER_CATALOG });

@@ -101,12 +101,12 @@ describe('two federated Usine servers (A sends work to its peer B)', () => {
     a = await startTestFactory({ catalogText: catalogA });
     callA = api(a.url);
     keyA = (await createOwner(callA, a.adminKey, 'acme')).key;
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await a?.close();
     await b?.close();
-  }, 30_000);
+  });
 
   it('runs a job submitted to A with prefer: [B-site] on B, with its logs at A', async () => {
     const id = await submit(

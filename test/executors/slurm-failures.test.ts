@@ -55,13 +55,13 @@ if (skip) {
         slurmConf: conf,
         partition: 'gpu',
       };
-    }, 150_000);
+    });
 
     // asynchronously: the slurmctld this test restarted is this process's child, and is only
     // reaped (so that slurm-down.sh sees it gone) while the event loop runs
     afterAll(async () => {
       await promisify(execFile)('bash', [join(SCRIPTS, 'slurm-down.sh')], { env: { ...env, WIPE: '1' } });
-    }, 60_000);
+    });
 
     /** Stops slurmctld (it saves its state on SIGTERM) and waits until it is gone. */
     async function stopController(): Promise<void> {

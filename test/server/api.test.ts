@@ -27,7 +27,7 @@ describe('the HTTP API', () => {
         json: { role: 'owner' },
       })
     ).body['key'] as string;
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await factory?.close();

@@ -14,7 +14,7 @@ describe('creating API keys and site credentials', () => {
     factory = await startTestFactory({ clock });
     call = api(factory.url);
     ({ tenantId, key: owner } = await createOwner(call, factory.adminKey, 'acme'));
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await factory?.close();

@@ -68,7 +68,7 @@ describe('metering end to end (local executor, virtual GPUs, 2.50 EUR/GPU-h)', (
     factory = await startTestFactory({ catalogText: CATALOG });
     call = api(factory.url);
     ({ tenantId, key: owner } = await createOwner(call, factory.adminKey, 'meter-co'));
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await factory?.close();
@@ -317,7 +317,7 @@ describe('budgets and spot jobs', () => {
     });
     call = api(factory.url);
     owner = (await createOwner(call, factory.adminKey, 'spot-co')).key;
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await factory?.close();

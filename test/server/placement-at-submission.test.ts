@@ -23,7 +23,7 @@ describe('placement at submission', () => {
       owners[name] = (await createOwner(call, factory.adminKey, name)).key;
     }
     await sleep(500); // a few reconciler passes: the sites' live load is known
-  }, 60_000);
+  });
   afterAll(() => factory?.close());
 
   const submit = (key: string, yaml: string, idempotencyKey: string) =>

@@ -42,7 +42,7 @@ describe('simulated sites bill simulated time', () => {
       if ((usage.items ?? []).length > 0) break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-  }, 120_000);
+  });
 
   afterAll(async () => {
     await factory?.close();

@@ -35,7 +35,7 @@ describe.each(STORE_BACKENDS)('usage ledger on $name', (backend) => {
   // opening and migrating PGlite takes seconds on a loaded machine: more than the default 10 s hook
   beforeAll(async () => {
     if (!backend.skip) store = await backend.open();
-  }, 60_000);
+  });
   afterAll(async () => {
     await store?.close();
   });
