@@ -145,12 +145,50 @@ export const AuditPage = Type.Object({
   items: Type.Array(AuditEntry),
   nextCursor: Type.Union([Type.String(), Type.Null()]),
 });
+export const AuditCheckpoint = Type.Object({
+  tenantId: Type.Optional(
+    Type.String({ description: "A tenant's checkpoint: its own entries' count and head, no global count." }),
+  ),
+  count: Type.Integer({ minimum: 1 }),
+  headHash: Type.String(),
+  at: Instant,
+  keyId: Type.String(),
+  signature: Type.String({ description: 'Ed25519 over the checkpoint note (docs/audit.md), base64.' }),
+});
+export const AuditCheckpointPage = Type.Object({
+  items: Type.Array(AuditCheckpoint),
+  nextCursor: Type.Union([Type.String(), Type.Null()]),
+});
+export const AuditPublicKey = Type.Object({
+  keyId: Type.String(),
+  algorithm: Type.Literal('Ed25519'),
+  publicKey: Type.String({ description: 'SPKI, PEM' }),
+});
 export const AuditVerification = Type.Object({
   ok: Type.Boolean(),
-  entries: Type.Integer(),
+  scope: Type.Union([Type.Literal('factory'), Type.Literal('tenant')]),
+  entries: Type.Integer({ description: "The chain's entries verified; for a tenant, its own." }),
   firstBadEntry: Type.Optional(Type.Integer()),
+  kind: Type.Optional(
+    Type.Union([
+      Type.Literal('missing'),
+      Type.Literal('broken-link'),
+      Type.Literal('edited'),
+      Type.Literal('unauthenticated'),
+      Type.Literal('truncated'),
+      Type.Literal('rewritten'),
+      Type.Literal('bad-checkpoint'),
+    ]),
+  ),
   problem: Type.Optional(Type.String()),
   headHash: Type.Optional(Type.String()),
+  checkpoint: Type.Optional(AuditCheckpoint),
+  rejected: Type.Optional(
+    Type.Object(
+      { count: Type.Integer(), firstEntry: Type.Integer() },
+      { description: 'Queued entries the sealer refused as forged, recorded as audit.reject entries.' },
+    ),
+  ),
   pending: Type.Optional(
     Type.Integer({
       minimum: 1,
@@ -166,4 +204,8 @@ export type JobView = Static<typeof Job>;
 export type JobListView = Static<typeof JobList>;
 export type SiteView = Static<typeof Site>;
 export type AuditPageView = Static<typeof AuditPage>;
+export type AuditEntryView = Static<typeof AuditEntry>;
 export type AuditVerificationView = Static<typeof AuditVerification>;
+export type AuditCheckpointView = Static<typeof AuditCheckpoint>;
+export type AuditCheckpointPageView = Static<typeof AuditCheckpointPage>;
+export type AuditPublicKeyView = Static<typeof AuditPublicKey>;

@@ -1,4 +1,5 @@
 import type { Catalog } from '../domain/catalog/catalog.js';
+import type { AuditVerifier } from './audit/audit-verifier.js';
 import type { LivePlacement } from './jobs/live-placement.js';
 import type { Clock, IdSource } from './ports/clock.js';
 import type { Executor } from './ports/executor.js';
@@ -16,6 +17,8 @@ export interface AppContext {
   readonly livePlacement?: LivePlacement;
   /** Live (neither revoked nor expired) keys a tenant may hold; default 100. */
   readonly maxKeysPerTenant?: number;
+  /** Keeps the audit chain verified and checkpointed (absent: the audit routes answer 503). */
+  readonly audit?: AuditVerifier;
   /** Called after a job changed, so streams (SSE, log follow) wake up at once. */
   readonly onJobChange?: (jobId: string) => void;
 }

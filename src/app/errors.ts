@@ -18,6 +18,7 @@ export const ERROR_CODES = {
   USINE_RATE_LIMITED: { status: 429, title: 'Too many requests' },
   USINE_INTERNAL: { status: 500, title: 'Internal error' },
   USINE_NOT_READY: { status: 503, title: 'The server is not ready' },
+  USINE_AUDIT_CHAIN_BROKEN: { status: 503, title: 'The audit chain is broken: writes are refused' },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

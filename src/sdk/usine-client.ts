@@ -1,7 +1,9 @@
 import type { BudgetStatusView, InvoiceView, UsageSummaryView } from '../api/metering-schemas.js';
 import type { CreatedKeyView, KeyApiView, RotatedKeyView } from '../api/key-schemas.js';
 import type {
+  AuditCheckpointPageView,
   AuditPageView,
+  AuditPublicKeyView,
   AuditVerificationView,
   JobListView,
   JobView,
@@ -118,8 +120,28 @@ export class UsineClient {
     );
   }
 
-  verifyAudit(): Promise<AuditVerificationView> {
-    return this.call('GET', '/v1/audit/verify');
+  /** `expect`: a checkpoint the caller trusts; `full`: recompute from the first entry. */
+  verifyAudit(
+    options: { expect?: { count: number; headHash: string }; full?: boolean } = {},
+  ): Promise<AuditVerificationView> {
+    const params = new URLSearchParams();
+    if (options.expect) {
+      params.set('count', String(options.expect.count));
+      params.set('head', options.expect.headHash);
+    }
+    if (options.full) params.set('full', 'true');
+    return this.call('GET', `/v1/audit/verify${params.size > 0 ? `?${params}` : ''}`);
+  }
+
+  listAuditCheckpoints(cursor?: string, limit = 1000): Promise<AuditCheckpointPageView> {
+    return this.call(
+      'GET',
+      `/v1/audit/checkpoints?limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+    );
+  }
+
+  getAuditPublicKey(): Promise<AuditPublicKeyView> {
+    return this.call('GET', '/v1/audit/public-key');
   }
 
   /** GPU-seconds, energy and cost grouped by job, project, site, gpuModel or day. */

@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { AppContext } from '../app/context.js';
 import { createAuthenticator } from '../app/auth/authenticate.js';
 import { UsineError } from '../app/errors.js';
+import { describeAuditFailure, installAuditGuard } from './audit-guard.js';
 import { buildOpenApi } from './openapi.js';
 import { toProblem } from './problem.js';
 import { AccessLimiter, RateLimited } from './access-limiter.js';
@@ -45,7 +46,10 @@ export function listApiRoutes(
 ): RouteSpec[] {
   const { ctx, notifier, metrics } = wiring;
   return [
-    ...listOperationRoutes(metrics, wiring.isReady, wiring.openApi, wiring.refreshGauges),
+    ...listOperationRoutes(metrics, wiring.isReady, wiring.openApi, wiring.refreshGauges, () => {
+      const failure = ctx?.audit?.failure;
+      return failure && describeAuditFailure(failure);
+    }),
     ...listTenantRoutes(ctx),
     ...listKeyRoutes(ctx),
     ...listJobRoutes(ctx),
@@ -82,6 +86,7 @@ export function buildServer(options: ServerOptions): { app: FastifyInstance; rou
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(TEXT_TYPES, { parseAs: 'string' }, (_request, body, done) => done(null, body));
 
+  installAuditGuard(app, ctx.audit);
   const authenticate = createAuthenticator(ctx);
   const limiter = new AccessLimiter(options.rateLimit, () => ctx.clock.now().getTime());
   const routes: RouteSpec[] = [];

@@ -1,6 +1,6 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FastifyServerOptions } from 'fastify';
+import type { FastifyBaseLogger, FastifyServerOptions } from 'fastify';
 import type { AppContext } from '../app/context.js';
 import { LivePlacement } from '../app/jobs/live-placement.js';
 import type { Clock } from '../app/ports/clock.js';
@@ -11,6 +11,9 @@ import { bootstrapAdminKey } from '../app/tenants/bootstrap-admin.js';
 import type { Catalog, Site } from '../domain/catalog/catalog.js';
 import { createSlurmExecutor, LocalExecutor, PeerExecutor, SimulatedExecutor } from '../executors/index.js';
 import { openStore } from '../store/open-store.js';
+import { loadAuditKeyFile } from './audit-key-file.js';
+import { describeAuditFailure } from './audit-guard.js';
+import { startAudit, type AuditOptions } from './start-audit.js';
 import { buildServer } from './build-server.js';
 import { JobNotifier } from './job-notifier.js';
 import { ServerMetrics } from './metrics.js';
@@ -34,6 +37,8 @@ export interface FactoryOptions {
   readonly clock?: Clock;
   /** An already open store (tests share one). */
   readonly store?: Store;
+  /** Checkpoints and their witness file (src/server/start-audit.ts). */
+  readonly audit?: AuditOptions;
 }
 
 export interface RunningFactory {
@@ -53,11 +58,13 @@ export interface RunningFactory {
 export async function startFactory(options: FactoryOptions): Promise<RunningFactory> {
   mkdirSync(options.dataDir, { recursive: true });
   const clock = options.clock ?? { now: () => new Date() };
+  const auditKeys = loadAuditKeyFile(options.dataDir);
   const store =
     options.store ??
     (await openStore({
       ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
       dataDir: join(options.dataDir, 'db'),
+      auditMac: auditKeys.mac,
     }));
   const executors = new Map<string, Executor>();
   const idleSites: string[] = [];
@@ -69,8 +76,18 @@ export async function startFactory(options: FactoryOptions): Promise<RunningFact
   const notifier = new JobNotifier();
   const metrics = new ServerMetrics();
   // the loop needs the context, and the context pokes the loop: wired after both exist
-  const wiring: { loop?: ReconcilerLoop } = {};
+  const wiring: { loop?: ReconcilerLoop; log?: FastifyBaseLogger } = {};
+  const audit = await startAudit({
+    store,
+    clock,
+    keys: auditKeys,
+    dataDir: options.dataDir,
+    options: options.audit,
+    onFailure: (failure) => wiring.log?.error({ audit: failure }, describeAuditFailure(failure)),
+    onError: (error) => wiring.log?.error({ err: error }, 'audit verification failed'),
+  });
   const ctx: AppContext = {
+    audit,
     store,
     clock,
     ids: createRandomIds(clock),
@@ -97,11 +114,15 @@ export async function startFactory(options: FactoryOptions): Promise<RunningFact
     logger: options.logger,
     rateLimit: options.rateLimit,
   });
+  wiring.log = app.log;
+  if (audit.failure)
+    app.log.error({ audit: audit.failure }, `${describeAuditFailure(audit.failure)}: writes refused`);
   const address = await app
     .listen({ host: options.host, port: options.port })
     .catch(async (error: unknown) => {
       // the port is taken (EADDRINUSE) or refused: leave nothing open behind the error
       await app.close();
+      await audit.stop(false);
       for (const executor of executors.values()) await executor.close();
       if (!options.store) await store.close();
       throw error;
@@ -119,6 +140,10 @@ export async function startFactory(options: FactoryOptions): Promise<RunningFact
     async close() {
       await loop.stop();
       await app.close();
+      // a last checkpoint covers what this process sealed: a later cut is seen at the next start
+      await audit
+        .stop(true)
+        .catch((error: unknown) => app.log.error({ err: error }, 'audit checkpoint failed'));
       for (const executor of executors.values()) await executor.close();
       // leave the chain whole: the next start (or another replica) would seal them anyway
       await store

@@ -1,8 +1,10 @@
+import type { AuditMac } from '../app/audit/audit-keys.js';
 import type { JobRecord } from '../app/ports/records.js';
 import type { CreateJobResult, JobFilter, JobTransition, NewJob } from '../app/ports/store.js';
 import { UsineError } from '../app/errors.js';
 import { canTransition, holdsAllocation, JOB_STATUSES, type JobStatus } from '../domain/jobs/lifecycle.js';
 import type { LabelRequirement } from '../domain/jobs/label-selector.js';
+import { authenticatePending } from './audit-queries.js';
 import { decodeJobCursor, encodeJobCursor } from './job-cursor.js';
 import { readJob } from './read-rows.js';
 import type { SqlClient } from './sql-client.js';
@@ -22,7 +24,11 @@ import {
  * events take), so that statement alone is atomic: outside a transaction it commits everything
  * or nothing. Answers in the order of `jobs`.
  */
-export async function insertJobs(sql: SqlClient, jobs: readonly NewJob[]): Promise<CreateJobResult[]> {
+export async function insertJobs(
+  sql: SqlClient,
+  jobs: readonly NewJob[],
+  mac: AuditMac,
+): Promise<CreateJobResult[]> {
   const rows = jobs.map((job) => ({
     id: job.id,
     tenantId: job.tenantId,
@@ -39,7 +45,7 @@ export async function insertJobs(sql: SqlClient, jobs: readonly NewJob[]): Promi
     placement: job.placement?.view ?? null,
     reason: job.placement?.reason ?? null,
     events: job.events ?? [],
-    audits: (job.audits ?? []).map((a) => ({ ...a, at: toTimestampParam(a.at, 'audit.at') })),
+    audits: (job.audits ?? []).map((a) => authenticatePending(a, mac)),
   }));
   // one jsonb parameter for the whole list: a statement of the same text whatever its length
   const created = await sql.query(
@@ -60,8 +66,8 @@ export async function insertJobs(sql: SqlClient, jobs: readonly NewJob[]): Promi
        FROM created c JOIN input i ON i.v->>'id' = c.id
        CROSS JOIN LATERAL jsonb_array_elements(i.v->'events') WITH ORDINALITY AS e (ev, seq)
      ), audit AS (
-       INSERT INTO audit_pending (at, actor, tenant_id, action, subject, data)
-       SELECT (a->>'at')::timestamptz, a->>'actor', a->>'tenantId', a->>'action', a->>'subject', a->'data'
+       INSERT INTO audit_pending (at, actor, tenant_id, action, subject, data, mac)
+       SELECT (a->>'at')::timestamptz, a->>'actor', a->>'tenantId', a->>'action', a->>'subject', a->'data', a->>'mac'
        FROM created c JOIN input i ON i.v->>'id' = c.id
        CROSS JOIN LATERAL jsonb_array_elements(i.v->'audits') WITH ORDINALITY AS x (a, k)
        ORDER BY i.ord, x.k

@@ -1,3 +1,4 @@
+import type { AuditMac } from '../app/audit/audit-keys.js';
 import type { Store } from '../app/ports/store.js';
 import { migrate } from './migrate.js';
 import { openPgliteDatabase } from './pglite-database.js';
@@ -10,6 +11,8 @@ export interface OpenStoreOptions {
   readonly databaseUrl?: string;
   /** Embedded PGlite's data directory (e.g. `./.usine/db`); in memory when undefined. */
   readonly dataDir?: string;
+  /** The audit key's MAC (see `createSqlStore`). */
+  readonly auditMac?: AuditMac;
 }
 
 /**
@@ -27,5 +30,5 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
     await db.close().catch(() => undefined);
     throw error;
   }
-  return createSqlStore(db);
+  return createSqlStore(db, options.auditMac ? { auditMac: options.auditMac } : {});
 }

@@ -81,13 +81,15 @@ export function readAuditEntry(row: Row): AuditEntry {
     data: row['data'],
     prevHash: text(row, 'prev_hash'),
     hash: text(row, 'hash'),
+    mac: nullableText(row, 'mac'),
   };
 }
 
 /** A queued audit entry: its queue id (a bigint, kept as digits) and the event as stored. */
-export function readPendingAudit(row: Row): { id: string; event: AuditEvent } {
+export function readPendingAudit(row: Row): { id: string; event: AuditEvent; mac: string | null } {
   return {
     id: String(integer(row, 'id')),
+    mac: nullableText(row, 'mac'),
     event: {
       at: instant(row, 'at'),
       actor: text(row, 'actor'),

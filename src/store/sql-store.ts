@@ -1,10 +1,22 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import type { AuditMac } from '../app/audit/audit-keys.js';
 import type { NewJob, Store, StoreTx } from '../app/ports/store.js';
 import {
   countPendingAudit,
   insertPendingAudit,
   sealAuditBatch,
   selectAuditEntries,
+  selectAuditHash,
+  selectAuditHead,
+  selectAuditRejections,
 } from './audit-queries.js';
+import {
+  insertCheckpoint,
+  selectCheckpoints,
+  selectLastTenantCheckpoint,
+  selectTenantCheckpoints,
+  selectTenantHeads,
+} from './checkpoint-queries.js';
 import {
   insertBudgetAlert,
   insertFinalInvoice,
@@ -70,21 +82,30 @@ const JOB_BATCH = 64;
 /** Sealed audit entries between two reclaims of `audit_pending`'s space (PGlite: ~10 ms). */
 const RECLAIM_AFTER = 10_000;
 
+export interface SqlStoreOptions {
+  /**
+   * Authenticates queued audit entries (the audit key's MAC, `src/app/audit/audit-keys.ts`).
+   * Without one, a key of this process alone: it seals only the entries it queued itself.
+   */
+  readonly auditMac?: AuditMac;
+}
+
 /** The application's Store over either database; every call of a StoreTx runs in its transaction. */
-export function createSqlStore(db: SqlDatabase): Store {
+export function createSqlStore(db: SqlDatabase, options: SqlStoreOptions = {}): Store {
+  const mac = options.auditMac ?? createProcessAuditMac();
   const jobCommits = new GroupCommit(
     // one statement, its own transaction: no BEGIN and COMMIT round trips around it
-    (jobs: readonly NewJob[]) => db.autocommit((sql) => insertJobs(sql, jobs)),
+    (jobs: readonly NewJob[]) => db.autocommit((sql) => insertJobs(sql, jobs, mac)),
     JOB_BATCH,
   );
   // every sealed entry leaves a deleted row in audit_pending
   let sealedSinceReclaim = 0;
   return {
-    transaction: (work) => db.transaction((sql) => work(bindStoreTx(sql))),
-    read: (work) => db.autocommit((sql) => work(bindStoreTx(sql))),
+    transaction: (work) => db.transaction((sql) => work(bindStoreTx(sql, mac))),
+    read: (work) => db.autocommit((sql) => work(bindStoreTx(sql, mac))),
     withExclusiveLock: (name, work) => db.withExclusiveLock(name, work),
     sealAudit: async () => {
-      const sealed = await sealAudit(db);
+      const sealed = await sealAudit(db, mac);
       sealedSinceReclaim += sealed;
       if (sealedSinceReclaim >= RECLAIM_AFTER) {
         sealedSinceReclaim = 0;
@@ -98,16 +119,22 @@ export function createSqlStore(db: SqlDatabase): Store {
 }
 
 /** Seals batch after batch until one comes back short: the queue seen at that moment is empty. */
-async function sealAudit(db: SqlDatabase): Promise<number> {
+async function sealAudit(db: SqlDatabase, mac: AuditMac): Promise<number> {
   let sealed = 0;
   for (;;) {
-    const moved = await db.transaction((sql) => sealAuditBatch(sql, SEAL_BATCH));
+    const moved = await db.transaction((sql) => sealAuditBatch(sql, SEAL_BATCH, mac));
     sealed += moved;
     if (moved < SEAL_BATCH) return sealed;
   }
 }
 
-function bindStoreTx(sql: SqlClient): StoreTx {
+/** A MAC key that lives and dies with this process (stores opened without the audit key). */
+function createProcessAuditMac(): AuditMac {
+  const key = randomBytes(32);
+  return (text) => createHmac('sha256', key).update(text, 'utf8').digest('hex');
+}
+
+function bindStoreTx(sql: SqlClient, mac: AuditMac): StoreTx {
   return {
     createTenant: (tenant) => insertTenant(sql, tenant),
     getTenant: (id) => selectTenant(sql, id),
@@ -125,7 +152,7 @@ function bindStoreTx(sql: SqlClient): StoreTx {
     touchApiKeys: (ids, at) => updateApiKeysLastUsed(sql, ids, at),
 
     createJob: async (job) => {
-      const [result] = await insertJobs(sql, [job]);
+      const [result] = await insertJobs(sql, [job], mac);
       if (!result) throw new Error('store: no answer for the job inserted');
       return result;
     },
@@ -154,9 +181,19 @@ function bindStoreTx(sql: SqlClient): StoreTx {
     appendJobEvent: (jobId, at, type, data) => insertJobEvent(sql, jobId, at, type, data),
     listJobEvents: (jobId, afterSeq, limit) => selectJobEvents(sql, jobId, afterSeq, limit),
 
-    appendAudit: (event) => insertPendingAudit(sql, event),
+    appendAudit: (event) => insertPendingAudit(sql, event, mac),
     listAudit: (afterSeq, limit) => selectAuditEntries(sql, afterSeq, limit),
     countPendingAudit: () => countPendingAudit(sql),
+    listTenantAudit: (tenantId, afterSeq, limit) => selectAuditEntries(sql, afterSeq, limit, tenantId),
+    auditHead: () => selectAuditHead(sql),
+    auditHashAt: (seq) => selectAuditHash(sql, seq),
+    listAuditRejections: (limit) => selectAuditRejections(sql, limit),
+    saveCheckpoint: (checkpoint, tenants) => insertCheckpoint(sql, checkpoint, tenants),
+    listCheckpoints: (afterCount, limit) => selectCheckpoints(sql, afterCount, limit),
+    listTenantCheckpoints: (tenantId, afterCount, limit) =>
+      selectTenantCheckpoints(sql, tenantId, afterCount, limit),
+    lastTenantCheckpoint: (tenantId) => selectLastTenantCheckpoint(sql, tenantId),
+    listTenantHeads: (throughSeq) => selectTenantHeads(sql, throughSeq),
 
     appendUsage: (records) => insertUsage(sql, records),
     listUsage: (tenantId, range) => selectUsage(sql, tenantId, range),

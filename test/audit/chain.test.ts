@@ -2,7 +2,13 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../src/domain/audit/canonical-json.js';
-import { chainEntry, verifyChain, type AuditEntry, type AuditEvent } from '../../src/domain/audit/chain.js';
+import {
+  canonicalEntryJson,
+  chainEntry,
+  verifyChain,
+  type AuditEntry,
+  type AuditEvent,
+} from '../../src/domain/audit/chain.js';
 import { sha256Hex } from '../../src/domain/audit/sha256.js';
 import { nativeSha256 } from '../../src/app/audit/native-sha256.js';
 
@@ -34,6 +40,25 @@ describe('sha256', () => {
 });
 
 describe('canonical JSON', () => {
+  it('of an entry, written field by field, is canonicalJson of the entry and its seq', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          at: fc.string(),
+          actor: fc.string(),
+          tenantId: fc.option(fc.string(), { nil: null }),
+          action: fc.string(),
+          subject: fc.string(),
+          data: fc.option(fc.jsonValue(), { nil: undefined }),
+        }),
+        fc.nat(),
+        (entry, seq) => {
+          expect(canonicalEntryJson(entry, seq)).toBe(canonicalJson({ ...entry, seq }));
+        },
+      ),
+    );
+  });
+
   it('sorts keys at every level and drops undefined fields', () => {
     expect(canonicalJson({ b: 1, a: { d: [1, { z: 1, y: undefined }], c: null } })).toBe(
       '{"a":{"c":null,"d":[1,{"z":1}]},"b":1}',

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Clock } from '../../src/app/ports/clock.js';
 import { readDocuments } from '../../src/app/read-documents.js';
 import type { RateLimits } from '../../src/server/rate-limits.js';
+import type { AuditOptions } from '../../src/server/start-audit.js';
 import { startFactory, type RunningFactory } from '../../src/server/start-factory.js';
 
 /** A catalog with a local site of 2 virtual L40S and a simulated French site of 2 × 8 H100. */
@@ -52,6 +53,7 @@ export async function startTestFactory(
     clock?: Clock;
     databaseUrl?: string;
     maxKeysPerTenant?: number;
+    audit?: AuditOptions;
   } = {},
 ): Promise<RunningFactory & { dataDir: string; adminKey: string }> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'usine-factory-'));
@@ -68,6 +70,7 @@ export async function startTestFactory(
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
     ...(options.maxKeysPerTenant ? { maxKeysPerTenant: options.maxKeysPerTenant } : {}),
+    ...(options.audit ? { audit: options.audit } : {}),
   });
   const adminKey = factory.adminKey ?? readFileSync(join(dataDir, 'admin.key'), 'utf8').trim();
   return { ...factory, close: () => factory.close(), dataDir, adminKey };

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/app/ports/store.js';
 import { verifyChain, type AuditEvent } from '../../src/domain/audit/chain.js';
+import { generateAuditPrivateKey, readAuditKeys } from '../../src/app/audit/audit-keys.js';
 import { openStore } from '../../src/store/open-store.js';
 import { openPostgresDatabase } from '../../src/store/postgres-database.js';
 import { lockForTransaction, type SqlDatabase } from '../../src/store/sql-client.js';
@@ -166,10 +167,11 @@ describe.skipIf(!TEST_DATABASE_URL)(
     let first: Store;
     let second: Store;
     beforeAll(async () => {
-      // two stores, two pools on one schema: two replicas of the server
+      // two stores, two pools on one schema: two replicas of the server, sharing the audit key
       const schema = await createTestSchema();
-      first = await openStore({ databaseUrl: schema.url });
-      second = await openStore({ databaseUrl: schema.url });
+      const { mac } = readAuditKeys(generateAuditPrivateKey());
+      first = await openStore({ databaseUrl: schema.url, auditMac: mac });
+      second = await openStore({ databaseUrl: schema.url, auditMac: mac });
     });
     afterAll(async () => {
       await first?.close();

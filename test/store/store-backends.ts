@@ -6,7 +6,7 @@ import { openStore } from '../../src/store/open-store.js';
 import { openPgliteDatabase } from '../../src/store/pglite-database.js';
 import { openPostgresDatabase } from '../../src/store/postgres-database.js';
 import type { SqlDatabase } from '../../src/store/sql-client.js';
-import { createSqlStore } from '../../src/store/sql-store.js';
+import { createSqlStore, type SqlStoreOptions } from '../../src/store/sql-store.js';
 
 /** Where the PostgreSQL half of the suite runs; unset, it is skipped (CI sets it). */
 export const TEST_DATABASE_URL = process.env['TEST_DATABASE_URL'];
@@ -21,7 +21,7 @@ export interface StoreBackend {
   /** A fresh, migrated, empty store: in-memory PGlite, or a new schema on PostgreSQL. */
   open(): Promise<Store>;
   /** The same, with the database beneath it, for tests that must reach past the store. */
-  openWithDatabase(): Promise<{ store: Store; db: SqlDatabase }>;
+  openWithDatabase(options?: SqlStoreOptions): Promise<{ store: Store; db: SqlDatabase }>;
 }
 
 export const STORE_BACKENDS: readonly StoreBackend[] = [
@@ -29,19 +29,23 @@ export const STORE_BACKENDS: readonly StoreBackend[] = [
     name: 'PGlite',
     skip: false,
     open: () => openStore(),
-    openWithDatabase: async () => withStore(await openPgliteDatabase(undefined)),
+    openWithDatabase: async (options) => withStore(await openPgliteDatabase(undefined), options),
   },
   {
     name: `PostgreSQL${POSTGRES_SKIPPED}`,
     skip: TEST_DATABASE_URL === undefined,
     open: async () => openStore({ databaseUrl: (await createTestSchema()).url }),
-    openWithDatabase: async () => withStore(openPostgresDatabase((await createTestSchema()).url)),
+    openWithDatabase: async (options) =>
+      withStore(openPostgresDatabase((await createTestSchema()).url), options),
   },
 ];
 
-async function withStore(db: SqlDatabase): Promise<{ store: Store; db: SqlDatabase }> {
+async function withStore(
+  db: SqlDatabase,
+  options: SqlStoreOptions = {},
+): Promise<{ store: Store; db: SqlDatabase }> {
   await migrate(db);
-  return { store: createSqlStore(db), db };
+  return { store: createSqlStore(db, options), db };
 }
 
 export interface TestSchema {

@@ -21,6 +21,11 @@ export interface AuditEntry extends AuditEvent {
   readonly seq: number;
   readonly prevHash: string;
   readonly hash: string;
+  /**
+   * The sealer's MAC of `hash` under the audit key (`sealedMacText`), as the store reads it;
+   * null for entries sealed before entries were authenticated. Not part of the hash, not served.
+   */
+  readonly mac?: string | null;
 }
 
 /** The hash before the first entry. */
@@ -40,7 +45,17 @@ export function hashEntry(
   event: AuditEvent,
   sha256: Sha256 = sha256Hex,
 ): string {
-  return sha256(prevHash + canonicalJson({ ...event, seq }));
+  return sha256(prevHash + canonicalEntryJson(event, seq));
+}
+
+/**
+ * `canonicalJson({ ...event, seq })`, written field by field in sorted order: the same text
+ * (tested), without sorting seven keys per entry (verifying a million entries hashes each).
+ * Only the event's own fields count, so a row's other columns never change its hash.
+ */
+export function canonicalEntryJson(event: AuditEvent, seq: number): string {
+  const data = event.data === undefined ? '' : `"data":${canonicalJson(event.data)},`;
+  return `{"action":${JSON.stringify(event.action)},"actor":${JSON.stringify(event.actor)},"at":${JSON.stringify(event.at)},${data}"seq":${seq},"subject":${JSON.stringify(event.subject)},"tenantId":${JSON.stringify(event.tenantId)}}`;
 }
 
 export function chainEntry(
@@ -53,27 +68,70 @@ export function chainEntry(
   return { ...event, seq, prevHash, hash: hashEntry(prevHash, seq, event, sha256) };
 }
 
+/**
+ * How a chain fails verification, at its first bad entry:
+ * - `missing`: that sequence number is absent (an entry deleted, or moved);
+ * - `broken-link`: the entry does not name the previous entry's hash;
+ * - `edited`: the entry's hash is not the hash of its content;
+ * - `unauthenticated`: the entry was not written by the sealer (no, or a wrong, seal MAC);
+ * - `truncated`: the chain ends before a trusted checkpoint (or a position already verified);
+ * - `rewritten`: at a trusted checkpoint's count the chain reaches another hash;
+ * - `bad-checkpoint`: a checkpoint's signature does not verify.
+ */
+export type AuditFailureKind =
+  'missing' | 'broken-link' | 'edited' | 'unauthenticated' | 'truncated' | 'rewritten' | 'bad-checkpoint';
+
 export interface ChainVerification {
   readonly ok: boolean;
   readonly entries: number;
   /** The first entry that was edited, removed before, or moved; absent when ok. */
   readonly firstBadEntry?: number;
+  readonly kind?: AuditFailureKind;
   readonly problem?: string;
 }
 
+/** The end of a verified prefix of the chain: seq 0 and GENESIS_HASH before entry 1. */
+export interface ChainPosition {
+  readonly seq: number;
+  readonly hash: string;
+}
+
+export const GENESIS_POSITION: ChainPosition = { seq: 0, hash: GENESIS_HASH };
+
+export interface LinkFailure {
+  readonly kind: 'missing' | 'broken-link' | 'edited';
+  readonly problem: string;
+}
+
 /** Checks one link: undefined when `entry` rightly follows `previous`, else what is wrong. */
+export function checkEntryLink(
+  previous: ChainPosition,
+  entry: AuditEntry,
+  sha256: Sha256 = sha256Hex,
+): LinkFailure | undefined {
+  const expectedSeq = previous.seq + 1;
+  const { seq, prevHash, hash } = entry;
+  if (seq !== expectedSeq) return { kind: 'missing', problem: `entry ${expectedSeq} is missing or moved` };
+  if (prevHash !== previous.hash)
+    return { kind: 'broken-link', problem: `entry ${seq} does not follow entry ${seq - 1}` };
+  if (hashEntry(prevHash, seq, eventOf(entry), sha256) !== hash)
+    return { kind: 'edited', problem: `entry ${seq} was edited` };
+  return undefined;
+}
+
+/** As `checkEntryLink`, the problem alone. */
 export function checkLink(
   previous: AuditEntry | undefined,
   entry: AuditEntry,
   sha256: Sha256 = sha256Hex,
 ): string | undefined {
-  const expectedSeq = (previous?.seq ?? 0) + 1;
-  const expectedPrev = previous?.hash ?? GENESIS_HASH;
-  const { seq, prevHash, hash, ...event } = entry;
-  if (seq !== expectedSeq) return `entry ${expectedSeq} is missing or moved`;
-  if (prevHash !== expectedPrev) return `entry ${seq} does not follow entry ${seq - 1}`;
-  if (hashEntry(prevHash, seq, event, sha256) !== hash) return `entry ${seq} was edited`;
-  return undefined;
+  return checkEntryLink(previous ?? GENESIS_POSITION, entry, sha256)?.problem;
+}
+
+/** The fields an entry's hash covers, whatever else its row carries. */
+export function eventOf(entry: AuditEvent): AuditEvent {
+  const { at, actor, tenantId, action, subject, data } = entry;
+  return { at, actor, tenantId, action, subject, data };
 }
 
 /** Recomputes every link: any edit, deletion or reordering breaks the chain at that entry. */

@@ -8,6 +8,8 @@ export function listOperationRoutes(
   isReady: () => Promise<boolean>,
   openApi: () => Record<string, unknown>,
   refreshGauges: () => Promise<void>,
+  /** Why the server serves reads only (a broken audit chain), if it does. */
+  readOnlyReason: () => string | undefined = () => undefined,
 ): RouteSpec[] {
   return [
     {
@@ -29,11 +31,16 @@ export function listOperationRoutes(
       auth: false,
       responses: {
         200: { description: 'Ready', schema: Type.Object({ status: Type.String() }) },
-        503: { description: 'Not ready' },
+        503: {
+          description: 'Not ready; `read-only` with its reason while the audit chain is broken',
+          schema: Type.Object({ status: Type.String(), reason: Type.Optional(Type.String()) }),
+        },
       },
       handle: async (_request, reply) => {
         const ready = await isReady().catch(() => false);
-        reply.code(ready ? 200 : 503);
+        const reason = readOnlyReason();
+        reply.code(ready && reason === undefined ? 200 : 503);
+        if (ready && reason !== undefined) return { status: 'read-only', reason };
         return { status: ready ? 'ready' : 'not ready' };
       },
     },

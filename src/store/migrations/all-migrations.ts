@@ -3,6 +3,7 @@ import { migration0002 } from './0002-audit-pending.js';
 import { migration0003 } from './0003-usage-ledger.js';
 import { migration0004 } from './0004-site-keys.js';
 import { migration0005 } from './0005-usage-scale-late-corrections.js';
+import { migration0006 } from './0006-audit-checkpoints.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in the order they apply; ids are 1, 2, 3… without gaps. */
@@ -12,4 +13,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0003,
   migration0004,
   migration0005,
+  migration0006,
 ];
