@@ -5,7 +5,8 @@
 // load the reconciler last measured; queued for the reconciler when that measure is older than
 // 30 s) and persisted with its events and audit entries, as in production; every answer must be
 // a 201. The figures count the answers that came back already placed.
-// The server's per-key rate limit is lifted (USINE_RATE_LIMIT/USINE_RATE_BURST) for the run.
+// The server's rate limits per key and per tenant are lifted (USINE_RATE_*, USINE_TENANT_RATE_*)
+// for the run.
 // Prints figures per store, with the CPU each party spends per submission (server, this load
 // generator, PostgreSQL's backends): on a shared machine steadier than throughput. The last
 // line is one JSON object.
@@ -259,7 +260,13 @@ function startUsine(
   catalog: string,
   databaseUrl: string | undefined,
 ): Promise<SpawnedUsine> {
-  const env: NodeJS.ProcessEnv = { ...process.env, USINE_RATE_LIMIT: '1000000', USINE_RATE_BURST: '1000000' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    USINE_RATE_LIMIT: '1000000',
+    USINE_RATE_BURST: '1000000',
+    USINE_TENANT_RATE_LIMIT: '1000000',
+    USINE_TENANT_RATE_BURST: '1000000',
+  };
   delete env['DATABASE_URL'];
   if (databaseUrl) env['DATABASE_URL'] = databaseUrl;
   return spawnUsine({
