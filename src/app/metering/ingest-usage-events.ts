@@ -1,5 +1,6 @@
 import type { Static } from 'typebox';
 import type { UsageEventBatch } from '../../api/metering-schemas.js';
+import { billLateUsage } from '../../domain/metering/late-usage.js';
 import { requireAllowed, type Principal } from '../auth/principal.js';
 import type { AppContext } from '../context.js';
 import { UsineError } from '../errors.js';
@@ -34,7 +35,7 @@ export async function ingestUsageEvents(
         problems,
       );
     }
-    const accepted = await tx.appendUsage(records);
+    const accepted = await tx.appendUsage(billLateUsage(records, now));
     // the spend moved: the tenants' budgets alert now, not at the next metering pass
     for (const tenantId of new Set(records.map((r) => r.tenantId))) await checkBudgets(tx, tenantId, now);
     return { accepted, duplicates: events.length - accepted };

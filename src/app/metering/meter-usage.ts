@@ -1,4 +1,5 @@
 import type { AppContext } from '../context.js';
+import { billLateUsage } from '../../domain/metering/late-usage.js';
 import { checkBudgets } from './check-budgets.js';
 import { nextUsageRecords } from './job-usage.js';
 
@@ -28,7 +29,7 @@ export async function meterUsage(ctx: AppContext, now: Date, minIntervalMs = 30_
         ),
       );
     }
-    const appended = await tx.appendUsage(records);
+    const appended = await tx.appendUsage(billLateUsage(records, now));
     for (const tenantId of new Set(records.map((r) => r.tenantId))) await checkBudgets(tx, tenantId, now);
     return appended;
   });

@@ -1,6 +1,7 @@
 import { buildInvoices } from '../../domain/metering/build-invoice.js';
 import { buildClientStatement } from '../../domain/metering/client-statement.js';
 import { DEFAULT_BILLING, type Invoice } from '../../domain/metering/invoice.js';
+import { isMonthFinal } from '../../domain/metering/late-usage.js';
 import { isMonth, monthBoundsMs, monthOf } from '../../domain/metering/month.js';
 import { formatDecimal } from '../../domain/money/decimal.js';
 import { formatMoney } from '../../domain/money/money.js';
@@ -8,9 +9,6 @@ import { requireAllowed, requireTenant, type Principal } from '../auth/principal
 import type { AppContext } from '../context.js';
 import { UsineError } from '../errors.js';
 import type { StoreTx } from '../ports/store.js';
-
-/** Late records (a pass that closes the month's last intervals) are awaited this long. */
-const FINALISE_AFTER_MS = 3_600_000;
 
 export type InvoiceView = ReturnType<typeof toInvoiceView>;
 
@@ -29,9 +27,9 @@ export async function listInvoices(
   const now = ctx.clock.now();
   const which = month ?? monthOf(now);
   if (!isMonth(which)) throw new UsineError('USINE_INVALID_REQUEST', `month must be YYYY-MM, not ${which}`);
-  const { startMs, endMs } = monthBoundsMs(which);
+  const { startMs } = monthBoundsMs(which);
   if (startMs > now.getTime()) return [];
-  const isFinal = now.getTime() >= endMs + FINALISE_AFTER_MS;
+  const isFinal = isMonthFinal(which, now.getTime());
   return ctx.store.transaction(async (tx) => {
     if (isFinal) {
       const frozen = await tx.listFinalInvoices(tenantId, which);
