@@ -43,7 +43,9 @@ export async function runCli(argv: readonly string[], given: CliIo): Promise<num
   for (const cmd of program.commands)
     cmd.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   try {
-    await program.parseAsync([...argv], { from: 'user' });
+    // `usine help tenants create` as `usine tenants create --help` (Commander's help takes one name)
+    const args = argv[0] === 'help' && argv.length > 2 ? [...argv.slice(1), '--help'] : argv;
+    await program.parseAsync([...args], { from: 'user' });
     return exitCode;
   } catch (error) {
     return reportFailure(error, io);

@@ -158,7 +158,9 @@ describe('the CLI’s conventions against a server', () => {
     const usage = await usine(['usage']);
     expect(usage.code).toBe(0);
     expect(usage.stdout.split('\n')[0]).toMatch(/^KEY +GPU-HOURS +ENERGY KWH +COST$/);
-    expect((await usine(['--help'])).stdout).toMatch(/usage \[options\] +GPU-hours, energy \(kWh\) and cost/);
+    expect((await usine(['--help'])).stdout).toMatch(
+      /usage \[options\] +used GPU-hours, energy \(kWh\) and cost/,
+    );
   });
 
   it('says a port in use in one line, with what to do', async () => {

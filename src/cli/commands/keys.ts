@@ -18,6 +18,7 @@ export function registerKeys(program: Command, io: CliIo, setExit: SetExit): voi
   addClientOptions(
     keys
       .command('create')
+      .summary('create a key; its secret is printed once')
       .requiredOption(
         '--role <role>',
         'owner, member, viewer, auditor; or a site credential: agent, metering',
@@ -60,6 +61,7 @@ export function registerKeys(program: Command, io: CliIo, setExit: SetExit): voi
   addClientOptions(
     keys
       .command('list')
+      .summary('list keys, without their secrets')
       .option('--tenant <tenant>', "a tenant's keys, by id or name (default: the caller's own)")
       .option('--json', 'print JSON'),
   ).action(async (options: ClientFlags & { tenant?: string }) => {
@@ -86,7 +88,11 @@ export function registerKeys(program: Command, io: CliIo, setExit: SetExit): voi
     });
   });
   addClientOptions(
-    keys.command('revoke').argument('<key-id>', 'the key (key_…)').option('--json', 'print JSON'),
+    keys
+      .command('revoke')
+      .summary('revoke a key now')
+      .argument('<key-id>', 'the key (key_…)')
+      .option('--json', 'print JSON'),
   ).action(async (keyId: string, options: ClientFlags) => {
     await withClient(io, options, async (client) => {
       const key = await client.revokeKey(keyId);
@@ -99,6 +105,7 @@ export function registerKeys(program: Command, io: CliIo, setExit: SetExit): voi
   addClientOptions(
     keys
       .command('rotate')
+      .summary('give a key a new secret; the old one works for --grace')
       .argument('<key-id>', 'the key (key_…)')
       .option('--grace <duration>', 'how long the old secret keeps working: 0s to 7d', '1h')
       .option('--json', 'print JSON'),

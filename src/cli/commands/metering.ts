@@ -23,7 +23,7 @@ export function registerMetering(program: Command, io: CliIo, setExit: SetExit):
   addClientOptions(
     program
       .command('usage')
-      .summary('GPU-hours, energy (kWh) and cost, grouped, with a bar chart on a terminal')
+      .summary('used GPU-hours, energy (kWh) and cost, grouped, with a bar chart on a terminal')
       .description(
         'What was used and what it cost, grouped by job, project, site, GPU model or day: GPU-hours\n' +
           '(metered per GPU-second, shown to 3 decimals), energy in kWh and the exact cost. --json prints\n' +

@@ -35,8 +35,8 @@ export function registerPlace(program: Command, io: CliIo, setExit: SetExit): vo
     .addHelpText(
       'after',
       '\nExamples:\n' +
-        '  usine place examples/jobs/health-finetune.yaml --catalog examples/federation.yaml\n' +
-        '  usine place examples/jobs/gang-train-2x8.yaml --catalog examples/federation.yaml \\\n' +
+        '  usine place examples/jobs/health-finetune.yaml \\\n      --catalog examples/federation.yaml\n' +
+        '  usine place examples/jobs/gang-train-2x8.yaml \\\n      --catalog examples/federation.yaml \\\n' +
         '      --policy examples/policies/startup.yaml --json',
     )
     .action((jobFile: string, options: PlaceOptions) => {

@@ -30,7 +30,7 @@ export function registerProviders(program: Command, io: CliIo, setExit: SetExit)
     .option('--json', 'print the scorecards as JSON (shape in docs/due-diligence.md)')
     .addHelpText(
       'after',
-      '\nExample:\n  usine providers --catalog examples/federation.yaml --policy examples/policies/clinic.yaml',
+      '\nExample:\n  usine providers --catalog examples/federation.yaml \\\n      --policy examples/policies/clinic.yaml',
     )
     .action((options: { catalog: string; policy?: string; at?: string; json?: boolean }) => {
       const at = parseInstant(options.at, io);

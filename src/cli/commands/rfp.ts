@@ -26,7 +26,7 @@ export function registerRfp(program: Command, io: CliIo, setExit: SetExit): void
     .option('--at <time>', 'judge staleness and certifications at this RFC 3339 instant (default: now)')
     .addHelpText(
       'after',
-      '\nExample:\n  usine rfp --catalog examples/federation.yaml --provider scaleway --lang fr > rfp-scaleway.md',
+      '\nExample:\n  usine rfp --catalog examples/federation.yaml --provider scaleway --lang fr \\\n      > rfp-scaleway.md',
     )
     .action((options: { catalog: string; provider: string; lang: Language; at?: string }) => {
       const at = parseInstant(options.at, io);

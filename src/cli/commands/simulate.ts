@@ -42,7 +42,7 @@ export function registerSimulate(program: Command, io: CliIo, setExit: SetExit):
         'scheduler (quotas, fair share, priorities, gangs, backfill) with discrete events.',
     )
     .option('--nodes <file>', 'node list CSV (sn,cpu_milli,memory_mib,gpu,model)')
-    .option('--pods <file>', 'pod list CSV (name,cpu_milli,memory_mib,num_gpu,gpu_milli[,gpu_spec…])')
+    .option('--pods <file>', 'pod list CSV (name,cpu_milli,memory_mib,num_gpu,gpu_milli,…)')
     .option('--scenario <file>', 'a Scenario document to simulate instead of a trace replay')
     .option('--policy <names>', `one policy or a comma list: ${POLICY_NAMES.join(', ')}`, 'best')
     .option('--seeds <seeds>', 'seeds: a range (42-51), a list (1,2,3) or one seed', '42-51')
@@ -51,7 +51,8 @@ export function registerSimulate(program: Command, io: CliIo, setExit: SetExit):
     .option('--svg <file>', 'write a chart of allocation against arrived load for the policies run')
     .addHelpText(
       'after',
-      '\nExamples:\n  usine simulate --scenario examples/scenarios/small.yaml --svg small.svg\n  usine simulate --nodes openb_node_list_gpu_node.csv --pods openb_pod_list_default.csv \\\n' +
+      '\nExamples:\n  usine simulate --scenario examples/scenarios/small.yaml --svg small.svg\n  usine simulate --nodes examples/traces/sample-nodes.csv \\\n' +
+        '    --pods examples/traces/sample-pods.csv \\\n' +
         '    --policy best-fit,fgd,best --seeds 42-51 --svg allocation.svg',
     )
     .action((options: SimulateOptions) => {

@@ -7,7 +7,11 @@ import type { SetExit } from './index.js';
 export function registerTenants(program: Command, io: CliIo, setExit: SetExit): void {
   const tenants = program.command('tenants').summary('create and list tenants (operator)');
   addClientOptions(
-    tenants.command('create').argument('<name>', 'lower-case name').option('--json', 'print JSON'),
+    tenants
+      .command('create')
+      .summary('create a tenant')
+      .argument('<name>', 'lower-case name')
+      .option('--json', 'print JSON'),
   ).action(async (name: string, options: { json?: boolean; url?: string; apiKey?: string }) => {
     await withClient(io, options, async (client) => {
       const tenant = await client.createTenant(name);
@@ -15,7 +19,7 @@ export function registerTenants(program: Command, io: CliIo, setExit: SetExit): 
       setExit(ExitCode.ok);
     });
   });
-  addClientOptions(tenants.command('list').option('--json', 'print JSON')).action(
+  addClientOptions(tenants.command('list').summary('list the tenants').option('--json', 'print JSON')).action(
     async (options: { json?: boolean; url?: string; apiKey?: string }) => {
       await withClient(io, options, async (client) => {
         const { items } = await client.listTenants();
