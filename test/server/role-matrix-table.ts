@@ -41,6 +41,7 @@ export const ALLOWED: Readonly<Record<string, readonly Role[]>> = {
   listSites: ['admin', 'owner', 'member', 'viewer', 'auditor'],
   listAudit: ['admin', 'owner', 'auditor'],
   verifyAudit: ['admin', 'owner', 'auditor'],
+  listAuditCheckpoints: ['admin', 'owner', 'auditor'],
   getUsage: ['owner', 'auditor'],
   postUsage: ['admin', 'metering'],
   listInvoices: ['owner', 'auditor'],
