@@ -271,6 +271,7 @@ export const arbitraryLoad: fc.Arbitrary<ReadonlyMap<string, SiteLoad> | undefin
           fc.array(fc.integer({ min: 0, max: 8 }), { maxLength: 3 }),
         ),
         estimatedWaitSeconds: fc.constantFrom(60, 1_200, 7_200),
+        claimedShare: fc.constantFrom(0, 0.25, 0.5),
       }),
     )
     .map((d) => new Map(Object.entries(d))),

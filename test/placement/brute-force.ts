@@ -146,6 +146,7 @@ export function rankByBruteForce(
           return {
             tier: start > bound ? 2 : prefer.includes(v.site.name) ? 0 : 1,
             start,
+            claimed: siteLoad?.claimedShare ?? 0,
             carbon: estimateCarbonKg(energy, intensity),
             // Billed: the duration, or the offering's billing minimum when longer.
             cost: multiplyDecimals(
@@ -171,6 +172,7 @@ export function rankByBruteForce(
     return (
       compareDecimals(a.cost, b.cost) ||
       a.start - b.start ||
+      a.claimed - b.claimed ||
       text(a.option.site, b.option.site) ||
       text(a.option.gpuModel, b.option.gpuModel) ||
       text(a.option.offering, b.option.offering) ||

@@ -2,7 +2,7 @@ import type { PlacementOutcome } from '../../domain/placement/placement-outcome.
 import type { JobSpec } from '../../domain/spec/job-spec.js';
 import type { AppContext } from '../context.js';
 import { decidePlacement, readTenantPlacementFacts, type TenantPlacementFacts } from './decide-placement.js';
-import type { PlacementSnapshot } from './placement-snapshot.js';
+import { claimPlacement, type PlacementSnapshot } from './placement-snapshot.js';
 
 /**
  * How old the reconciler's measure of the sites may be for a submission to be placed at once: a
@@ -12,6 +12,21 @@ import type { PlacementSnapshot } from './placement-snapshot.js';
 const MAX_LOAD_AGE_MS = 30_000;
 /** How long a tenant's name, policy and budgets are trusted (budgets set here forget them). */
 const TENANT_TTL_MS = 1_000;
+/**
+ * How far before a new measure a placement made here is still counted on top of it: the
+ * measure reads the placed jobs the store had committed, and a decision is committed a few
+ * milliseconds after it is made (group commit). Counting one twice only spreads more.
+ */
+const CLAIM_OVERLAP_MS = 1_000;
+
+/** A placement made here: counted in every snapshot measured before it was committed. */
+interface Claim {
+  readonly atMs: number;
+  readonly tenantId: string;
+  readonly site: string;
+  readonly gpuModel: string;
+  readonly spec: JobSpec;
+}
 
 interface KnownTenant {
   readonly facts: TenantPlacementFacts;
@@ -29,9 +44,17 @@ interface KnownTenant {
 export class LivePlacement {
   private latest: PlacementSnapshot | undefined;
   private readonly tenants = new Map<string, Promise<KnownTenant>>();
+  private claims: Claim[] = [];
 
-  /** The reconciler's pass: the runnable sites, their load, capabilities and quota use. */
+  /**
+   * The reconciler's pass: the runnable sites, their load (placed jobs counted), capabilities
+   * and quota use. The placements made here since just before it was measured are counted on
+   * it, so the decisions that follow see them.
+   */
   publish(snapshot: PlacementSnapshot): void {
+    const since = snapshot.measuredAt.getTime() - CLAIM_OVERLAP_MS;
+    this.claims = this.claims.filter((c) => c.atMs >= since);
+    for (const c of this.claims) claimPlacement(snapshot, c.tenantId, c.site, c.gpuModel, c.spec);
     this.latest = snapshot;
   }
 
@@ -51,7 +74,16 @@ export class LivePlacement {
     const snapshot = this.latest;
     if (!snapshot || at.getTime() - snapshot.measuredAt.getTime() > MAX_LOAD_AGE_MS) return undefined;
     const tenant = await this.tenantFacts(ctx, tenantId, snapshot, at);
-    return decidePlacement(snapshot, tenant, spec, project, at);
+    const outcome = decidePlacement(snapshot, tenant, spec, project, at);
+    const gpuModel = outcome.view.decision?.gpuModel;
+    if (outcome.to === 'placed' && outcome.site !== null && gpuModel !== undefined) {
+      claimPlacement(snapshot, tenantId, outcome.site, gpuModel, spec);
+      // a newer snapshot may have been published while the tenant was read
+      if (this.latest && this.latest !== snapshot)
+        claimPlacement(this.latest, tenantId, outcome.site, gpuModel, spec);
+      this.claims.push({ atMs: at.getTime(), tenantId, site: outcome.site, gpuModel, spec });
+    }
+    return outcome;
   }
 
   private async tenantFacts(

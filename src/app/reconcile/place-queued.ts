@@ -4,14 +4,15 @@ import {
   readTenantPlacementFacts,
   type TenantPlacementFacts,
 } from '../jobs/decide-placement.js';
-import type { PlacementSnapshot } from '../jobs/placement-snapshot.js';
+import { claimPlacement, type PlacementSnapshot } from '../jobs/placement-snapshot.js';
+import type { JobRecord } from '../ports/records.js';
 import { readStoredSpec } from '../jobs/read-job-spec.js';
 import type { ReconcileReport } from './reconcile-once.js';
 import { CLAIM_BATCH, nameTenant, type ReconcilerState } from './reconciler-state.js';
 import { recordTransition } from './record-transition.js';
 
 /**
- * Places queued jobs on the federation, one claimed batch, with the decision submission makes
+ * Places queued jobs on the federation, one claimed batch (returned: the jobs it placed), with the decision submission makes
  * (`decidePlacement`): jobs submitted to a replica without a recent snapshot, and jobs a budget
  * holds in the queue (looked at again every pass, so they leave it when the budget has room).
  */
@@ -21,7 +22,8 @@ export async function placeQueued(
   report: ReconcileReport,
   snapshot: PlacementSnapshot,
   at: Date,
-): Promise<void> {
+): Promise<JobRecord[]> {
+  const placed: JobRecord[] = [];
   const changed = await ctx.store.transaction(async (tx) => {
     const jobs = await tx.claimJobs(['queued'], CLAIM_BATCH);
     const tenants = new Map<string, TenantPlacementFacts>();
@@ -55,12 +57,19 @@ export async function placeQueued(
         reason: outcome.reason,
       });
       if (!next) continue;
-      if (outcome.to === 'placed') report.placed++;
-      else report.unplaceable++;
+      if (outcome.to === 'placed') {
+        report.placed++;
+        placed.push(next);
+        // the next decisions of this batch see it (no herding within a batch)
+        const model = outcome.view.decision?.gpuModel;
+        if (outcome.site !== null && model !== undefined)
+          claimPlacement(snapshot, job.tenantId, outcome.site, model, spec);
+      } else report.unplaceable++;
       moved.push(job.id);
       await recordTransition(tx, job, at, outcome.to, outcome.summary, 'job.place');
     }
     return moved;
   });
   changed.forEach((id) => ctx.onJobChange?.(id));
+  return placed;
 }

@@ -1,18 +1,13 @@
 import { prepareCatalog } from '../../domain/placement/prepare-catalog.js';
-import type { SiteLoad } from '../../domain/placement/site-load.js';
 import type { AppContext } from '../context.js';
-import { readStoredSpec } from '../jobs/read-job-spec.js';
 import { meterUsage } from '../metering/meter-usage.js';
 import { stopPreemptibleOverBudget } from '../metering/stop-preemptible.js';
 import { admitPlaced, readPlacedWindow } from './admit-placed.js';
-import { replaceOverdue } from './replace-overdue.js';
 import { launchAdmitted } from './launch-admitted.js';
+import { measurePlacementSnapshot } from './measure-placement-snapshot.js';
 import { placeQueued } from './place-queued.js';
-import { inventoryOf, type ReconcilerState } from './reconciler-state.js';
-import { describeSiteLoad, measureSiteUsage, type SiteUsage } from './site-usage.js';
-import { measureTenantUsage } from './tenant-usage.js';
-import type { SiteCapabilities } from '../../domain/placement/site-facts.js';
-import type { TenantUsage } from '../jobs/placement-snapshot.js';
+import type { ReconcilerState } from './reconciler-state.js';
+import { replaceOverdue } from './replace-overdue.js';
 import { watchRunning } from './watch-running.js';
 
 /** What one pass did, for logs and metrics. */
@@ -42,32 +37,15 @@ export async function reconcileOnce(ctx: AppContext, state: ReconcilerState): Pr
   };
   const runnable = ctx.catalog.sites.filter((s) => ctx.executors.has(s.name));
   state.prepared ??= prepareCatalog({ ...ctx.catalog, sites: runnable });
-  const allocated = await ctx.store.transaction((tx) => tx.listAllocatedJobs());
-  const usages = new Map<string, SiteUsage>();
-  for (const site of runnable)
-    usages.set(site.name, measureSiteUsage(site.name, await inventoryOf(ctx, state, site), allocated));
   const now = ctx.clock.now();
-  const loads = new Map<string, SiteLoad>();
-  const capabilities = new Map<string, SiteCapabilities>();
-  const tenantUsage = new Map<string, TenantUsage>();
-  for (const site of runnable) {
-    const usage = usages.get(site.name);
-    if (usage)
-      loads.set(
-        site.name,
-        describeSiteLoad(usage, allocated, site, now, (j) => readStoredSpec(j.id, j.document).duration),
-      );
-    const executor = ctx.executors.get(site.name);
-    if (executor) capabilities.set(site.name, executor.capabilities);
-    tenantUsage.set(site.name, measureTenantUsage(site.name, await inventoryOf(ctx, state, site), allocated));
-  }
-  const snapshot = { prepared: state.prepared, loads, capabilities, usage: tenantUsage, measuredAt: now };
+  const allocated = await ctx.store.transaction((tx) => tx.listAllocatedJobs());
+  const placed = await readPlacedWindow(ctx);
+  const snapshot = await measurePlacementSnapshot(ctx, state, runnable, allocated, placed, now);
 
   ctx.livePlacement?.publish(snapshot);
-  await placeQueued(ctx, state, report, snapshot, now);
-  const placed = await readPlacedWindow(ctx);
+  const newlyPlaced = await placeQueued(ctx, state, report, snapshot, now);
   const replaced = await replaceOverdue(ctx, state, report, snapshot, placed, now);
-  const current = replaced.size === 0 ? placed : placed.map((j) => replaced.get(j.id) ?? j);
+  const current = [...placed.map((j) => replaced.get(j.id) ?? j), ...newlyPlaced];
   await admitPlaced(ctx, state, report, allocated, current, now);
   await launchAdmitted(ctx, report);
   await watchRunning(ctx, report, allocated);

@@ -1,6 +1,7 @@
 /** The facts of a stored placement explanation (`toPlacementView`) that the reconciler acts on. */
 export interface StoredPlacement {
   readonly site: string;
+  readonly gpuModel: string;
   readonly decidedAt: string;
   readonly expectedStartSeconds: number;
   /** How long the site may take to start the job before it is placed again; null: no bound. */
@@ -26,13 +27,19 @@ export interface PreviousPlacement {
 export function readStoredPlacement(view: unknown): StoredPlacement | undefined {
   if (!isObject(view) || !isObject(view['decision'])) return undefined;
   const d = view['decision'];
-  const { site, expectedStartSeconds, maxWaitSeconds } = d;
+  const { site, gpuModel, expectedStartSeconds, maxWaitSeconds } = d;
   const decidedAt = view['decidedAt'];
-  if (typeof site !== 'string' || typeof decidedAt !== 'string' || typeof expectedStartSeconds !== 'number')
+  if (
+    typeof site !== 'string' ||
+    typeof gpuModel !== 'string' ||
+    typeof decidedAt !== 'string' ||
+    typeof expectedStartSeconds !== 'number'
+  )
     return undefined;
   const previous = Array.isArray(view['previous']) ? (view['previous'] as PreviousPlacement[]) : [];
   return {
     site,
+    gpuModel,
     decidedAt,
     expectedStartSeconds,
     maxWaitSeconds: typeof maxWaitSeconds === 'number' ? maxWaitSeconds : null,

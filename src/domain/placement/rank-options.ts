@@ -36,6 +36,8 @@ export interface RankTable {
   readonly startSeconds: number[];
   readonly carbonKg: number[];
   readonly billedSeconds: number[];
+  /** The site's claimed share of its measured free GPUs (SiteLoad.claimedShare). */
+  readonly claimed: number[];
 }
 
 /** What comparing two rank keys reads, flattened for a decision. */
@@ -58,7 +60,8 @@ const FLOAT_DOUBT = 1e-15;
  * The order of feasible options: by tier (preferred sites that start within the wait bound,
  * then the other sites that do, then the late ones); then the objective (cost; expected start
  * + duration, the duration being the same for all; carbon, unknown last); then cost, the
- * expected start, site name, GPU model, offering kind and memory, so ties never depend on
+ * expected start, the share of the site's free GPUs claimed since measured (spreading a
+ * burst of decisions), site name, GPU model, offering kind and memory, so ties never depend on
  * the catalog's order. Cost is compared exactly: as exact floats when the billed seconds are
  * equal, as float products when they differ clearly, else as Decimals.
  */
@@ -74,6 +77,8 @@ export function compareRankValues(
   carbonB: number,
   candidateB: number,
   billedB: number,
+  claimedA: number,
+  claimedB: number,
 ): number {
   if (tierA !== tierB) return tierA < tierB ? -1 : 1;
   if (r.objective === 'time') {
@@ -88,6 +93,7 @@ export function compareRankValues(
   const byCost = compareCosts(r, candidateA, billedA, candidateB, billedB);
   if (byCost !== 0) return byCost;
   if (startA !== startB) return startA < startB ? -1 : 1;
+  if (claimedA !== claimedB) return claimedA < claimedB ? -1 : 1;
   return (r.tieRank[candidateA] as number) - (r.tieRank[candidateB] as number);
 }
 
@@ -117,7 +123,7 @@ export function costKeyOf(tenantPrice: Money, billedSeconds: Seconds): Decimal {
 export function sortRankEntries(table: RankTable, r: RankContext): number[] {
   const order: number[] = [];
   for (let k = 0; k < table.candidate.length; k++) order.push(k);
-  const { candidate, tier, startSeconds, carbonKg, billedSeconds } = table;
+  const { candidate, tier, startSeconds, carbonKg, billedSeconds, claimed } = table;
   return order.sort((a, b) =>
     compareRankValues(
       r,
@@ -131,6 +137,8 @@ export function sortRankEntries(table: RankTable, r: RankContext): number[] {
       carbonKg[b] as number,
       candidate[b] as number,
       billedSeconds[b] as number,
+      claimed[a] as number,
+      claimed[b] as number,
     ),
   );
 }

@@ -66,12 +66,14 @@ export function scanSites(context: DecisionContext): SiteScan {
   let topStart = 0;
   let topCarbon = Number.NaN;
   let topBilled = 0;
+  let topClaimed = 0;
   for (let s = 0; s < sites.length; s++) {
     const site = sites[s] as PreparedSite;
     const siteMask = checkSiteRules(site, context);
     const load = context.load === undefined ? undefined : context.load.get(site.site.name);
     const isPreferredSite = hasPreferred && context.preferredSites.has(site.site.name);
     const isLateSite = context.lateSites !== undefined && context.lateSites.has(site.site.name);
+    const claimed = load === undefined ? 0 : (load.claimedShare ?? 0);
     const quota = context.sites === undefined ? undefined : context.sites.get(site.site.name)?.quota;
     // Without the site's grid intensity every carbon figure there is unknown (NaN).
     const hasCarbon = isCarbon && site.gridCarbonGPerKWh !== undefined;
@@ -135,6 +137,8 @@ export function scanSites(context: DecisionContext): SiteScan {
             bestCarbon,
             best,
             bestBilled,
+            claimed,
+            claimed,
           ) < 0
         ) {
           best = i;
@@ -164,6 +168,8 @@ export function scanSites(context: DecisionContext): SiteScan {
           topCarbon,
           top,
           topBilled,
+          claimed,
+          topClaimed,
         ) < 0
       ) {
         top = best;
@@ -172,6 +178,7 @@ export function scanSites(context: DecisionContext): SiteScan {
         topStart = bestStart;
         topCarbon = bestCarbon;
         topBilled = bestBilled;
+        topClaimed = claimed;
       }
       continue;
     }
@@ -221,6 +228,7 @@ export function rankTableOf(scan: SiteScan, context: DecisionContext): RankTable
   const table: RankTable = {
     candidate: [],
     tier: [],
+    claimed: [],
     startSeconds: [],
     carbonKg: [],
     billedSeconds: [],
@@ -234,6 +242,7 @@ export function rankTableOf(scan: SiteScan, context: DecisionContext): RankTable
     const isPreferredSite = hasPreferred && context.preferredSites.has(site.site.name);
     const isLateSite = context.lateSites !== undefined && context.lateSites.has(site.site.name);
     table.tier.push(tierOf(context, isPreferredSite, isLateSite, start));
+    table.claimed.push(context.load?.get(site.site.name)?.claimedShare ?? 0);
     table.startSeconds.push(start);
     table.carbonKg.push(isCarbon ? carbonOf(site, index, context) : Number.NaN);
     table.billedSeconds.push(Math.max(duration, minimumSeconds[index] as number));
