@@ -10,20 +10,31 @@ import { ScenarioDocument } from '../sim/scenario-schema.js';
 
 export const JSON_SCHEMA_PATH = 'schema/usine-v1.json';
 
+const SCHEMAS: Record<string, TSchema> = {
+  Job: WorkloadDocument,
+  Service: WorkloadDocument,
+  Provider: ProviderDocument,
+  Site: SiteDocument,
+  ExchangeRates: ExchangeRatesDocument,
+  Policy: PolicyDocument,
+  Scenario: ScenarioDocument,
+};
+
+/** Every kind of `usine/v1` document, in the order the schema lists them. */
+export const DOCUMENT_KINDS = Object.keys(SCHEMAS);
+
+/** One kind's JSON Schema, as published (plain JSON, with that kind's defaults). */
+export function buildKindSchema(kind: string): Record<string, unknown> {
+  const schema = SCHEMAS[kind];
+  if (!schema) throw new RangeError(`no document kind ${kind}`);
+  return withKindDefaults(kind, toPlainJson(schema)) as Record<string, unknown>;
+}
+
 /**
  * One JSON Schema for every `usine/v1` document, chosen by `kind`, for editors (the YAML
  * language server) and other tools. Generated from the very schemas the validator uses.
  */
 export function buildJsonSchema(): Record<string, unknown> {
-  const byKind: [string, TSchema][] = [
-    ['Job', WorkloadDocument],
-    ['Service', WorkloadDocument],
-    ['Provider', ProviderDocument],
-    ['Site', SiteDocument],
-    ['ExchangeRates', ExchangeRatesDocument],
-    ['Policy', PolicyDocument],
-    ['Scenario', ScenarioDocument],
-  ];
   return {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
     $id: 'https://usine.dev/schema/usine-v1.json',
@@ -34,11 +45,11 @@ export function buildJsonSchema(): Record<string, unknown> {
     required: ['apiVersion', 'kind'],
     properties: {
       apiVersion: { const: 'usine/v1' },
-      kind: { enum: byKind.map(([kind]) => kind) },
+      kind: { enum: DOCUMENT_KINDS },
     },
-    allOf: byKind.map(([kind, schema]) => ({
+    allOf: DOCUMENT_KINDS.map((kind) => ({
       if: { properties: { kind: { const: kind } }, required: ['kind'] },
-      then: withKindDefaults(kind, toPlainJson(schema)),
+      then: buildKindSchema(kind),
     })),
   };
 }

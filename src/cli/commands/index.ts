@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import type { CliIo } from '../io.js';
 import { registerAudit } from './audit.js';
+import { registerCompletion } from './completion.js';
+import { registerExplain } from './explain.js';
 import { registerJobActions } from './job-actions.js';
 import { registerJobs } from './jobs.js';
 import { registerMetering } from './metering.js';
@@ -22,6 +24,7 @@ export type SetExit = (code: number) => void;
 export function registerCommands(program: Command, io: CliIo, setExit: SetExit): void {
   // files: no server needed
   registerValidate(program, io, setExit);
+  registerExplain(program, io, setExit);
   registerSites(program, io, setExit);
   registerPlace(program, io, setExit);
   registerProviders(program, io, setExit);
@@ -36,4 +39,6 @@ export function registerCommands(program: Command, io: CliIo, setExit: SetExit):
   registerKeys(program, io, setExit);
   registerAudit(program, io, setExit);
   registerMetering(program, io, setExit);
+  // the shell
+  registerCompletion(program, io, setExit);
 }
