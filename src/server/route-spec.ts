@@ -31,11 +31,5 @@ export interface RouteSpec {
   readonly handle: (request: FastifyRequest, reply: FastifyReply, principal: Principal) => Promise<unknown>;
 }
 
-/** The principal of an unauthenticated route (health, metrics, OpenAPI). */
-export const ANONYMOUS: Principal = {
-  keyId: 'anonymous',
-  role: 'viewer',
-  tenantId: null,
-  project: null,
-  site: null,
-};
+/** The principal of an unauthenticated route (health, metrics, OpenAPI): allowed no action. */
+export { ANONYMOUS } from '../app/auth/principal.js';

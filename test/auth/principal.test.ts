@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ACTIONS, isAllowed, requireSite, type Principal } from '../../src/app/auth/principal.js';
+import { ACTIONS, ANONYMOUS, isAllowed, requireSite, type Principal } from '../../src/app/auth/principal.js';
 import { ROLES, type Role } from '../../src/app/ports/records.js';
 
 const principal = (role: Role, overrides: Partial<Principal> = {}): Principal => ({
@@ -22,11 +22,9 @@ describe('roles and their actions', () => {
     expect(grantsOf('metering')).toEqual(['usage.write']);
   });
 
-  it('gives no tenant role agent work, and no role but metering usage writing', () => {
-    for (const role of ROLES) {
-      if (role !== 'agent') expect(isAllowed(principal(role), 'agent.work')).toBe(false);
-      if (role !== 'metering') expect(isAllowed(principal(role), 'usage.write')).toBe(false);
-    }
+  it('gives agent work to agent keys only, and usage writing to the operator and metering keys only', () => {
+    expect(ROLES.filter((role) => isAllowed(principal(role), 'agent.work'))).toEqual(['agent']);
+    expect(ROLES.filter((role) => isAllowed(principal(role), 'usage.write'))).toEqual(['admin', 'metering']);
   });
 
   it('keeps site credentials to the operator: only admin creates them', () => {
@@ -40,5 +38,9 @@ describe('roles and their actions', () => {
     );
     expect(() => requireSite(principal('metering'), 'agent.work', 'paris-1')).toThrow(/site credential/);
     expect(() => requireSite(principal('admin'), 'agent.work', 'paris-1')).toThrow(/may not agent.work/);
+  });
+
+  it('allows the principal of anonymous routes no action at all', () => {
+    expect(ACTIONS.filter((action) => isAllowed(ANONYMOUS, action))).toEqual([]);
   });
 });

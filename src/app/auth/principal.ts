@@ -72,7 +72,21 @@ const GRANTS: Readonly<Record<Role, readonly Action[]>> = {
   metering: ['usage.write'],
 };
 
+/**
+ * The principal of an unauthenticated route (health, metrics, OpenAPI). It needs a role to be a
+ * Principal, but is allowed no action whatever that role grants: a handler of an anonymous
+ * route that asked for one would otherwise act as a viewer of no tenant, that is of all.
+ */
+export const ANONYMOUS: Principal = Object.freeze({
+  keyId: 'anonymous',
+  role: 'viewer',
+  tenantId: null,
+  project: null,
+  site: null,
+});
+
 export function isAllowed(principal: Principal, action: Action): boolean {
+  if (principal === ANONYMOUS) return false;
   return GRANTS[principal.role].includes(action);
 }
 
