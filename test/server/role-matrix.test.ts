@@ -121,6 +121,8 @@ describe('the role matrix: every route × every role × own and another tenant�
         const action = all[i + 1];
         if (resource === 'tenants') return ids.tenantId;
         if (resource === 'jobs') return action === 'cancel' ? ids.newJobId() : ids.jobId;
+        // a job named by another resource's path (an agent's launch of a job)
+        if (part === ':jobId') return ids.jobId;
         if (resource === 'keys') return ids.newKeyId();
         if (resource === 'invoices') return `inv_${ctx.month}_EUR`;
         if (resource === 'budgets') return 'tenant';
