@@ -1,5 +1,6 @@
 import type { Catalog } from '../domain/catalog/catalog.js';
 import type { AuditVerifier } from './audit/audit-verifier.js';
+import type { FleetSettings } from './fleet/fleet-settings.js';
 import type { LivePlacement } from './jobs/live-placement.js';
 import type { Clock, IdSource } from './ports/clock.js';
 import type { Executor } from './ports/executor.js';
@@ -19,6 +20,8 @@ export interface AppContext {
   readonly maxKeysPerTenant?: number;
   /** Keeps the audit chain verified and checkpointed (absent: the audit routes answer 503). */
   readonly audit?: AuditVerifier;
+  /** How agents heartbeat and when a silent one is unreachable (absent: the defaults). */
+  readonly fleet?: FleetSettings;
   /** Called after a job changed, so streams (SSE, log follow) wake up at once. */
   readonly onJobChange?: (jobId: string) => void;
 }

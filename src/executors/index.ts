@@ -1,3 +1,4 @@
+export { AgentExecutor, parseAgentHandle, type AgentExecutorOptions } from './agent/agent-executor.js';
 export { LocalExecutor, parseLocalHandle, type LocalExecutorOptions } from './local/local-executor.js';
 export { type VirtualGpus } from './local/gpu-inventory.js';
 export {

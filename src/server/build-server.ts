@@ -10,6 +10,7 @@ import type { RateLimits } from './rate-limits.js';
 import { ANONYMOUS, type RouteSpec } from './route-spec.js';
 import type { JobNotifier } from './job-notifier.js';
 import type { ServerMetrics } from './metrics.js';
+import { listAgentRoutes } from './routes/agent-routes.js';
 import { listAuditRoutes } from './routes/audit-routes.js';
 import { listJobRoutes } from './routes/job-routes.js';
 import { listKeyRoutes } from './routes/key-routes.js';
@@ -57,6 +58,7 @@ export function listApiRoutes(
     ...listSiteRoutes(ctx),
     ...listAuditRoutes(ctx),
     ...listMeteringRoutes(ctx),
+    ...listAgentRoutes(ctx),
   ];
 }
 

@@ -9,7 +9,8 @@ import type { Executor } from '../app/ports/executor.js';
 import type { Store } from '../app/ports/store.js';
 import { bootstrapAdminKey } from '../app/tenants/bootstrap-admin.js';
 import type { Catalog, Site } from '../domain/catalog/catalog.js';
-import { createSlurmExecutor, LocalExecutor, PeerExecutor, SimulatedExecutor } from '../executors/index.js';
+import { DEFAULT_FLEET_SETTINGS, type FleetSettings } from '../app/fleet/fleet-settings.js';
+import { AgentExecutor, createSlurmExecutor, PeerExecutor, SimulatedExecutor } from '../executors/index.js';
 import { openStore } from '../store/open-store.js';
 import { loadAuditKeyFile } from './audit-key-file.js';
 import { describeAuditFailure } from './audit-guard.js';
@@ -19,6 +20,7 @@ import { JobNotifier } from './job-notifier.js';
 import { ServerMetrics } from './metrics.js';
 import { createRandomIds } from './random-ids.js';
 import { ReconcilerLoop } from './reconciler-loop.js';
+import { startEmbeddedAgents } from './start-embedded-agents.js';
 
 export interface FactoryOptions {
   readonly catalog: Catalog;
@@ -39,6 +41,10 @@ export interface FactoryOptions {
   readonly store?: Store;
   /** Checkpoints and their witness file (src/server/start-audit.ts). */
   readonly audit?: AuditOptions;
+  /** Agents' heartbeat and grace period; default DEFAULT_FLEET_SETTINGS. */
+  readonly fleet?: FleetSettings;
+  /** Run an agent in this process for each `local` site (default true; false: agents run elsewhere). */
+  readonly embeddedAgents?: boolean;
 }
 
 export interface RunningFactory {
@@ -68,8 +74,9 @@ export async function startFactory(options: FactoryOptions): Promise<RunningFact
     }));
   const executors = new Map<string, Executor>();
   const idleSites: string[] = [];
+  const fleet = options.fleet ?? DEFAULT_FLEET_SETTINGS;
   for (const site of options.catalog.sites) {
-    const executor = createExecutor(site, options, clock);
+    const executor = createExecutor(site, options, clock, store, fleet);
     if (executor) executors.set(site.name, executor);
     else idleSites.push(site.name);
   }
@@ -95,6 +102,7 @@ export async function startFactory(options: FactoryOptions): Promise<RunningFact
     executors,
     ...(options.maxKeysPerTenant !== undefined ? { maxKeysPerTenant: options.maxKeysPerTenant } : {}),
     livePlacement: new LivePlacement(),
+    fleet,
     onJobChange: (jobId) => {
       notifier.notify(jobId);
       wiring.loop?.poke();
@@ -129,6 +137,16 @@ export async function startFactory(options: FactoryOptions): Promise<RunningFact
     });
   const url = address.replace('[::1]', 'localhost');
   writeFileSync(join(options.dataDir, 'client.json'), `${JSON.stringify({ url }, null, 2)}\n`);
+  // registered before the first pass, so the local site's GPUs are there from the start
+  const agents =
+    options.embeddedAgents === false
+      ? []
+      : await startEmbeddedAgents(ctx, {
+          url,
+          dataDir: options.dataDir,
+          version: options.version,
+          log: app.log,
+        });
   const loop = new ReconcilerLoop(ctx, metrics, app.log, options.reconcileIntervalMs);
   wiring.loop = loop;
   loop.start();
@@ -139,6 +157,7 @@ export async function startFactory(options: FactoryOptions): Promise<RunningFact
     idleSites,
     async close() {
       await loop.stop();
+      for (const agent of agents) await agent.stop();
       await app.close();
       // a last checkpoint covers what this process sealed: a later cut is seen at the next start
       await audit
@@ -155,16 +174,23 @@ export async function startFactory(options: FactoryOptions): Promise<RunningFact
 }
 
 /** The backend of a site, by what the catalog says; slurm and peer come with their issue. */
-function createExecutor(site: Site, options: FactoryOptions, clock: Clock): Executor | undefined {
+function createExecutor(
+  site: Site,
+  options: FactoryOptions,
+  clock: Clock,
+  store: Store,
+  fleet: FleetSettings,
+): Executor | undefined {
   switch (site.backend.type) {
     case 'local':
-      return new LocalExecutor({
-        workDir: join(options.dataDir, 'sites', site.name),
-        virtualGpus: site.capacity.map((row) => ({
-          model: row.gpuModel,
-          memoryGiB: row.gpuMemoryGiB,
-          count: row.gpusPerNode * row.nodes,
-        })),
+      // the site's hosts run `usine agent` (this process runs one itself, see startEmbeddedAgents)
+      return new AgentExecutor({
+        store,
+        clock,
+        site: site.name,
+        graceSeconds: fleet.graceSeconds,
+        expected: site.capacity,
+        onWarning: (message) => process.emitWarning(message),
       });
     case 'simulated':
       return new SimulatedExecutor({

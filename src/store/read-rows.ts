@@ -16,7 +16,7 @@ import { ROLES } from '../app/ports/records.js';
  * read through one of these functions, and a value the schema should have made impossible
  * is an error naming the column.
  */
-type Row = Record<string, unknown>;
+export type Row = Record<string, unknown>;
 
 export function readTenant(row: Row): TenantRecord {
   return { id: text(row, 'id'), name: text(row, 'name'), createdAt: instant(row, 'created_at') };
@@ -101,34 +101,34 @@ export function readPendingAudit(row: Row): { id: string; event: AuditEvent; mac
   };
 }
 
-function text(row: Row, column: string): string {
+export function text(row: Row, column: string): string {
   const value = row[column];
   if (typeof value !== 'string') throw badColumn(column, value);
   return value;
 }
 
-function nullableText(row: Row, column: string): string | null {
+export function nullableText(row: Row, column: string): string | null {
   return row[column] === null ? null : text(row, column);
 }
 
-function integer(row: Row, column: string): number {
+export function integer(row: Row, column: string): number {
   const value = Number(row[column]);
   if (!Number.isSafeInteger(value)) throw badColumn(column, row[column]);
   return value;
 }
 
-function instant(row: Row, column: string): string {
+export function instant(row: Row, column: string): string {
   const value = row[column];
   const date = value instanceof Date ? value : typeof value === 'string' ? new Date(value) : undefined;
   if (date === undefined || Number.isNaN(date.getTime())) throw badColumn(column, value);
   return date.toISOString();
 }
 
-function nullableInstant(row: Row, column: string): string | null {
+export function nullableInstant(row: Row, column: string): string | null {
   return row[column] === null ? null : instant(row, column);
 }
 
-function oneOf<const T extends string>(row: Row, column: string, allowed: readonly T[]): T {
+export function oneOf<const T extends string>(row: Row, column: string, allowed: readonly T[]): T {
   const value = row[column];
   if (!allowed.includes(value as T)) throw badColumn(column, value);
   return value as T;
@@ -141,6 +141,6 @@ function labels(row: Row, column: string): Record<string, string> {
   return value as Record<string, string>;
 }
 
-function badColumn(column: string, value: unknown): Error {
+export function badColumn(column: string, value: unknown): Error {
   return new Error(`store: unexpected value in column ${column}: ${JSON.stringify(value) ?? String(value)}`);
 }

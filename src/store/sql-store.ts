@@ -41,6 +41,17 @@ import {
   updateJobStatus,
 } from './job-queries.js';
 import { GroupCommit } from './group-commit.js';
+import { insertLaunchLog, selectLaunchLog } from './launch-log-queries.js';
+import {
+  claimNodeLaunches,
+  insertLaunch,
+  selectLaunch,
+  selectOpenLaunches,
+  updateLaunchCancel,
+  updateLaunchLost,
+  updateLaunchReport,
+} from './launch-queries.js';
+import { markUnreachable, selectNodes, updateNodeHeartbeat, upsertNode } from './node-queries.js';
 import type { SqlClient, SqlDatabase } from './sql-client.js';
 import {
   countApiKeys,
@@ -210,5 +221,19 @@ function bindStoreTx(sql: SqlClient, mac: AuditMac): StoreTx {
     listFinalInvoices: (tenantId, month) => selectFinalInvoices(sql, tenantId, month),
     saveFinalInvoice: (tenantId, month, currency, document, at) =>
       insertFinalInvoice(sql, tenantId, month, currency, document, at),
+
+    registerNode: (node) => upsertNode(sql, node),
+    recordHeartbeat: (site, name, agentId, at) => updateNodeHeartbeat(sql, site, name, agentId, at),
+    listNodes: (site) => selectNodes(sql, site),
+    markUnreachableNodes: (site, cutoff, at, reason) => markUnreachable(sql, site, cutoff, at, reason),
+    assignLaunch: (jobId, site, node, request, at) => insertLaunch(sql, jobId, site, node, request, at),
+    getLaunch: (jobId) => selectLaunch(sql, jobId),
+    claimLaunches: (site, node, agentId, limit, at) => claimNodeLaunches(sql, site, node, agentId, limit, at),
+    listOpenLaunches: (site, node) => selectOpenLaunches(sql, site, node),
+    reportLaunch: (jobId, agentId, report, at) => updateLaunchReport(sql, jobId, agentId, report, at),
+    requestLaunchCancel: (jobId, at) => updateLaunchCancel(sql, jobId, at),
+    markLaunchLost: (jobId, reason, at) => updateLaunchLost(sql, jobId, reason, at),
+    appendLaunchLog: (jobId, offset, data) => insertLaunchLog(sql, jobId, offset, data),
+    readLaunchLog: (jobId, offset, maxBytes) => selectLaunchLog(sql, jobId, offset, maxBytes),
   };
 }

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Clock } from '../../src/app/ports/clock.js';
+import type { FleetSettings } from '../../src/app/fleet/fleet-settings.js';
 import { readDocuments } from '../../src/app/read-documents.js';
 import type { RateLimits } from '../../src/server/rate-limits.js';
 import type { AuditOptions } from '../../src/server/start-audit.js';
@@ -54,6 +55,8 @@ export async function startTestFactory(
     databaseUrl?: string;
     maxKeysPerTenant?: number;
     audit?: AuditOptions;
+    fleet?: FleetSettings;
+    embeddedAgents?: boolean;
   } = {},
 ): Promise<RunningFactory & { dataDir: string; adminKey: string }> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'usine-factory-'));
@@ -71,6 +74,8 @@ export async function startTestFactory(
     ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
     ...(options.maxKeysPerTenant ? { maxKeysPerTenant: options.maxKeysPerTenant } : {}),
     ...(options.audit ? { audit: options.audit } : {}),
+    ...(options.fleet ? { fleet: options.fleet } : {}),
+    ...(options.embeddedAgents === undefined ? {} : { embeddedAgents: options.embeddedAgents }),
   });
   const adminKey = factory.adminKey ?? readFileSync(join(dataDir, 'admin.key'), 'utf8').trim();
   return { ...factory, close: () => factory.close(), dataDir, adminKey };

@@ -13,22 +13,19 @@ export interface SpawnedUsine {
  * Starts a real `usine up` process from source (for kill -9 tests and benchmarks); resolves
  * with its URL once it listens, rejects if it exits first.
  */
-export function spawnUsine(options: {
+export async function spawnUsine(options: {
   dataDir: string;
   catalog: string;
   logLevel?: string;
   env?: NodeJS.ProcessEnv;
   nodeArgs?: readonly string[];
+  /** More arguments of `usine up`. */
+  args?: readonly string[];
   /** Where the server's stderr goes; ignored by default. */
   onStderr?: (chunk: Buffer) => void;
 }): Promise<SpawnedUsine> {
-  const child = spawn(
-    process.execPath,
+  const { child, match } = await spawnUsineCommand(
     [
-      ...(options.nodeArgs ?? []),
-      '--import',
-      'tsx',
-      'src/cli/main.ts',
       'up',
       '--port',
       '0',
@@ -38,17 +35,44 @@ export function spawnUsine(options: {
       options.catalog,
       '--log-level',
       options.logLevel ?? 'error',
+      ...(options.args ?? []),
     ],
-    { cwd: ROOT, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] },
+    /is up at (\S+)/,
+    options,
   );
-  if (options.onStderr) child.stderr?.on('data', options.onStderr);
+  return { child, url: match[1] ?? '' };
+}
+
+/**
+ * Starts `usine ARGS` from source; resolves once its stdout matches `ready` (with the match),
+ * rejects if it exits first.
+ */
+export function spawnUsineCommand(
+  args: readonly string[],
+  ready: RegExp,
+  options: { env?: NodeJS.ProcessEnv; nodeArgs?: readonly string[]; onStderr?: (chunk: Buffer) => void } = {},
+): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
+  const child = spawn(
+    process.execPath,
+    [...(options.nodeArgs ?? []), '--import', 'tsx', 'src/cli/main.ts', ...args],
+    {
+      cwd: ROOT,
+      env: options.env ?? process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let err = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    if (err.length < 10_000) err += chunk.toString();
+    options.onStderr?.(chunk);
+  });
   return new Promise((resolvePromise, reject) => {
     let out = '';
     child.stdout?.on('data', (chunk: Buffer) => {
       out += chunk.toString();
-      const match = /is up at (\S+)/.exec(out);
-      if (match?.[1]) resolvePromise({ child, url: match[1] });
+      const match = ready.exec(out);
+      if (match) resolvePromise({ child, match });
     });
-    child.once('exit', (code) => reject(new Error(`usine up exited with ${code}: ${out}`)));
+    child.once('exit', (code) => reject(new Error(`usine ${args[0]} exited with ${code}: ${out}${err}`)));
   });
 }

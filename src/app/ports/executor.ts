@@ -85,6 +85,11 @@ export interface Executor {
   readonly capabilities: ExecutorCapabilities;
   /** The GPUs this backend runs on (virtual ones marked). */
   inventory(): Promise<GpuDevice[]>;
+  /**
+   * How long the reconciler may reuse an inventory before asking again; default
+   * INVENTORY_REFRESH_MS. A backend whose inventory is a cheap read (agents' registrations) says 0.
+   */
+  readonly inventoryRefreshMs?: number;
   /** Its nodes and their health, for backends that have nodes of their own (Slurm). */
   describeNodes?(): Promise<BackendNode[]>;
   /** Starts the job; returns a handle that survives restarts (stored with the job). */

@@ -27,17 +27,20 @@ export const CLAIM_BATCH = 64;
 export const INVENTORY_REFRESH_MS = 30_000;
 
 /**
- * The site's GPUs, asked of its executor at most every `INVENTORY_REFRESH_MS` of the context's
+ * The site's GPUs, asked of its executor at most every `INVENTORY_REFRESH_MS` (or the executor's
+ * own `inventoryRefreshMs`) of the context's
  * clock, so a node drained on the backend stops getting work (jobs already there keep running).
  * When the executor cannot answer, the last inventory stands until the next try.
  */
 export async function inventoryOf(ctx: AppContext, state: ReconcilerState, site: Site): Promise<GpuDevice[]> {
   const known = state.inventories.get(site.name);
+  const executor = ctx.executors.get(site.name);
   const now = ctx.clock.now().getTime();
-  if (known && now - known.readAt < INVENTORY_REFRESH_MS) return known.devices;
+  if (known && now - known.readAt < (executor?.inventoryRefreshMs ?? INVENTORY_REFRESH_MS))
+    return known.devices;
   let devices: GpuDevice[];
   try {
-    devices = (await ctx.executors.get(site.name)?.inventory()) ?? [];
+    devices = (await executor?.inventory()) ?? [];
   } catch (error) {
     if (!known) throw error;
     devices = known.devices;

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CliIo } from '../io.js';
+import { registerAgent } from './agent.js';
 import { registerAudit } from './audit.js';
 import { registerCompletion } from './completion.js';
 import { registerExplain } from './explain.js';
@@ -32,6 +33,7 @@ export function registerCommands(program: Command, io: CliIo, setExit: SetExit):
   registerSimulate(program, io, setExit);
   // the factory and its API
   registerUp(program, io, setExit);
+  registerAgent(program, io, setExit);
   registerSubmit(program, io, setExit);
   registerJobs(program, io, setExit);
   registerJobActions(program, io, setExit);

@@ -13,8 +13,8 @@ export function registerUp(program: Command, io: CliIo, setExit: SetExit): void 
     .command('up')
     .summary('run the whole factory on this machine')
     .description(
-      'Start Usine on this machine: the API, the reconciler, the local executor on this machine’s\n' +
-        'GPUs (virtual ones from the catalog when nvidia-smi finds none) and the simulated sites of\n' +
+      'Start Usine on this machine: the API, the reconciler, an agent for the catalog’s local site on\n' +
+        'this machine’s GPUs (virtual ones from the catalog when nvidia-smi finds none) and the simulated sites of\n' +
         'the catalog. Data lives in embedded PostgreSQL (PGlite) under --data-dir, or in PostgreSQL\n' +
         'when DATABASE_URL is set. On the first start it prints the admin key once.',
     )

@@ -4,6 +4,7 @@ import { migration0003 } from './0003-usage-ledger.js';
 import { migration0004 } from './0004-site-keys.js';
 import { migration0005 } from './0005-usage-scale-late-corrections.js';
 import { migration0006 } from './0006-audit-checkpoints.js';
+import { migration0007 } from './0007-agent-fleet.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in the order they apply; ids are 1, 2, 3… without gaps. */
@@ -14,4 +15,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0004,
   migration0005,
   migration0006,
+  migration0007,
 ];
