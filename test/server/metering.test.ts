@@ -336,8 +336,10 @@ describe('budgets and spot jobs', () => {
       })
     ).body['id'] as string;
     const get = async () => (await call('GET', `/v1/jobs/${id}`, { key: owner })).body;
-    for (let i = 0; i < 200 && (await get())['status'] !== 'running'; i++)
-      await new Promise((r) => setTimeout(r, 100));
+    // running on its host (its agent reported the start), not only launched
+    const started = (job: Record<string, unknown>) =>
+      job['status'] === 'running' && job['startedAt'] !== null;
+    for (let i = 0; i < 200 && !started(await get()); i++) await new Promise((r) => setTimeout(r, 100));
     expect(await get()).toMatchObject({ status: 'running', placement: { decision: { offering: 'spot' } } });
     await call('PUT', '/v1/budgets/tenant', { key: owner, json: { limit: '0 EUR', stopPreemptible: true } });
     for (let i = 0; i < 200 && (await get())['status'] === 'running'; i++)

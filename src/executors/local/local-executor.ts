@@ -189,7 +189,11 @@ export class LocalExecutor implements Executor {
           `[usine] image ${request.image} ignored: the local executor runs the command on this machine\n`,
         );
       }
-      const wrapper = spawn(process.execPath, [await this.installWrapper(), jobDir], {
+      const wrapperFile = await this.installWrapper();
+      // taken before the spawn: the event loop may be held (PGlite in the same process) before
+      // the next line runs, and a late start would meter less than the job ran
+      const startedAt = new Date().toISOString();
+      const wrapper = spawn(process.execPath, [wrapperFile, jobDir], {
         cwd: jobDir,
         detached: true,
         env,
@@ -200,7 +204,7 @@ export class LocalExecutor implements Executor {
       const state: JobStateFile = {
         jobId: request.jobId,
         wrapper: await identifyProcess(wrapper.pid ?? -1),
-        startedAt: new Date().toISOString(),
+        startedAt,
       };
       await writeJsonFile(join(jobDir, 'state.json'), state);
     } finally {
