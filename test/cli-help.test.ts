@@ -41,9 +41,9 @@ const paths = await listCommandPaths();
 const helps = await Promise.all(
   paths.map(async (p) => ({ path: p.join(' '), text: (await runUsine(['help', ...p])).stdout })),
 );
-// commands that print no data of their own (the server), or a document as it is (a log,
+// commands that print no data of their own (the server, an agent), or a document as it is (a log,
 // Markdown, a shell script)
-const NO_DATA = ['up', 'logs', 'rfp', 'completion'];
+const NO_DATA = ['up', 'agent', 'logs', 'rfp', 'completion'];
 
 describe('every command’s help', () => {
   it('lists the commands', () => {

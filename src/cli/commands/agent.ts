@@ -26,7 +26,7 @@ export function registerAgent(program: Command, io: CliIo, setExit: SetExit): vo
     .option('--nvidia-smi <program>', 'the nvidia-smi program ("none": never ask)', 'nvidia-smi')
     .addHelpText(
       'after',
-      '\nExample:\n  usine agent --server https://usine.example:7777 --site lab --token-file /etc/usine/lab.key',
+      '\nExample:\n  usine agent --server https://usine.example:7777 --site lab \\\n    --token-file /etc/usine/lab.key',
     )
     .action(
       async (options: {
