@@ -168,4 +168,29 @@ describe('the lifecycle of API keys: list, revoke, rotate, limits', () => {
     const unknown = await runUsine(['keys', 'revoke', 'key_nope'], { env });
     expect(unknown.code).toBe(3);
   });
+
+  it("writes a key's last use at most once a minute, however often it is used", async () => {
+    const hooli = await createOwner(call, factory.adminKey, 'hooli');
+    const viewer = await createKey(hooli.tenantId, hooli.key, { role: 'viewer' });
+    const [id, key] = [viewer.body['id'] as string, viewer.body['key'] as string];
+    const lastUsed = async () =>
+      (
+        (await call('GET', `/v1/tenants/${hooli.tenantId}/keys`, { key: hooli.key })).body.items as {
+          id: string;
+          lastUsedAt: string | null;
+        }[]
+      ).find((k) => k.id === id)?.lastUsedAt;
+    const first = clock.now().toISOString();
+    await call('GET', '/v1/jobs', { key });
+    await expect.poll(lastUsed).toBe(first);
+    clock.advance(30_000); // past the key cache: looked up again, but within the minute
+    await call('GET', '/v1/jobs', { key });
+    clock.advance(1_000);
+    await call('GET', '/v1/jobs', { key });
+    expect(await lastUsed()).toBe(first);
+    clock.advance(30_000);
+    const later = clock.now().toISOString();
+    await call('GET', '/v1/jobs', { key });
+    await expect.poll(lastUsed).toBe(later);
+  });
 });
