@@ -4,6 +4,7 @@ import { DEFAULT_DATA_DIR } from '../client-config.js';
 import { CliExit, ExitCode, type CliIo } from '../io.js';
 import { loadDocuments } from '../load-documents.js';
 import { readAccessLimits } from '../read-access-limits.js';
+import { readAuditSettings } from '../read-audit-settings.js';
 import type { SetExit } from './index.js';
 
 export const VERSION = '0.1.0';
@@ -40,6 +41,10 @@ export function registerUp(program: Command, io: CliIo, setExit: SetExit): void 
       'fatal, error, warn, info, debug (USINE_LOG_LEVEL)',
       io.env['USINE_LOG_LEVEL'] ?? 'warn',
     )
+    .option(
+      '--audit-witness <file>',
+      'where signed audit checkpoints are appended, outside the data dir (USINE_AUDIT_WITNESS; default <data dir>.audit-witness.jsonl)',
+    )
     .addHelpText('after', '\nExample:\n  usine up --port 7777 --catalog examples/federation.yaml')
     .action(
       async (options: {
@@ -49,12 +54,16 @@ export function registerUp(program: Command, io: CliIo, setExit: SetExit): void 
         catalog: string;
         timeScale: string;
         logLevel: string;
+        auditWitness?: string;
       }) => {
         const port = Number(options.port);
         const timeScale = Number(options.timeScale);
         const access = readAccessLimits(io.env);
+        const dataDir = resolve(io.cwd, options.dataDir);
+        const audit = readAuditSettings(io.env, io.cwd, dataDir, options.auditWitness);
         const problems = [
           ...access.problems,
+          ...audit.problems,
           ...(Number.isInteger(port) && port >= 0 && port < 65536
             ? []
             : [`--port ${options.port}: must be a port number`]),
@@ -65,7 +74,6 @@ export function registerUp(program: Command, io: CliIo, setExit: SetExit): void 
         ];
         if (problems.length > 0) throw new CliExit(ExitCode.usage, problems.join('\n'));
         const { catalog } = loadDocuments([options.catalog], io);
-        const dataDir = resolve(io.cwd, options.dataDir);
         // the server (Fastify, PGlite, executors) loads only here: every other command starts fast
         const { startFactory } = await import('../../server/start-factory.js');
         const factory = await startFactory({
@@ -78,6 +86,7 @@ export function registerUp(program: Command, io: CliIo, setExit: SetExit): void 
           reconcileIntervalMs: 500,
           logger: { level: options.logLevel, stream: process.stderr },
           ...access.limits,
+          audit: audit.audit,
           version: VERSION,
         }).catch((error: unknown) => {
           const code = (error as { code?: string }).code;
@@ -97,6 +106,7 @@ export function registerUp(program: Command, io: CliIo, setExit: SetExit): void 
           : `embedded PostgreSQL in ${dataDir}/db`;
         io.stdout(`Usine ${VERSION} is up at ${factory.url}\n`);
         io.stdout(`  store:   ${store}\n  catalog: ${options.catalog} (${catalog.sites.length} sites)\n`);
+        io.stdout(`  audit:   checkpoints witnessed in ${audit.audit.witnessFile}\n`);
         if (factory.idleSites.length > 0)
           io.stdout(`  no backend here yet for: ${factory.idleSites.join(', ')}\n`);
         if (factory.adminKey) {
