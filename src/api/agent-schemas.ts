@@ -1,4 +1,4 @@
-import Type from 'typebox';
+import Type, { type Static } from 'typebox';
 import { LAUNCH_STATES } from '../app/ports/fleet-store.js';
 
 /** The fleet protocol between `usine agent` and the control plane (`/v1/agent/…`). */
@@ -131,3 +131,4 @@ export const FleetNode = Type.Object({
   running: Type.Array(Type.String(), { description: 'Jobs claimed or running there.' }),
 });
 export const FleetNodeList = Type.Object({ items: Type.Array(FleetNode) });
+export type FleetNodeView = Static<typeof FleetNode>;

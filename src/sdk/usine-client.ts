@@ -1,3 +1,4 @@
+import type { FleetNodeView } from '../api/agent-schemas.js';
 import type { BudgetStatusView, InvoiceView, UsageSummaryView } from '../api/metering-schemas.js';
 import type { CreatedKeyView, KeyApiView, RotatedKeyView } from '../api/key-schemas.js';
 import type {
@@ -111,6 +112,11 @@ export class UsineClient {
 
   listSites(): Promise<{ items: SiteView[] }> {
     return this.call('GET', '/v1/sites');
+  }
+
+  /** The hosts agents registered, with their GPUs, state, last heartbeat and running jobs. */
+  listNodes(): Promise<{ items: FleetNodeView[] }> {
+    return this.call('GET', '/v1/nodes');
   }
 
   listAudit(cursor?: string, limit = 100): Promise<AuditPageView> {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, createOwner, JOB_YAML, startTestFactory } from '../server/factory-fixture.js';
+import { runUsine } from '../support/run-cli.js';
 import { spawnUsineCommand } from '../support/spawn-usine.js';
 
 // A real control plane (its own agents off) and real `usine agent` processes on loopback:
@@ -87,6 +88,7 @@ function useFleet(fleet: { heartbeatSeconds: number; graceSeconds: number }) {
     call,
     admin,
     owner: () => fleetState.key,
+    url: () => fleetState.factory.url,
     root,
     markers,
     startAgent,
@@ -119,6 +121,14 @@ describe('usine agent', () => {
     const job = await fleet.waitForJob(id, (j) => j['status'] === 'succeeded');
     expect(job).toMatchObject({ exitCode: 0, allocation: { nodes: [{ node: 'n1' }] } });
     expect((await fleet.jobCall(`/v1/jobs/${id}/logs`)).body).toContain('hello from an agent');
+    const env = { USINE_URL: fleet.url(), USINE_API_KEY: fleet.owner() };
+    const nodes = await runUsine(['nodes'], { env });
+    expect(nodes.code, nodes.stderr).toBe(0);
+    expect(nodes.stdout).toMatch(/^local +n1 +2×L40S \(virtual\) +ready +\d+s ago +-$/m);
+    const json = await runUsine(['nodes', '--json'], { env });
+    expect(JSON.parse(json.stdout)).toEqual(
+      expect.arrayContaining([expect.objectContaining({ site: 'local', name: 'n1', running: [] })]),
+    );
     agent.kill('SIGKILL');
   }, 120_000);
 

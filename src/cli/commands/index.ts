@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CliIo } from '../io.js';
 import { registerAgent } from './agent.js';
+import { registerNodes } from './nodes.js';
 import { registerAudit } from './audit.js';
 import { registerCompletion } from './completion.js';
 import { registerExplain } from './explain.js';
@@ -34,6 +35,7 @@ export function registerCommands(program: Command, io: CliIo, setExit: SetExit):
   // the factory and its API
   registerUp(program, io, setExit);
   registerAgent(program, io, setExit);
+  registerNodes(program, io, setExit);
   registerSubmit(program, io, setExit);
   registerJobs(program, io, setExit);
   registerJobActions(program, io, setExit);
