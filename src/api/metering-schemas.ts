@@ -83,7 +83,8 @@ export const Invoice = Type.Object({
   currency: Type.String(),
   lines: Type.Array(InvoiceLine),
   subtotal: Money,
-  taxRate: Type.String(),
+  taxRate: Type.String({ description: 'A fraction: 0.20 for 20 %.' }),
+  taxLabel: Type.String({ description: 'The rate as printed, with its legal name: "TVA 20 %".' }),
   tax: Money,
   total: Money,
   converted: Type.Union([
@@ -132,7 +133,21 @@ export const BudgetList = Type.Object({ items: Type.Array(BudgetView) });
 
 export const BillingBody = Type.Object(
   {
-    taxRate: Type.Optional(DecimalText),
+    taxRate: Type.Optional(
+      Type.Union(
+        [
+          Type.String({ description: 'A percentage with its sign: "20%" (0 to 100 %).' }),
+          Type.Object(
+            {
+              rate: Type.String({ pattern: '^\\d+(\\.\\d+)?$', description: 'A fraction: "0.20".' }),
+              label: Type.Optional(Type.String({ minLength: 1, description: 'Its legal name: "TVA".' })),
+            },
+            { additionalProperties: false },
+          ),
+        ],
+        { description: 'The tax rate: "20%" or {"rate": "0.20", "label": "TVA"}; a bare "20" is refused.' },
+      ),
+    ),
     statementCurrency: Type.Optional(Type.Union([Type.String({ pattern: '^[A-Z]{3}$' }), Type.Null()])),
     markups: Type.Optional(Type.Record(Type.String(), DecimalText)),
     commitments: Type.Optional(

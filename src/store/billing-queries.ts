@@ -83,7 +83,8 @@ export async function selectBillingSettings(
   tenantId: string,
 ): Promise<BillingSettings | undefined> {
   const [row] = await sql.query(
-    `SELECT tax_rate::text AS tax_rate, statement_currency, markups, commitments FROM billing_settings WHERE tenant_id = $1`,
+    `SELECT tax_rate::text AS tax_rate, tax_label, statement_currency, markups, commitments
+       FROM billing_settings WHERE tenant_id = $1`,
     [tenantId],
   );
   if (!row) return undefined;
@@ -91,6 +92,7 @@ export async function selectBillingSettings(
   const commitments = (row['commitments'] ?? []) as Record<string, unknown>[];
   return {
     taxRate: decimalOf(row['tax_rate'], 'tax_rate'),
+    taxLabel: row['tax_label'] === null ? null : String(row['tax_label']),
     statementCurrency: row['statement_currency'] === null ? null : String(row['statement_currency']),
     markups: new Map(Object.entries(markups).map(([project, m]) => [project, decimalOf(m, 'markups')])),
     commitments: commitments.map((c): Commitment => ({
@@ -111,9 +113,10 @@ export async function upsertBillingSettings(
   at: string,
 ): Promise<void> {
   await sql.query(
-    `INSERT INTO billing_settings (tenant_id, tax_rate, statement_currency, markups, commitments, updated_at)
-     VALUES ($1, $2::numeric, $3, $4::jsonb, $5::jsonb, $6::timestamptz)
-     ON CONFLICT (tenant_id) DO UPDATE SET tax_rate = EXCLUDED.tax_rate,
+    `INSERT INTO billing_settings (tenant_id, tax_rate, statement_currency, markups, commitments, updated_at,
+                                   tax_label)
+     VALUES ($1, $2::numeric, $3, $4::jsonb, $5::jsonb, $6::timestamptz, $7)
+     ON CONFLICT (tenant_id) DO UPDATE SET tax_rate = EXCLUDED.tax_rate, tax_label = EXCLUDED.tax_label,
        statement_currency = EXCLUDED.statement_currency, markups = EXCLUDED.markups,
        commitments = EXCLUDED.commitments, updated_at = EXCLUDED.updated_at`,
     [
@@ -129,6 +132,7 @@ export async function upsertBillingSettings(
         })),
       ),
       toTimestampParam(at, 'billing.at'),
+      settings.taxLabel,
     ],
   );
 }

@@ -111,6 +111,7 @@ describe('rating and invoices', () => {
   it('adds the tenant tax, shows an agency its margin, and converts for the statement', () => {
     const settings: BillingSettings = {
       taxRate: { coefficient: 20n, scale: 2 },
+      taxLabel: null,
       statementCurrency: 'USD',
       markups: new Map([['vision', { coefficient: 25n, scale: 2 }]]),
       commitments: [],
@@ -140,6 +141,7 @@ describe('rating and invoices', () => {
     const settings: BillingSettings = {
       ...DEFAULT_BILLING,
       taxRate: { coefficient: 20n, scale: 2 },
+      taxLabel: null,
       markups: new Map([['vision', { coefficient: 25n, scale: 2 }]]),
     };
     const [invoice] = invoiceOf([record(), record({ key: 'n', project: 'nlp' })], settings);

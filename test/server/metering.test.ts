@@ -186,11 +186,11 @@ describe('metering end to end (local executor, virtual GPUs, 2.50 EUR/GPU-h)', (
     const month = new Date().toISOString().slice(0, 7);
     const set = await call('PUT', `/v1/tenants/${tenantId}/billing`, {
       key: factory.adminKey,
-      json: { taxRate: '0.20', markups: { default: '0.50' } },
+      json: { taxRate: '20%', markups: { default: '0.50' } },
     });
     expect(set.status).toBe(204);
     expect(
-      (await call('PUT', `/v1/tenants/${tenantId}/billing`, { key: owner, json: { taxRate: '0' } })).status,
+      (await call('PUT', `/v1/tenants/${tenantId}/billing`, { key: owner, json: { taxRate: '0%' } })).status,
     ).toBe(403);
     const invoice = (await call('GET', `/v1/invoices/inv_${month}_EUR`, { key: owner })).body;
     // 20 % of whole cents is a multiple of 0.2 cent: never a tie, so nearest is the rule

@@ -81,7 +81,7 @@ export function bodyOf(route: RouteSpec): { text: string; type: string } | undef
     case 'putBudget':
       return json({ limit: '100 EUR' });
     case 'putBilling':
-      return json({ taxRate: '0.2' });
+      return json({ taxRate: '20%' });
     default:
       if (route.body !== undefined)
         throw new Error(`${route.operationId}: no body in role-matrix-table.ts: add one`);

@@ -174,6 +174,7 @@ describe.each(STORE_BACKENDS)('usage ledger on $name', (backend) => {
         const tenant = await createTestTenant(tx);
         const settings = {
           taxRate: { coefficient: 20n, scale: 2 },
+          taxLabel: null,
           statementCurrency: 'USD',
           markups: new Map([['vision', { coefficient: 25n, scale: 2 }]]),
           commitments: [

@@ -1,6 +1,7 @@
 import type { Static } from 'typebox';
 import type { BillingBody, BudgetBody } from '../../api/metering-schemas.js';
 import { isBudgetScope, type Budget } from '../../domain/metering/budget.js';
+import { parseTaxRate } from '../../domain/metering/tax-rate.js';
 import { DEFAULT_BILLING, type BillingSettings } from '../../domain/metering/invoice.js';
 import { decimalFromNumber, formatDecimal, parseDecimal } from '../../domain/money/decimal.js';
 import { formatMoney, parseMoney } from '../../domain/money/money.js';
@@ -107,8 +108,14 @@ export async function putBillingSettings(
       return parsed.money;
     };
     const decimal = (text: string) => parseDecimal(text) ?? { coefficient: 0n, scale: 0 };
+    const tax = body.taxRate === undefined ? undefined : parseTaxRate(body.taxRate);
+    if (tax && !tax.ok)
+      throw new UsineError('USINE_INVALID_REQUEST', `${tax.path}: ${tax.message}`, [
+        { path: tax.path, message: tax.message },
+      ]);
     const settings: BillingSettings = {
-      taxRate: body.taxRate === undefined ? current.taxRate : decimal(body.taxRate),
+      taxRate: tax ? tax.rate : current.taxRate,
+      taxLabel: tax ? tax.label : current.taxLabel,
       statementCurrency:
         body.statementCurrency === undefined ? current.statementCurrency : body.statementCurrency,
       markups:

@@ -124,6 +124,7 @@ export function toInvoiceView(invoice: Invoice) {
     })),
     subtotal: formatMoney(invoice.subtotal),
     taxRate: formatDecimal(invoice.taxRate),
+    taxLabel: invoice.taxLabel,
     tax: formatMoney(invoice.tax),
     total: formatMoney(invoice.total),
     converted: invoice.converted && {

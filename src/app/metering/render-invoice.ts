@@ -7,7 +7,7 @@ export function renderInvoiceCsv(invoice: InvoiceView): string {
   const rows: string[][] = [['invoice', ...CSV_COLUMNS]];
   for (const line of invoice.lines) rows.push([invoice.id, ...CSV_COLUMNS.map((c) => line[c])]);
   rows.push([invoice.id, 'subtotal', '', '', '', '', '', invoice.subtotal]);
-  rows.push([invoice.id, `tax ${invoice.taxRate}`, '', '', '', '', '', invoice.tax]);
+  rows.push([invoice.id, invoice.taxLabel, '', '', '', '', '', invoice.tax]);
   rows.push([invoice.id, 'total', '', '', '', '', '', invoice.total]);
   return rows.map((r) => r.map(quoteCsv).join(',')).join('\r\n') + '\r\n';
 }
@@ -39,7 +39,7 @@ ${rows}
 </tbody>
 <tfoot>
 <tr><td colspan="6">Subtotal</td><td class="n">${esc(invoice.subtotal)}</td></tr>
-<tr><td colspan="6">Tax (${esc(invoice.taxRate)})</td><td class="n">${esc(invoice.tax)}</td></tr>
+<tr><td colspan="6">${esc(invoice.taxLabel)}</td><td class="n">${esc(invoice.tax)}</td></tr>
 <tr><td colspan="6">Total</td><td class="n">${esc(invoice.total)}</td></tr>
 </tfoot></table>
 ${converted}

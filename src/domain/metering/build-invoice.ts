@@ -15,6 +15,7 @@ import { splitCommittedUsage } from './commitment.js';
 import { moneyFromMinorUnits, type ExactAmount } from './exact-amount.js';
 import { invoiceId, type BillingSettings, type Invoice, type InvoiceLine } from './invoice.js';
 import { monthOf, monthBoundsMs, type Month } from './month.js';
+import { describeTax } from './tax-rate.js';
 import { minimumTopUp, rateQuantity } from './rate-usage.js';
 import { gpuSecondsOf, isSimulated, milliGpuMs, type UsageRecord } from './usage-record.js';
 
@@ -160,6 +161,7 @@ function toInvoice(input: InvoiceInput, currency: string, buckets: readonly Buck
     lines,
     subtotal,
     taxRate: input.settings.taxRate,
+    taxLabel: describeTax({ rate: input.settings.taxRate, label: input.settings.taxLabel }),
     tax,
     total,
     converted: convertTotals(input, subtotal, tax, total),

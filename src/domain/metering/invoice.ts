@@ -7,6 +7,8 @@ import type { Month } from './month.js';
 export interface BillingSettings {
   /** 0.20 for 20 % VAT. */
   readonly taxRate: Decimal;
+  /** The tax's legal name ("TVA"); null: printed as "Tax". */
+  readonly taxLabel: string | null;
   /** The currency statements are also shown in (null: only the offerings' currency). */
   readonly statementCurrency: string | null;
   /** An agency's markup per client project: 0.25 resells at cost + 25 %. */
@@ -16,6 +18,7 @@ export interface BillingSettings {
 
 export const DEFAULT_BILLING: BillingSettings = {
   taxRate: { coefficient: 0n, scale: 0 },
+  taxLabel: null,
   statementCurrency: null,
   markups: new Map(),
   commitments: [],
@@ -61,6 +64,8 @@ export interface Invoice {
   readonly lines: readonly InvoiceLine[];
   readonly subtotal: Money;
   readonly taxRate: Decimal;
+  /** The rate as printed, with its legal name: "TVA 20 %". */
+  readonly taxLabel: string;
   readonly tax: Money;
   readonly total: Money;
   /** The same totals in the tenant's statement currency, at the day's rates. */

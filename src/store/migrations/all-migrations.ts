@@ -5,6 +5,7 @@ import { migration0004 } from './0004-site-keys.js';
 import { migration0005 } from './0005-usage-scale-late-corrections.js';
 import { migration0006 } from './0006-audit-checkpoints.js';
 import { migration0007 } from './0007-agent-fleet.js';
+import { migration0008 } from './0008-tax-label.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in the order they apply; ids are 1, 2, 3… without gaps. */
@@ -16,4 +17,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0005,
   migration0006,
   migration0007,
+  migration0008,
 ];
