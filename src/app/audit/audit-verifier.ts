@@ -283,13 +283,27 @@ export class AuditVerifier {
     });
   }
 
+  /**
+   * Feeds the scan page after page up to `throughSeq`; the next page is read while this one
+   * is hashed (the database's work and ours overlap: verifying from scratch is both).
+   */
   private async readInto(scan: ChainScan, throughSeq: number): Promise<void> {
+    if (scan.position.seq >= throughSeq) return;
+    let next = this.readPage(scan.position.seq);
     for (;;) {
-      const after = scan.position.seq;
-      if (after >= throughSeq) return;
-      const page = await this.options.store.read((tx) => tx.listAudit(after, PAGE));
-      if (!scan.add(page) || page.length < PAGE) return;
+      const page = await next;
+      const last = page[page.length - 1];
+      const more = page.length === PAGE && last !== undefined && last.seq < throughSeq;
+      if (more) next = this.readPage(last.seq);
+      if (!scan.add(page) || !more) {
+        if (more) next.catch(() => undefined);
+        return;
+      }
     }
+  }
+
+  private readPage(afterSeq: number): Promise<AuditEntry[]> {
+    return this.options.store.read((tx) => tx.listAudit(afterSeq, PAGE));
   }
 
   private fold(entry: AuditEntry): void {
