@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyBaseLogger, FastifyServerOptions } from 'fastify';
 import type { AppContext } from '../app/context.js';
@@ -11,11 +11,15 @@ import { bootstrapAdminKey } from '../app/tenants/bootstrap-admin.js';
 import type { Catalog, Site } from '../domain/catalog/catalog.js';
 import { DEFAULT_FLEET_SETTINGS, type FleetSettings } from '../app/fleet/fleet-settings.js';
 import { AgentExecutor, createSlurmExecutor, PeerExecutor, SimulatedExecutor } from '../executors/index.js';
-import { openStore } from '../store/open-store.js';
-import { loadAuditKeyFile } from './audit-key-file.js';
+import type { AuditKeys } from '../app/audit/audit-keys.js';
+import { resolveJobIsolation } from '../executors/local/job-isolation.js';
 import { describeAuditFailure } from './audit-guard.js';
 import { startAudit, type AuditOptions } from './start-audit.js';
 import { buildServer } from './build-server.js';
+import { checkLocalIsolation } from './check-local-isolation.js';
+import { openDataDir } from './data-dir/open-data-dir.js';
+import type { DataDirLock } from './data-dir/lock-data-dir.js';
+import { writeAdminKey } from './data-dir/write-admin-key.js';
 import { JobNotifier } from './job-notifier.js';
 import { ServerMetrics } from './metrics.js';
 import { createRandomIds } from './random-ids.js';
@@ -54,6 +58,8 @@ export interface RunningFactory {
   readonly ctx: AppContext;
   /** Sites of the catalog no backend runs here (e.g. slurm before it is configured). */
   readonly idleSites: readonly string[];
+  /** What the operator should know at start (a local site fit for one tenant only). */
+  readonly notices: readonly string[];
   close(): Promise<void>;
 }
 
@@ -62,18 +68,30 @@ export interface RunningFactory {
  * an executor per site of the catalog, the API and the reconciler loop.
  */
 export async function startFactory(options: FactoryOptions): Promise<RunningFactory> {
-  mkdirSync(options.dataDir, { recursive: true });
+  const { store, lock, auditKeys } = await openDataDir(options.dataDir, options);
+  try {
+    return await startOnStore(options, store, lock, auditKeys);
+  } catch (error) {
+    if (!options.store) await store.close().catch(() => undefined);
+    await lock.release();
+    throw error;
+  }
+}
+
+async function startOnStore(
+  options: FactoryOptions,
+  store: Store,
+  lock: DataDirLock,
+  auditKeys: AuditKeys,
+): Promise<RunningFactory> {
   const clock = options.clock ?? { now: () => new Date() };
-  const auditKeys = loadAuditKeyFile(options.dataDir);
-  const store =
-    options.store ??
-    (await openStore({
-      ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
-      dataDir: join(options.dataDir, 'db'),
-      auditMac: auditKeys.mac,
-    }));
   const executors = new Map<string, Executor>();
   const idleSites: string[] = [];
+  // the embedded agents run jobs with the local runner's default isolation
+  const notices = options.catalog.sites
+    .filter((site) => site.backend.type === 'local')
+    .map((site) => checkLocalIsolation(site, resolveJobIsolation()))
+    .filter((notice) => notice !== undefined);
   const fleet = options.fleet ?? DEFAULT_FLEET_SETTINGS;
   for (const site of options.catalog.sites) {
     const executor = createExecutor(site, options, clock, store, fleet);
@@ -109,11 +127,7 @@ export async function startFactory(options: FactoryOptions): Promise<RunningFact
     },
   };
   const adminKey = await bootstrapAdminKey(ctx);
-  if (adminKey) {
-    const path = join(options.dataDir, 'admin.key');
-    writeFileSync(path, `${adminKey}\n`, { mode: 0o600 });
-    chmodSync(path, 0o600);
-  }
+  if (adminKey) await writeAdminKey(options.dataDir, adminKey);
   const { app } = buildServer({
     ctx,
     notifier,
@@ -132,7 +146,6 @@ export async function startFactory(options: FactoryOptions): Promise<RunningFact
       await app.close();
       await audit.stop(false);
       for (const executor of executors.values()) await executor.close();
-      if (!options.store) await store.close();
       throw error;
     });
   const url = address.replace('[::1]', 'localhost');
@@ -155,6 +168,7 @@ export async function startFactory(options: FactoryOptions): Promise<RunningFact
     adminKey,
     ctx,
     idleSites,
+    notices,
     async close() {
       await loop.stop();
       for (const agent of agents) await agent.stop();
@@ -169,6 +183,7 @@ export async function startFactory(options: FactoryOptions): Promise<RunningFact
         .sealAudit()
         .catch((error: unknown) => app.log.error({ err: error }, 'audit sealing failed'));
       if (!options.store) await store.close();
+      await lock.release();
     },
   };
 }

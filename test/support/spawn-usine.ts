@@ -76,3 +76,41 @@ export function spawnUsineCommand(
     child.once('exit', (code) => reject(new Error(`usine ${args[0]} exited with ${code}: ${out}${err}`)));
   });
 }
+
+/**
+ * Runs `usine ARGS` as a real process from source to its end (a start that is refused, an offline
+ * command); `asUid` runs it as that uid (through setpriv, when the tests run as root), `stopWhen`
+ * sends it SIGTERM once its stdout matches.
+ */
+export function runUsineProcess(
+  args: readonly string[],
+  options: { env?: NodeJS.ProcessEnv; asUid?: number; stopWhen?: RegExp } = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const node = [process.execPath, '--import', 'tsx', 'src/cli/main.ts', ...args];
+  const argv =
+    options.asUid === undefined
+      ? node
+      : [
+          '/usr/bin/setpriv',
+          `--reuid=${options.asUid}`,
+          `--regid=${options.asUid}`,
+          '--clear-groups',
+          '--',
+          ...node,
+        ];
+  const child = spawn(argv[0] ?? '', argv.slice(1), {
+    cwd: ROOT,
+    env: options.env ?? process.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+    if (options.stopWhen?.test(stdout)) child.kill('SIGTERM');
+  });
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolvePromise) => {
+    child.once('close', (code) => resolvePromise({ code, stdout, stderr }));
+  });
+}

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CliIo } from '../io.js';
+import { registerAdmin } from './admin.js';
 import { registerAgent } from './agent.js';
 import { registerNodes } from './nodes.js';
 import { registerAudit } from './audit.js';
@@ -45,4 +46,5 @@ export function registerCommands(program: Command, io: CliIo, setExit: SetExit):
   registerMetering(program, io, setExit);
   // the shell
   registerCompletion(program, io, setExit);
+  registerAdmin(program, io, setExit);
 }

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { StartRefused } from '../../server/start-refused.js';
 import { DEFAULT_DATA_DIR } from '../client-config.js';
 import { CliExit, ExitCode, type CliIo } from '../io.js';
 import { loadDocuments } from '../load-documents.js';
@@ -76,6 +77,8 @@ export function registerUp(program: Command, io: CliIo, setExit: SetExit): void 
         const { catalog } = loadDocuments([options.catalog], io);
         // the server (Fastify, PGlite, executors) loads only here: every other command starts fast
         const { startFactory } = await import('../../server/start-factory.js');
+        // what this process creates (the embedded database, job records) is its user's only
+        process.umask(0o077);
         const factory = await startFactory({
           catalog,
           dataDir,
@@ -89,6 +92,7 @@ export function registerUp(program: Command, io: CliIo, setExit: SetExit): void 
           audit: audit.audit,
           version: VERSION,
         }).catch((error: unknown) => {
+          if (error instanceof StartRefused) throw new CliExit(ExitCode.error, error.message);
           const code = (error as { code?: string }).code;
           if (code === 'EADDRINUSE')
             throw new CliExit(ExitCode.error, `port ${port} is in use: another usine up? use --port`);
@@ -109,6 +113,7 @@ export function registerUp(program: Command, io: CliIo, setExit: SetExit): void 
         io.stdout(`  audit:   checkpoints witnessed in ${audit.audit.witnessFile}\n`);
         if (factory.idleSites.length > 0)
           io.stdout(`  no backend here yet for: ${factory.idleSites.join(', ')}\n`);
+        for (const notice of factory.notices) io.stdout(`  note:    ${notice}\n`);
         if (factory.adminKey) {
           io.stdout(
             `\nAdmin key (shown once; also in ${dataDir}/admin.key, mode 0600):\n  ${factory.adminKey}\n`,
