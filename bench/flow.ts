@@ -5,7 +5,8 @@
 // POST /v1/jobs over keep-alive connections for 4 tenants while a prober asks /healthz every
 // 50 ms. It then waits until every job is running (or BENCH_TIMEOUT_S passes) and reads each
 // job's times and site. Prints starts/s (jobs running ÷ seconds from the first submission to the
-// last start), submit→running p50/p99, the spread (per site: jobs ÷ its share of the free GPUs),
+// last start), submit→running p50/p99, the spread (per site: jobs placed there ÷ its share, of
+// the jobs placed anywhere, by free GPUs),
 // /healthz p50/p99/max; the last line is one JSON object.
 // Flags: --jobs N (or BENCH_JOBS; default 5000), --concurrency C (BENCH_CONCURRENCY; 32).
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -176,10 +177,12 @@ const quantile = (xs: number[], q: number) => {
     : Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!);
 };
 const freeGpus = Object.values(nodesOf).reduce((a, n) => a + n * 8, 0);
+// over the jobs that have a site (queued ones have none yet)
+const sited = [...perSite.values()].reduce((a, n) => a + n, 0);
 const spread = Object.fromEntries(
   Object.entries(nodesOf).map(([name, nodes]) => [
     name,
-    Math.round(((perSite.get(name) ?? 0) / ((JOBS * nodes * 8) / freeGpus)) * 100) / 100,
+    Math.round(((perSite.get(name) ?? 0) / ((sited * nodes * 8) / freeGpus)) * 100) / 100,
   ]),
 );
 const figures = {
