@@ -109,7 +109,7 @@ export const BudgetBody = Type.Object(
     limit: Type.Union([
       Money,
       Type.Object(
-        { gpuHours: Type.Number({ minimum: 0 }) },
+        { gpuHours: Type.Number({ minimum: 0, maximum: 1e9 }) },
         { additionalProperties: false, description: 'A limit in GPU-hours: {"gpuHours": 50}.' },
       ),
     ]),

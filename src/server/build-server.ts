@@ -3,6 +3,9 @@ import type { AppContext } from '../app/context.js';
 import { createAuthenticator } from '../app/auth/authenticate.js';
 import { UsineError } from '../app/errors.js';
 import { describeAuditFailure, installAuditGuard } from './audit-guard.js';
+import { checkRequestUrl } from './check-request.js';
+import { DEFAULT_EDGE_LIMITS, edgeServerOptions, type EdgeLimits } from './edge-options.js';
+import { installEdgeHeaders } from './edge-headers.js';
 import { buildOpenApi } from './openapi.js';
 import { toProblem } from './problem.js';
 import { AccessLimiter, RateLimited } from './access-limiter.js';
@@ -28,7 +31,10 @@ export interface ServerOptions {
   readonly logger: FastifyServerOptions['logger'];
   /** Requests per second and burst: per API key, per tenant, per client address. */
   readonly rateLimit: RateLimits;
-  readonly bodyLimitBytes?: number;
+  /** Timeouts and sizes at the edge (default DEFAULT_EDGE_LIMITS). */
+  readonly limits?: EdgeLimits;
+  /** When set, GET /metrics needs `Authorization: Bearer <metricsKey>`. */
+  readonly metricsKey?: string;
 }
 
 /**
@@ -43,18 +49,27 @@ export function listApiRoutes(
     isReady: () => Promise<boolean>;
     openApi: () => Record<string, unknown>;
     refreshGauges: () => Promise<void>;
+    metricsKey?: string | undefined;
+    heartbeatMs?: number;
   } = OFFLINE,
 ): RouteSpec[] {
   const { ctx, notifier, metrics } = wiring;
   return [
-    ...listOperationRoutes(metrics, wiring.isReady, wiring.openApi, wiring.refreshGauges, () => {
-      const failure = ctx?.audit?.failure;
-      return failure && describeAuditFailure(failure);
-    }),
+    ...listOperationRoutes(
+      metrics,
+      wiring.isReady,
+      wiring.openApi,
+      wiring.refreshGauges,
+      () => {
+        const failure = ctx?.audit?.failure;
+        return failure && describeAuditFailure(failure);
+      },
+      wiring.metricsKey,
+    ),
     ...listTenantRoutes(ctx),
     ...listKeyRoutes(ctx),
     ...listJobRoutes(ctx),
-    ...listStreamRoutes(ctx, notifier),
+    ...listStreamRoutes(ctx, notifier, wiring.heartbeatMs),
     ...listSiteRoutes(ctx),
     ...listAuditRoutes(ctx),
     ...listMeteringRoutes(ctx),
@@ -79,11 +94,12 @@ const TEXT_TYPES = ['application/json', 'application/yaml', 'application/x-yaml'
 /** The HTTP API: every route from one table, errors as problem+json, a key on every /v1 call. */
 export function buildServer(options: ServerOptions): { app: FastifyInstance; routes: RouteSpec[] } {
   const { ctx, metrics } = options;
+  const limits = options.limits ?? DEFAULT_EDGE_LIMITS;
   const app = Fastify({
+    ...edgeServerOptions(limits),
     logger: options.logger,
-    bodyLimit: options.bodyLimitBytes ?? 1024 * 1024,
-    return503OnClosing: true,
   });
+  installEdgeHeaders(app);
   // Bodies stay text: a spec is parsed by our own reader, so errors point at its lines.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(TEXT_TYPES, { parseAs: 'string' }, (_request, body, done) => done(null, body));
@@ -104,7 +120,16 @@ export function buildServer(options: ServerOptions): { app: FastifyInstance; rou
   };
   const isReady = () => ctx.store.transaction(async (tx) => (await tx.countApiKeys()) >= 0);
   routes.push(
-    ...listApiRoutes({ ctx, notifier: options.notifier, metrics, isReady, openApi, refreshGauges }),
+    ...listApiRoutes({
+      ctx,
+      notifier: options.notifier,
+      metrics,
+      isReady,
+      openApi,
+      refreshGauges,
+      metricsKey: options.metricsKey,
+      heartbeatMs: limits.heartbeatMs,
+    }),
   );
 
   for (const route of routes) {
@@ -116,6 +141,7 @@ export function buildServer(options: ServerOptions): { app: FastifyInstance; rou
           ? await limiter.authenticate(authenticate, request.headers.authorization, request.ip)
           : ANONYMOUS;
         if (!route.auth && !PROBES.has(route.url)) limiter.takeForAddress(request.ip);
+        checkRequestUrl(request, route);
         const result = await route.handle(request, reply, principal);
         return result === undefined ? reply : result;
       },

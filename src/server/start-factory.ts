@@ -20,6 +20,7 @@ import { checkLocalIsolation } from './check-local-isolation.js';
 import { openDataDir } from './data-dir/open-data-dir.js';
 import type { DataDirLock } from './data-dir/lock-data-dir.js';
 import { writeAdminKey } from './data-dir/write-admin-key.js';
+import type { EdgeLimits } from './edge-options.js';
 import { JobNotifier } from './job-notifier.js';
 import { ServerMetrics } from './metrics.js';
 import { createRandomIds } from './random-ids.js';
@@ -40,6 +41,10 @@ export interface FactoryOptions {
   readonly version: string;
   /** Live keys a tenant may hold (default 100). */
   readonly maxKeysPerTenant?: number;
+  /** Timeouts, sizes and the stream heartbeat at the HTTP edge (default DEFAULT_EDGE_LIMITS). */
+  readonly limits?: EdgeLimits;
+  /** When set, GET /metrics needs this as a bearer key. */
+  readonly metricsKey?: string;
   readonly clock?: Clock;
   /** An already open store (tests share one). */
   readonly store?: Store;
@@ -135,6 +140,8 @@ async function startOnStore(
     version: options.version,
     logger: options.logger,
     rateLimit: options.rateLimit,
+    ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.metricsKey ? { metricsKey: options.metricsKey } : {}),
   });
   wiring.log = app.log;
   if (audit.failure)

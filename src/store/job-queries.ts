@@ -17,8 +17,8 @@ import {
 
 /**
  * Inserts new jobs (queued, or already placed when placed at submission), in one statement,
- * each unless its tenant already used its idempotency key: the unique index (tenant_id,
- * idempotency_key) decides, so two racing submissions create one job, and of two in the list
+ * each unless its project already used its idempotency key: the unique index (tenant_id,
+ * project, idempotency_key) decides, so two racing submissions create one job, and of two in the list
  * the first wins. A created job's first events and audit entries are inserted by the same
  * statement (the first events of a row it creates need none of the per-job lock that later
  * events take), so that statement alone is atomic: outside a transaction it commits everything
@@ -58,7 +58,7 @@ export async function insertJobs(
               v->>'status', v->>'site', CASE WHEN jsonb_typeof(v->'placement') = 'object' THEN v->'placement' END,
               v->>'reason', v->>'idempotencyKey', v->>'requestHash', (v->>'at')::timestamptz, (v->>'at')::timestamptz
        FROM input ORDER BY ord
-       ON CONFLICT (tenant_id, idempotency_key) DO NOTHING
+       ON CONFLICT (tenant_id, project, idempotency_key) DO NOTHING
        RETURNING *
      ), events AS (
        INSERT INTO job_events (job_id, seq, at, type, data)
@@ -82,15 +82,23 @@ export async function insertJobs(
     others.length === 0
       ? []
       : await sql.query(
-          `SELECT * FROM jobs WHERE (tenant_id, idempotency_key) IN
-             (SELECT * FROM unnest($1::text[], $2::text[]))`,
-          [others.map((job) => job.tenantId), others.map((job) => job.idempotencyKey)],
+          `SELECT * FROM jobs WHERE (tenant_id, project, idempotency_key) IN
+             (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]))`,
+          [
+            others.map((job) => job.tenantId),
+            others.map((job) => job.project),
+            others.map((job) => job.idempotencyKey),
+          ],
         );
-  const byKey = new Map(existing.map((row) => [`${row['tenant_id']}\n${row['idempotency_key']}`, row]));
+  const idempotencyScope = (tenantId: unknown, project: unknown, key: unknown) =>
+    `${String(tenantId)}\n${String(project)}\n${String(key)}`;
+  const byKey = new Map(
+    existing.map((row) => [idempotencyScope(row['tenant_id'], row['project'], row['idempotency_key']), row]),
+  );
   return jobs.map((job): CreateJobResult => {
     const row = byId.get(job.id);
     if (row) return { outcome: 'created', job: readJob(row) };
-    const winner = byKey.get(`${job.tenantId}\n${job.idempotencyKey}`);
+    const winner = byKey.get(idempotencyScope(job.tenantId, job.project, job.idempotencyKey));
     if (!winner) throw new Error(`store: job with idempotency key ${job.idempotencyKey} vanished`);
     return winner['request_hash'] === job.requestHash
       ? { outcome: 'replayed', job: readJob(winner) }

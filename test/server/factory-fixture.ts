@@ -7,6 +7,7 @@ import type { FleetSettings } from '../../src/app/fleet/fleet-settings.js';
 import { readDocuments } from '../../src/app/read-documents.js';
 import type { RateLimits } from '../../src/server/rate-limits.js';
 import type { AuditOptions } from '../../src/server/start-audit.js';
+import type { EdgeLimits } from '../../src/server/edge-options.js';
 import { startFactory, type RunningFactory } from '../../src/server/start-factory.js';
 
 /** A catalog with a local site of 2 virtual L40S and a simulated French site of 2 × 8 H100. */
@@ -57,6 +58,8 @@ export async function startTestFactory(
     audit?: AuditOptions;
     fleet?: FleetSettings;
     embeddedAgents?: boolean;
+    limits?: EdgeLimits;
+    metricsKey?: string;
   } = {},
 ): Promise<RunningFactory & { dataDir: string; adminKey: string }> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'usine-factory-'));
@@ -76,6 +79,8 @@ export async function startTestFactory(
     ...(options.audit ? { audit: options.audit } : {}),
     ...(options.fleet ? { fleet: options.fleet } : {}),
     ...(options.embeddedAgents === undefined ? {} : { embeddedAgents: options.embeddedAgents }),
+    ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.metricsKey ? { metricsKey: options.metricsKey } : {}),
   });
   const adminKey = factory.adminKey ?? readFileSync(join(dataDir, 'admin.key'), 'utf8').trim();
   return { ...factory, close: () => factory.close(), dataDir, adminKey };

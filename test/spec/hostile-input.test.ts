@@ -30,6 +30,27 @@ describe('hostile input', () => {
     expect(readText(text).diagnostics).toEqual([]);
   });
 
+  it.each(['x: &x\n  y: *x\n', 'a: &a [*a]\n', '&top [1, *top]\n'])(
+    'refuses an alias to a node that contains it (%j) instead of recursing for ever',
+    (text) => {
+      const { diagnostics } = readText(text);
+      expect(diagnostics).toHaveLength(1);
+      expect(diagnostics[0]).toMatchObject({ path: 'yaml' });
+      expect(diagnostics[0]?.message).toMatch(/refers to a node that contains it/);
+    },
+  );
+
+  it('names the field of a NUL or a lone surrogate, with its line', () => {
+    const text = jobYaml().replace(
+      '  command: ["python", "train.py"]',
+      '  command: ["py\\0thon", "\\ud800"]',
+    );
+    const { diagnostics } = readText(text);
+    expect(diagnostics.map((d) => d.path)).toEqual(['spec.command[0]', 'spec.command[1]']);
+    expect(diagnostics[0]?.message).toContain('NUL');
+    expect(diagnostics[1]?.message).toContain('lone surrogate');
+  });
+
   it('refuses a file over 1 MiB before parsing it', () => {
     const big = `${jobYaml()}# ${'x'.repeat(1024 * 1024)}\n`;
     const { diagnostics } = readText(big);

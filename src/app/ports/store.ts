@@ -121,7 +121,7 @@ export interface StoreTx extends MeteringStoreTx, AuditStoreTx, FleetStoreTx {
   touchApiKeys(ids: readonly string[], at: string): Promise<void>;
 
   // jobs
-  /** Inserts the job unless (tenant, idempotencyKey) exists: then replayed or conflict. */
+  /** Inserts the job unless (tenant, project, idempotencyKey) exists: then replayed or conflict. */
   createJob(job: NewJob): Promise<CreateJobResult>;
   getJob(tenantId: string, id: string): Promise<JobRecord | undefined>;
   listJobs(tenantId: string, filter: JobFilter): Promise<{ items: JobRecord[]; nextCursor: string | null }>;

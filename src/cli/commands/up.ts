@@ -59,12 +59,28 @@ export function registerUp(program: Command, io: CliIo, setExit: SetExit): void 
       }) => {
         const port = Number(options.port);
         const timeScale = Number(options.timeScale);
+        // the server's modules load only for `up`: the other commands start faster without them
+        const { DEFAULT_EDGE_LIMITS } = await import('../../server/edge-options.js');
+        const seconds = (name: string, fallbackMs: number) => {
+          const text = io.env[name];
+          return text === undefined ? fallbackMs : Number(text) * 1000;
+        };
+        const limits = {
+          ...DEFAULT_EDGE_LIMITS,
+          requestTimeoutMs: seconds('USINE_REQUEST_TIMEOUT', DEFAULT_EDGE_LIMITS.requestTimeoutMs),
+          heartbeatMs: seconds('USINE_HEARTBEAT', DEFAULT_EDGE_LIMITS.heartbeatMs),
+        };
         const access = readAccessLimits(io.env);
         const dataDir = resolve(io.cwd, options.dataDir);
         const audit = readAuditSettings(io.env, io.cwd, dataDir, options.auditWitness);
         const problems = [
           ...access.problems,
           ...audit.problems,
+          ...(['USINE_REQUEST_TIMEOUT', 'USINE_HEARTBEAT'] as const).flatMap((name) =>
+            io.env[name] !== undefined && !(Number(io.env[name]) > 0 && Number(io.env[name]) <= 3600)
+              ? [`${name}=${io.env[name]}: must be a number of seconds from 0 to 3600`]
+              : [],
+          ),
           ...(Number.isInteger(port) && port >= 0 && port < 65536
             ? []
             : [`--port ${options.port}: must be a port number`]),
@@ -91,6 +107,8 @@ export function registerUp(program: Command, io: CliIo, setExit: SetExit): void 
           ...access.limits,
           audit: audit.audit,
           version: VERSION,
+          limits,
+          ...(io.env['USINE_METRICS_KEY'] ? { metricsKey: io.env['USINE_METRICS_KEY'] } : {}),
         }).catch((error: unknown) => {
           if (error instanceof StartRefused) throw new CliExit(ExitCode.error, error.message);
           const code = (error as { code?: string }).code;

@@ -1,6 +1,17 @@
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Node } from 'yaml';
+import {
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseAllDocuments,
+  type Alias,
+  type Node,
+} from 'yaml';
 import type { Diagnostic } from './diagnostic.js';
 import { formatFieldPath, pathKey, type FieldPath } from './field-path.js';
+import { findUnsafeText } from './unsafe-text.js';
 
 /** Bounds on hostile input: a spec or catalog file is small, and YAML must not be made to explode. */
 export interface ParseLimits {
@@ -89,7 +100,7 @@ export function parseDocuments(
     if (doc.errors.length > 0) return;
     if (doc.contents === null) return; // an empty document, e.g. after a trailing `---`
     const contents = doc.contents;
-    const walkProblem = checkStructure(contents, limits.maxDepth, 0);
+    const walkProblem = checkStructure(contents, limits.maxDepth, 0, (alias) => alias.resolve(doc), []);
     if (walkProblem) {
       const { line, col } = at(walkProblem.offset);
       diagnostics.push({ file, line, col, path: 'yaml', message: walkProblem.message });
@@ -136,6 +147,10 @@ export function parseDocuments(
         message: `the key "${String(forbidden[forbidden.length - 1])}" is not allowed anywhere`,
       });
     }
+    for (const unsafe of findUnsafeText(value)) {
+      const { line, col } = locate(unsafe.path);
+      diagnostics.push({ file, line, col, path: formatFieldPath(unsafe.path), message: unsafe.message });
+    }
     documents.push({ file, index, value, locate });
   });
   return { documents, diagnostics };
@@ -152,10 +167,26 @@ interface WalkProblem {
   readonly message: string;
 }
 
-/** Refuses what the document model cannot hold safely: deep nesting, keys that are not plain. */
-function checkStructure(node: Node | null, maxDepth: number, depth: number): WalkProblem | undefined {
+/**
+ * Refuses what the document model cannot hold safely: deep nesting, keys that are not plain,
+ * an alias to a node that contains it (`x: &x { y: *x }` would be a value without end).
+ */
+function checkStructure(
+  node: Node | null,
+  maxDepth: number,
+  depth: number,
+  resolve: (alias: Alias) => unknown,
+  ancestors: readonly Node[],
+): WalkProblem | undefined {
+  if (node && isAlias(node) && ancestors.includes(resolve(node) as Node)) {
+    return {
+      offset: node.range?.[0] ?? 0,
+      message: `the alias *${node.source} refers to a node that contains it`,
+    };
+  }
   if (!node || isAlias(node) || isScalar(node)) return undefined;
   const offset = node.range?.[0] ?? 0;
+  const inside = [...ancestors, node];
   if ((isMap(node) || isSeq(node)) && depth >= maxDepth) {
     return { offset, message: `nesting deeper than ${maxDepth} levels` };
   }
@@ -165,12 +196,12 @@ function checkStructure(node: Node | null, maxDepth: number, depth: number): Wal
       const keyNode = item.key as Node | null;
       if (!isScalar(keyNode))
         return { offset: keyNode?.range?.[0] ?? offset, message: 'keys must be plain strings' };
-      const problem = checkStructure(item.value as Node | null, maxDepth, depth + 1);
+      const problem = checkStructure(item.value as Node | null, maxDepth, depth + 1, resolve, inside);
       if (problem) return problem;
     }
   } else if (isSeq(node)) {
     for (const item of node.items) {
-      const problem = checkStructure(item as Node | null, maxDepth, depth + 1);
+      const problem = checkStructure(item as Node | null, maxDepth, depth + 1, resolve, inside);
       if (problem) return problem;
     }
   }

@@ -137,7 +137,8 @@ export function listMeteringRoutes(ctx: AppContext): RouteSpec[] {
       responses: { 200: { description: 'The budget and where it stands', schema: BudgetView }, ...problems },
       handle: async (request, _reply, principal) => {
         const { scope } = request.params as { scope: string };
-        return putBudget(ctx, principal, decodeURIComponent(scope), parseJsonBody(request, BudgetBody));
+        // the router has decoded it already: decoding again made a lone % a 500
+        return putBudget(ctx, principal, scope, parseJsonBody(request, BudgetBody));
       },
     },
     {

@@ -1,8 +1,11 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import Type from 'typebox';
+import { Problem } from '../../api/schemas.js';
+import { UsineError } from '../../app/errors.js';
 import type { RouteSpec } from '../route-spec.js';
 import type { ServerMetrics } from '../metrics.js';
 
-/** Health, readiness, metrics and the API description: no key needed. */
+/** Health, readiness, metrics and the API description: no API key needed (metrics may want its own). */
 export function listOperationRoutes(
   metrics: ServerMetrics,
   isReady: () => Promise<boolean>,
@@ -10,7 +13,9 @@ export function listOperationRoutes(
   refreshGauges: () => Promise<void>,
   /** Why the server serves reads only (a broken audit chain), if it does. */
   readOnlyReason: () => string | undefined = () => undefined,
+  metricsKey?: string,
 ): RouteSpec[] {
+  const isMetricsKey = metricsKey === undefined ? () => true : matchSecret(metricsKey);
   return [
     {
       method: 'GET',
@@ -51,8 +56,17 @@ export function listOperationRoutes(
       summary: 'Prometheus metrics (usine_*)',
       tag: 'operations',
       auth: false,
-      responses: { 200: { description: 'Prometheus text format', contentType: 'text/plain' } },
-      handle: async (_request, reply) => {
+      responses: {
+        200: { description: 'Prometheus text format', contentType: 'text/plain' },
+        401: { description: 'The metrics key is configured and was not sent', schema: Problem },
+      },
+      handle: async (request, reply) => {
+        if (!isMetricsKey(/^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')?.[1] ?? '')) {
+          throw new UsineError(
+            'USINE_UNAUTHENTICATED',
+            'send the metrics key as "Authorization: Bearer <key>"',
+          );
+        }
         await refreshGauges();
         reply.header('content-type', metrics.registry.contentType);
         return metrics.registry.metrics();
@@ -69,4 +83,10 @@ export function listOperationRoutes(
       handle: async () => openApi(),
     },
   ];
+}
+
+/** Compares in constant time (on digests, so lengths do not show either). */
+function matchSecret(secret: string): (candidate: string) => boolean {
+  const expected = createHash('sha256').update(secret).digest();
+  return (candidate) => timingSafeEqual(createHash('sha256').update(candidate).digest(), expected);
 }

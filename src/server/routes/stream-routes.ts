@@ -1,5 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import Type from 'typebox';
 import type { AppContext } from '../../app/context.js';
+import { UsineError } from '../../app/errors.js';
 import { getJob } from '../../app/jobs/query-jobs.js';
 import { isFinished } from '../../domain/jobs/lifecycle.js';
 import { Problem } from '../../api/schemas.js';
@@ -7,12 +9,20 @@ import type { JobNotifier } from '../job-notifier.js';
 import type { RouteSpec } from '../route-spec.js';
 
 const POLL_MS = 1000;
+/** An SSE comment this often keeps proxies and clients (undici gives up after 5 min) from closing a quiet stream. */
+export const DEFAULT_HEARTBEAT_MS = 15_000;
+const MAX_SEQ = 2 ** 31 - 1;
 const problems = {
+  400: { description: 'Bad Last-Event-ID or query', schema: Problem },
   401: { description: 'No valid API key', schema: Problem },
   404: { description: 'No such job', schema: Problem },
 };
 
-export function listStreamRoutes(ctx: AppContext, notifier: JobNotifier): RouteSpec[] {
+export function listStreamRoutes(
+  ctx: AppContext,
+  notifier: JobNotifier,
+  heartbeatMs = DEFAULT_HEARTBEAT_MS,
+): RouteSpec[] {
   return [
     {
       method: 'GET',
@@ -21,12 +31,25 @@ export function listStreamRoutes(ctx: AppContext, notifier: JobNotifier): RouteS
       summary: 'The job’s output; ?follow=true streams it until the job ends',
       tag: 'jobs',
       auth: true,
+      query: Type.Object({
+        follow: Type.Optional(Type.Boolean()),
+        offset: Type.Optional(
+          Type.Integer({
+            minimum: 0,
+            maximum: Number.MAX_SAFE_INTEGER,
+            description: 'Skip this many bytes: where a dropped follow resumes.',
+          }),
+        ),
+      }),
       responses: { 200: { description: 'Plain text', contentType: 'text/plain' }, ...problems },
       handle: async (request, reply, principal) => {
         const id = (request.params as { id: string }).id;
-        const follow = (request.query as { follow?: string }).follow === 'true';
+        const query = request.query as { follow?: boolean; offset?: number };
+        const follow = query.follow === true;
         let job = await getJob(ctx, principal, id);
         const abort = abortOnClose(request, reply);
+        // a quiet log is no dead client: the stream ends when the job does or the client goes
+        request.raw.socket.setTimeout(0);
         reply.raw.writeHead(200, {
           'content-type': 'text/plain; charset=utf-8',
           'cache-control': 'no-cache',
@@ -37,7 +60,7 @@ export function listStreamRoutes(ctx: AppContext, notifier: JobNotifier): RouteS
         }
         const executor = job.site ? ctx.executors.get(job.site) : undefined;
         if (job.handle && executor && !abort.signal.aborted) {
-          for await (const chunk of executor.logs(job.handle, { offset: 0, follow })) {
+          for await (const chunk of executor.logs(job.handle, { offset: query.offset ?? 0, follow })) {
             if (abort.signal.aborted) break;
             reply.raw.write(chunk);
           }
@@ -57,15 +80,17 @@ export function listStreamRoutes(ctx: AppContext, notifier: JobNotifier): RouteS
       responses: { 200: { description: 'text/event-stream', contentType: 'text/event-stream' }, ...problems },
       handle: async (request, reply, principal) => {
         const id = (request.params as { id: string }).id;
+        let after = readLastEventId(request.headers['last-event-id']);
         await getJob(ctx, principal, id);
         const abort = abortOnClose(request, reply);
+        request.raw.socket.setTimeout(0);
         reply.hijack();
         reply.raw.writeHead(200, {
           'content-type': 'text/event-stream; charset=utf-8',
           'cache-control': 'no-cache',
           connection: 'keep-alive',
         });
-        let after = Number(request.headers['last-event-id'] ?? 0) || 0;
+        let wroteAt = performance.now();
         while (!abort.signal.aborted) {
           const events = await ctx.store.transaction((tx) => tx.listJobEvents(id, after, 100));
           for (const event of events) {
@@ -73,6 +98,7 @@ export function listStreamRoutes(ctx: AppContext, notifier: JobNotifier): RouteS
               `id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify({ at: event.at, ...(event.data as object) })}\n\n`,
             );
             after = event.seq;
+            wroteAt = performance.now();
           }
           if (events.length === 100) continue;
           const job = await getJob(ctx, principal, id);
@@ -81,13 +107,30 @@ export function listStreamRoutes(ctx: AppContext, notifier: JobNotifier): RouteS
             if (rest.length === 0) break;
             continue;
           }
-          await notifier.waitForChange(id, POLL_MS, abort.signal);
+          if (performance.now() - wroteAt >= heartbeatMs) {
+            reply.raw.write(': heartbeat\n\n');
+            wroteAt = performance.now();
+          }
+          await notifier.waitForChange(id, Math.min(POLL_MS, heartbeatMs), abort.signal);
         }
         reply.raw.end();
         return undefined;
       },
     },
   ];
+}
+
+/** The event to resume after: a sequence number (0 when absent); anything else is a 400. */
+function readLastEventId(header: string | string[] | undefined): number {
+  if (header === undefined || header === '') return 0;
+  const text = Array.isArray(header) ? header.join(',') : header;
+  const seq = /^\d{1,10}$/.test(text) ? Number(text) : NaN;
+  if (!(seq <= MAX_SEQ)) {
+    throw new UsineError('USINE_INVALID_REQUEST', 'Last-Event-ID must be the id of an event (an integer)', [
+      { path: 'headers.last-event-id', message: `must be an integer from 0 to ${MAX_SEQ}` },
+    ]);
+  }
+  return seq;
 }
 
 function abortOnClose(request: FastifyRequest, reply: FastifyReply): AbortController {

@@ -6,6 +6,7 @@ import { migration0005 } from './0005-usage-scale-late-corrections.js';
 import { migration0006 } from './0006-audit-checkpoints.js';
 import { migration0007 } from './0007-agent-fleet.js';
 import { migration0008 } from './0008-tax-label.js';
+import { migration0009 } from './0009-idempotency-per-project.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in the order they apply; ids are 1, 2, 3… without gaps. */
@@ -18,4 +19,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0006,
   migration0007,
   migration0008,
+  migration0009,
 ];
