@@ -7,10 +7,11 @@ import {
 } from '../domain/catalog/schema.js';
 import { DEFAULT_WORKLOAD, WorkloadDocument } from '../domain/spec/schema.js';
 import { ScenarioDocument } from '../sim/scenario-schema.js';
+import { DOCUMENT_KINDS } from './document-kinds.js';
 
 export const JSON_SCHEMA_PATH = 'schema/usine-v1.json';
 
-const SCHEMAS: Record<string, TSchema> = {
+const SCHEMAS: Record<(typeof DOCUMENT_KINDS)[number], TSchema> = {
   Job: WorkloadDocument,
   Service: WorkloadDocument,
   Provider: ProviderDocument,
@@ -20,12 +21,9 @@ const SCHEMAS: Record<string, TSchema> = {
   Scenario: ScenarioDocument,
 };
 
-/** Every kind of `usine/v1` document, in the order the schema lists them. */
-export const DOCUMENT_KINDS = Object.keys(SCHEMAS);
-
 /** One kind's JSON Schema, as published (plain JSON, with that kind's defaults). */
 export function buildKindSchema(kind: string): Record<string, unknown> {
-  const schema = SCHEMAS[kind];
+  const schema = SCHEMAS[kind as (typeof DOCUMENT_KINDS)[number]] as TSchema | undefined;
   if (!schema) throw new RangeError(`no document kind ${kind}`);
   return withKindDefaults(kind, toPlainJson(schema)) as Record<string, unknown>;
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { buildKindSchema, DOCUMENT_KINDS } from '../../app/json-schema.js';
+import { DOCUMENT_KINDS } from '../../app/document-kinds.js';
 import { explainField, renderExplanation } from '../explain-field.js';
 import { CliExit, ExitCode, type CliIo } from '../io.js';
 import type { SetExit } from './index.js';
@@ -16,7 +16,8 @@ export function registerExplain(program: Command, io: CliIo, setExit: SetExit): 
     .argument('[path]', 'a field path such as spec.resources, or site.spec.capacity')
     .option('--json', 'print {kind, field, type, description, default, fields} as JSON')
     .addHelpText('after', '\nExamples:\n  usine explain spec.resources\n  usine explain site.spec.offerings')
-    .action((path: string | undefined, options: { json?: boolean }) => {
+    .action(async (path: string | undefined, options: { json?: boolean }) => {
+      const { buildKindSchema } = await import('../../app/json-schema.js');
       const [first = '', ...rest] = (path ?? '').split('.');
       const named = DOCUMENT_KINDS.find((k) => k.toLowerCase() === first.toLowerCase());
       const kind = named ?? 'Job';

@@ -39,10 +39,10 @@ export function registerPlace(program: Command, io: CliIo, setExit: SetExit): vo
         '  usine place examples/jobs/gang-train-2x8.yaml \\\n      --catalog examples/federation.yaml \\\n' +
         '      --policy examples/policies/startup.yaml --json',
     )
-    .action((jobFile: string, options: PlaceOptions) => {
+    .action(async (jobFile: string, options: PlaceOptions) => {
       const at = parseInstant(options.at, io);
       const files = [options.catalog, ...(options.policy ? [options.policy] : []), jobFile];
-      const { specs, catalog } = loadDocuments(files, io);
+      const { specs, catalog } = await loadDocuments(files, io);
       if (specs.length !== 1) {
         const names = specs.map((s) => `${s.spec.name} (${s.file})`).join(', ');
         throw new CliExit(

@@ -1,13 +1,7 @@
 import type { Command } from 'commander';
 import type { Catalog } from '../../domain/catalog/catalog.js';
-import {
-  EQUAL_WEIGHTS,
-  rankProviders,
-  type CriterionWeights,
-  type ProviderScorecard,
-} from '../../domain/catalog/rank-providers.js';
+import type { CriterionWeights, ProviderScorecard } from '../../domain/catalog/rank-providers.js';
 import type { CriterionScore } from '../../domain/catalog/score-dossier.js';
-import { CRITERIA } from '../../domain/catalog/schema.js';
 import { CliExit, ExitCode, type CliIo } from '../io.js';
 import { loadDocuments } from '../load-documents.js';
 import { parseInstant } from '../parse-instant.js';
@@ -32,11 +26,15 @@ export function registerProviders(program: Command, io: CliIo, setExit: SetExit)
       'after',
       '\nExample:\n  usine providers --catalog examples/federation.yaml \\\n      --policy examples/policies/clinic.yaml',
     )
-    .action((options: { catalog: string; policy?: string; at?: string; json?: boolean }) => {
+    .action(async (options: { catalog: string; policy?: string; at?: string; json?: boolean }) => {
+      const { EQUAL_WEIGHTS, rankProviders } = await import('../../domain/catalog/rank-providers.js');
+      const { CRITERIA } = await import('../../domain/catalog/schema.js');
       const at = parseInstant(options.at, io);
-      const { catalog } = loadDocuments([options.catalog], io);
+      const { catalog } = await loadDocuments([options.catalog], io);
       const policy =
-        options.policy === undefined ? undefined : loadPolicy(options.catalog, options.policy, catalog, io);
+        options.policy === undefined
+          ? undefined
+          : await loadPolicy(options.catalog, options.policy, catalog, io);
       const weights = policy?.weights ?? EQUAL_WEIGHTS;
       const cards = rankProviders(catalog, weights, at);
       if (options.json) {
@@ -44,23 +42,23 @@ export function registerProviders(program: Command, io: CliIo, setExit: SetExit)
           at: at.toISOString(),
           policy: policy?.name ?? null,
           weights,
-          providers: cards.map(showCard),
+          providers: cards.map((card) => showCard(card, CRITERIA)),
         };
         io.stdout(`${JSON.stringify(json, null, 2)}\n`);
       } else {
-        io.stdout(renderComparison(cards, weights));
+        io.stdout(renderComparison(cards, weights, CRITERIA));
         io.stdout(`\nWeights: ${policy ? `policy ${policy.name}` : 'all 1 (no --policy)'}; `);
         io.stdout('total = Σ weight × score / Σ weight, on 0–5.\n');
-        for (const card of cards) io.stdout(`\n${renderEvidence(card)}`);
+        for (const card of cards) io.stdout(`\n${renderEvidence(card, CRITERIA)}`);
       }
       setExit(ExitCode.ok);
     });
 }
 
 /** The one Policy of the policy file, read together with the catalog (its `prefer` names the catalog's sites). */
-function loadPolicy(catalogFile: string, policyFile: string, catalog: Catalog, io: CliIo) {
+async function loadPolicy(catalogFile: string, policyFile: string, catalog: Catalog, io: CliIo) {
   const own = new Set(catalog.policies.map((p) => p.name));
-  const policies = loadDocuments([catalogFile, policyFile], io).catalog.policies.filter(
+  const policies = (await loadDocuments([catalogFile, policyFile], io)).catalog.policies.filter(
     (p) => !own.has(p.name),
   );
   const [policy, ...others] = policies;
@@ -73,7 +71,10 @@ function loadPolicy(catalogFile: string, policyFile: string, catalog: Catalog, i
   return policy;
 }
 
-function showCard(card: ProviderScorecard) {
+/** The six criteria in the checklist's order (from the catalog schema, loaded with the command). */
+type Criteria = readonly (keyof CriterionWeights)[];
+
+function showCard(card: ProviderScorecard, CRITERIA: Criteria) {
   const criteria = Object.fromEntries(
     CRITERIA.map((c) => {
       const s = card.criteria[c];
@@ -84,7 +85,11 @@ function showCard(card: ProviderScorecard) {
   return { name: card.name, legalName: card.legalName, total: card.total, criteria };
 }
 
-function renderComparison(cards: readonly ProviderScorecard[], weights: CriterionWeights): string {
+function renderComparison(
+  cards: readonly ProviderScorecard[],
+  weights: CriterionWeights,
+  CRITERIA: Criteria,
+): string {
   const rows = CRITERIA.map((c) => [
     c,
     String(weights[c]),
@@ -101,7 +106,7 @@ export function describeCell(score: CriterionScore): string {
   return `${score.score}/5${stale} (${score.ageDays} d)`;
 }
 
-function renderEvidence(card: ProviderScorecard): string {
+function renderEvidence(card: ProviderScorecard, CRITERIA: Criteria): string {
   const lines = [`${card.name} (${card.legalName}): ${card.total.toFixed(2)}/5`];
   for (const criterion of CRITERIA) {
     const s = card.criteria[criterion];

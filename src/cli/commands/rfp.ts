@@ -1,7 +1,5 @@
 import { Option, type Command } from 'commander';
-import { EQUAL_WEIGHTS, scoreProvider } from '../../domain/catalog/rank-providers.js';
 import { LANGUAGES, type Language } from '../../domain/catalog/questionnaire.js';
-import { writeRfp } from '../../domain/catalog/write-rfp.js';
 import { suggestClosest } from '../../domain/documents/suggest.js';
 import { CliExit, ExitCode, type CliIo } from '../io.js';
 import { loadDocuments } from '../load-documents.js';
@@ -28,9 +26,9 @@ export function registerRfp(program: Command, io: CliIo, setExit: SetExit): void
       'after',
       '\nExample:\n  usine rfp --catalog examples/federation.yaml --provider scaleway --lang fr \\\n      > rfp-scaleway.md',
     )
-    .action((options: { catalog: string; provider: string; lang: Language; at?: string }) => {
+    .action(async (options: { catalog: string; provider: string; lang: Language; at?: string }) => {
       const at = parseInstant(options.at, io);
-      const { catalog } = loadDocuments([options.catalog], io);
+      const { catalog } = await loadDocuments([options.catalog], io);
       const provider = catalog.providers.find((p) => p.name === options.provider);
       if (provider === undefined) {
         const names = catalog.providers.map((p) => p.name);
@@ -41,6 +39,8 @@ export function registerRfp(program: Command, io: CliIo, setExit: SetExit): void
             (hint ? `did you mean ${hint}?` : `the providers are: ${names.join(', ') || 'none'}`),
         );
       }
+      const { EQUAL_WEIGHTS, scoreProvider } = await import('../../domain/catalog/rank-providers.js');
+      const { writeRfp } = await import('../../domain/catalog/write-rfp.js');
       io.stdout(writeRfp(scoreProvider(provider, catalog, EQUAL_WEIGHTS, at), options.lang, at));
       setExit(ExitCode.ok);
     });

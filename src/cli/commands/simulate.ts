@@ -10,7 +10,6 @@ import { parseNodeList } from '../../sim/trace-nodes.js';
 import { parsePodList } from '../../sim/trace-pods.js';
 import { CliExit, ExitCode, type CliIo } from '../io.js';
 import type { SetExit } from './index.js';
-import { simulateScenario } from './simulate-scenario.js';
 
 interface SimulateOptions {
   nodes?: string;
@@ -55,8 +54,9 @@ export function registerSimulate(program: Command, io: CliIo, setExit: SetExit):
         '    --pods examples/traces/sample-pods.csv \\\n' +
         '    --policy best-fit,fgd,best --seeds 42-51 --svg allocation.svg',
     )
-    .action((options: SimulateOptions) => {
+    .action(async (options: SimulateOptions) => {
       if (options.scenario !== undefined) {
+        const { simulateScenario } = await import('./simulate-scenario.js');
         simulateScenario(io, options.scenario, options);
         setExit(ExitCode.ok);
         return;

@@ -18,9 +18,9 @@ export function registerSites(program: Command, io: CliIo, setExit: SetExit): vo
     .option('--at <time>', 'judge certification expiry at this RFC 3339 instant (default: now)')
     .option('--json', 'print the sites as JSON')
     .addHelpText('after', '\nExample:\n  usine sites --catalog examples/federation.yaml')
-    .action((options: { catalog: string; json?: boolean; at?: string }) => {
+    .action(async (options: { catalog: string; json?: boolean; at?: string }) => {
       const at = parseInstant(options.at, io);
-      const { catalog } = loadDocuments([options.catalog], io);
+      const { catalog } = await loadDocuments([options.catalog], io);
       const summaries = catalog.sites.map((site) => summariseSite(site, catalog, at));
       if (options.json) {
         io.stdout(`${JSON.stringify(summaries, null, 2)}\n`);

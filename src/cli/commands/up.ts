@@ -90,7 +90,7 @@ export function registerUp(program: Command, io: CliIo, setExit: SetExit): void 
             : [`--log-level ${options.logLevel}: must be fatal, error, warn, info or debug`]),
         ];
         if (problems.length > 0) throw new CliExit(ExitCode.usage, problems.join('\n'));
-        const { catalog } = loadDocuments([options.catalog], io);
+        const { catalog } = await loadDocuments([options.catalog], io);
         // the server (Fastify, PGlite, executors) loads only here: every other command starts fast
         const { startFactory } = await import('../../server/start-factory.js');
         // what this process creates (the embedded database, job records) is its user's only

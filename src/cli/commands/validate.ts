@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { readDocuments } from '../../app/read-documents.js';
 import { formatDiagnostic } from '../../domain/documents/diagnostic.js';
 import { lacksDataRules, NO_DATA_RULES_WARNING } from '../../domain/spec/data-warning.js';
 import { ExitCode, type CliIo } from '../io.js';
@@ -21,7 +20,8 @@ export function registerValidate(program: Command, io: CliIo, setExit: SetExit):
       'after',
       '\nExamples:\n  usine validate examples/jobs/*.yaml\n  usine validate --json job.yaml',
     )
-    .action((files: string[], options: { json?: boolean }) => {
+    .action(async (files: string[], options: { json?: boolean }) => {
+      const { readDocuments } = await import('../../app/read-documents.js');
       const { reports, specs, catalog } = readDocuments(readInputFiles(files, io));
       const isValid = reports.every((r) => r.diagnostics.length === 0);
       if (options.json) {
