@@ -49,7 +49,25 @@ export const ALLOWED: Readonly<Record<string, readonly Role[]>> = {
   putBudget: ['owner'],
   listBudgets: ['owner', 'auditor'],
   putBilling: ['admin'],
+  listNodes: ['admin', 'owner', 'member', 'viewer', 'auditor'],
+  registerAgentNode: ['agent'],
+  agentHeartbeat: ['agent'],
+  claimAgentLaunches: ['agent'],
+  reportAgentLaunch: [],
+  shipAgentLaunchLog: [],
 };
+
+/**
+ * Roles a route lets through that still find nothing on the matrix's resources: an agent asking
+ * about a launch that is not its own (the matrix's jobs run on no agent) answers 404.
+ */
+export const NOT_FOUND_FOR: Readonly<Record<string, readonly Role[]>> = {
+  reportAgentLaunch: ['agent'],
+  shipAgentLaunchLog: ['agent'],
+};
+
+/** The agent the matrix's agent key speaks for: its site is the key's. */
+const AGENT = { site: 'local', node: 'matrix-node', agentId: 'matrix-agent' };
 
 const SPEC = (name: string) => `apiVersion: usine/v1
 kind: Job
@@ -82,6 +100,24 @@ export function bodyOf(route: RouteSpec): { text: string; type: string } | undef
       return json({ limit: '100 EUR' });
     case 'putBilling':
       return json({ taxRate: '20%' });
+    case 'registerAgentNode':
+      return json({ ...AGENT, agentVersion: 'matrix', inventory: { gpus: [], cpus: 1, memoryMiB: 1024 } });
+    case 'agentHeartbeat':
+      return json({ ...AGENT, running: [] });
+    case 'claimAgentLaunches':
+      return json(AGENT);
+    case 'reportAgentLaunch':
+      return json({
+        ...AGENT,
+        state: 'running',
+        exitCode: null,
+        reason: null,
+        agentHandle: null,
+        startedAt: null,
+        finishedAt: null,
+      });
+    case 'shipAgentLaunchLog':
+      return json({ ...AGENT, offset: 0, text: 'hello' });
     default:
       if (route.body !== undefined)
         throw new Error(`${route.operationId}: no body in role-matrix-table.ts: add one`);

@@ -3,7 +3,7 @@ import { ROLES, type Role } from '../../src/app/ports/records.js';
 import { listApiRoutes } from '../../src/server/build-server.js';
 import type { RouteSpec } from '../../src/server/route-spec.js';
 import { api, startTestFactory } from './factory-fixture.js';
-import { ALLOWED, bodyOf, type MatrixContext } from './role-matrix-table.js';
+import { ALLOWED, bodyOf, NOT_FOUND_FOR, type MatrixContext } from './role-matrix-table.js';
 
 /**
  * Every route of the server's own table × every role, on the caller's own resources and on
@@ -177,11 +177,14 @@ describe('the role matrix: every route × every role × own and another tenant�
         );
         const allowed = (ALLOWED[route.operationId] ?? []).includes(role);
         (seen[route.operationId] ??= {})[role] = answer.status;
+        const notFound = (NOT_FOUND_FOR[route.operationId] ?? []).includes(role);
         (expected[route.operationId] ??= {})[role] = allowed
           ? isAuthorised(answer.status)
             ? answer.status
             : 'allowed'
-          : 403;
+          : notFound
+            ? 404
+            : 403;
       }
     }
     expect(seen).toEqual(expected);
