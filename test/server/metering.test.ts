@@ -174,10 +174,12 @@ describe('metering end to end (local executor, virtual GPUs, 2.50 EUR/GPU-h)', (
     const csv = await call('GET', `/v1/invoices/inv_${month}_EUR?format=csv`, { key: owner });
     expect(csv.headers.get('content-type')).toContain('text/csv');
     expect(String(csv.body).split('\r\n')[0]).toBe(
-      'invoice,project,site,gpuModel,offering,gpuHours,unitPrice,amount',
+      'invoice,period,project,site,gpuModel,offering,simulated,gpuHours,unitPrice,amount,currency',
     );
+    expect(String(csv.body)).not.toContain(' EUR');
     const html = await call('GET', `/v1/invoices/inv_${month}_EUR?format=html`, { key: owner });
     expect(html.headers.get('content-type')).toContain('text/html');
+    expect(html.headers.get('content-security-policy')).toContain("default-src 'none'");
     expect(String(html.body)).toContain('meter-co');
     expect((await call('GET', '/v1/invoices/inv_1999-01_EUR', { key: owner })).status).toBe(404);
   });
@@ -283,7 +285,7 @@ describe('metering end to end (local executor, virtual GPUs, 2.50 EUR/GPU-h)', (
     expect(usage.stdout).toContain('default');
     const csv = await runUsine(['invoice', '--month', month, '--format', 'csv', ...flags]);
     expect(csv.code).toBe(0);
-    expect(csv.stdout).toContain(`inv_${month}_EUR,subtotal`);
+    expect(csv.stdout).toContain(`inv_${month}_EUR,${month},subtotal,`);
     const json = await runUsine(['invoice', '--month', month, '--format', 'json', ...flags]);
     expect(JSON.parse(json.stdout)).toMatchObject({ items: [{ id: `inv_${month}_EUR` }] });
     expect((await runUsine(['invoice', '--month', '1999-01', ...flags])).code).toBe(3);

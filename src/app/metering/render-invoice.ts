@@ -1,23 +1,85 @@
 import type { InvoiceView } from './read-invoices.js';
 
-const CSV_COLUMNS = ['project', 'site', 'gpuModel', 'offering', 'gpuHours', 'unitPrice', 'amount'] as const;
+const CSV_HEADER = [
+  'invoice',
+  'period',
+  'project',
+  'site',
+  'gpuModel',
+  'offering',
+  'simulated',
+  'gpuHours',
+  'unitPrice',
+  'amount',
+  'currency',
+] as const;
 
-/** One row per line, then subtotal, tax and total rows; amounts as `12.34 EUR`. RFC 4180 quoting. */
+/**
+ * One row per line, then subtotal, tax and total rows; amounts as plain decimals with the
+ * currency in its own column, so a spreadsheet reads them as numbers. RFC 4180 quoting; a text
+ * cell a spreadsheet would run as a formula (`= + - @`, tab, carriage return first) is
+ * neutralised with a leading `'` (OWASP's CSV injection advice).
+ */
 export function renderInvoiceCsv(invoice: InvoiceView): string {
-  const rows: string[][] = [['invoice', ...CSV_COLUMNS]];
-  for (const line of invoice.lines) rows.push([invoice.id, ...CSV_COLUMNS.map((c) => line[c])]);
-  rows.push([invoice.id, 'subtotal', '', '', '', '', '', invoice.subtotal]);
-  rows.push([invoice.id, invoice.taxLabel, '', '', '', '', '', invoice.tax]);
-  rows.push([invoice.id, 'total', '', '', '', '', '', invoice.total]);
-  return rows.map((r) => r.map(quoteCsv).join(',')).join('\r\n') + '\r\n';
+  const rows: string[][] = [[...CSV_HEADER]];
+  for (const l of invoice.lines) {
+    rows.push([
+      invoice.id,
+      l.period ?? invoice.month,
+      l.project,
+      l.site,
+      l.gpuModel,
+      l.offering,
+      String(l.simulated),
+      l.gpuHours,
+      amountOf(l.unitPrice),
+      amountOf(l.amount),
+      invoice.currency,
+    ]);
+  }
+  const total = (label: string, money: string) => [
+    invoice.id,
+    invoice.month,
+    label,
+    '',
+    '',
+    '',
+    '',
+    '',
+    '',
+    amountOf(money),
+    invoice.currency,
+  ];
+  rows.push(
+    total('subtotal', invoice.subtotal),
+    total(invoice.taxLabel, invoice.tax),
+    total('total', invoice.total),
+  );
+  return rows.map((r) => r.map((cell) => quoteCsv(neutraliseFormula(cell))).join(',')).join('\r\n') + '\r\n';
 }
+
+/** "12.34 EUR" → "12.34". */
+function amountOf(money: string): string {
+  return money.split(' ')[0] ?? '';
+}
+
+/** A plain number stays a number; any other cell a spreadsheet would evaluate gets a leading '. */
+function neutraliseFormula(cell: string): string {
+  if (/^-?\d+(\.\d+)?$/.test(cell)) return cell;
+  return /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
+}
+
+/** The page allows nothing but its own inline style: no script, no image, no request out. */
+export const INVOICE_HTML_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
 
 /** A self-contained page that prints on one A4 sheet per few dozen lines. */
 export function renderInvoiceHtml(invoice: InvoiceView, tenantName: string): string {
   const rows = invoice.lines
     .map(
       (l) =>
-        `<tr><td>${esc(l.project)}</td><td>${esc(l.site)}</td><td>${esc(l.gpuModel)}</td><td>${esc(l.offering)}</td>` +
+        `<tr><td>${esc(l.project)}${l.period ? ` <small>(adjustment for ${esc(l.period)})</small>` : ''}</td>` +
+        `<td>${esc(l.site)}${l.simulated ? ' <small>(simulated)</small>' : ''}</td><td>${esc(l.gpuModel)}</td><td>${esc(l.offering)}</td>` +
         `<td class="n">${esc(l.gpuHours)}</td><td class="n">${esc(l.unitPrice)}</td><td class="n">${esc(l.amount)}</td></tr>`,
     )
     .join('\n');
@@ -25,7 +87,8 @@ export function renderInvoiceHtml(invoice: InvoiceView, tenantName: string): str
     ? `<p class="conv">In ${esc(invoice.converted.currency)} at the ${esc(invoice.converted.rates)} rates of ${esc(invoice.converted.asOf ?? 'the day')}: subtotal ${esc(invoice.converted.subtotal)}, tax ${esc(invoice.converted.tax)}, total ${esc(invoice.converted.total)}.</p>`
     : '';
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Invoice ${esc(invoice.id)}</title>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${INVOICE_HTML_CSP}"><title>Invoice ${esc(invoice.id)}</title>
 <style>
 body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#111}table{border-collapse:collapse;width:100%}
 th,td{border-bottom:1px solid #ccc;padding:.3em .5em;text-align:left}.n{text-align:right;font-variant-numeric:tabular-nums}

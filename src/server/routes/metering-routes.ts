@@ -17,7 +17,7 @@ import { ingestUsageEvents } from '../../app/metering/ingest-usage-events.js';
 import { listBudgets, putBillingSettings, putBudget } from '../../app/metering/manage-budgets.js';
 import { queryUsage } from '../../app/metering/query-usage.js';
 import { getClientStatement, getInvoice, listInvoices } from '../../app/metering/read-invoices.js';
-import { renderInvoiceCsv, renderInvoiceHtml } from '../../app/metering/render-invoice.js';
+import { INVOICE_HTML_CSP, renderInvoiceCsv, renderInvoiceHtml } from '../../app/metering/render-invoice.js';
 import { USAGE_GROUPS, type UsageGroup } from '../../domain/metering/usage-summary.js';
 import { parseJsonBody } from '../parse-body.js';
 import type { RouteSpec } from '../route-spec.js';
@@ -118,7 +118,10 @@ export function listMeteringRoutes(ctx: AppContext): RouteSpec[] {
         }
         if (format === 'html') {
           const tenant = await ctx.store.transaction((tx) => tx.getTenant(principal.tenantId ?? ''));
-          void reply.type('text/html; charset=utf-8').send(renderInvoiceHtml(invoice, tenant?.name ?? ''));
+          void reply
+            .type('text/html; charset=utf-8')
+            .header('content-security-policy', INVOICE_HTML_CSP)
+            .send(renderInvoiceHtml(invoice, tenant?.name ?? ''));
           return undefined;
         }
         if (format !== 'json')
