@@ -7,7 +7,11 @@ export interface FleetNode extends NodeRecord {
   readonly running: readonly string[];
 }
 
-/** Every registered node of every agent site, with the jobs it runs (`usine nodes`). */
+/**
+ * Every registered node of every agent site, with the jobs it runs (`usine nodes`). A tenant's
+ * key sees only its own jobs there (a member's, only its project's): other tenants' job ids are
+ * not its to read. The operator sees them all.
+ */
 export async function listFleetNodes(ctx: AppContext, principal: Principal): Promise<FleetNode[]> {
   requireAllowed(principal, 'site.read');
   return ctx.store.read(async (tx) => {
@@ -15,7 +19,16 @@ export async function listFleetNodes(ctx: AppContext, principal: Principal): Pro
     const listed: FleetNode[] = [];
     for (const node of nodes) {
       const open = await tx.listOpenLaunches(node.site, node.name);
-      listed.push({ ...node, running: open.map((l) => l.jobId) });
+      const running: string[] = [];
+      for (const launch of open) {
+        if (principal.tenantId === null) running.push(launch.jobId);
+        else {
+          const job = await tx.getJob(principal.tenantId, launch.jobId);
+          if (job && (principal.project === null || job.project === principal.project))
+            running.push(launch.jobId);
+        }
+      }
+      listed.push({ ...node, running });
     }
     return listed;
   });
