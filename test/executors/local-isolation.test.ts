@@ -123,6 +123,15 @@ describe.skipIf(!isRoot)('local executor run by root: a job runs as a user of it
     expect((await stat(join(dataDir, 'sites', 'local', 'jobs', 'job_log'))).mode & 0o077).toBe(0);
   });
 
+  it('keeps only the PATH entries its user may search, so a private one hides no public program', async () => {
+    const env = { PATH: `${join(dataDir, 'bin')}:/usr/bin:/bin` };
+    const handle = await executor.launch(
+      buildRequest('job_path', { ...job(['sh', '-c', 'echo $PATH']), env }),
+    );
+    await waitForFinalStatus({ executor, passTime }, handle);
+    expect(await readAllLogs(executor, handle)).toBe('/usr/bin:/bin\n');
+  });
+
   it('cannot start a program it may not run, saying so in the log', async () => {
     const secretDir = join(dataDir, 'bin');
     await mkdir(secretDir, { recursive: true });
