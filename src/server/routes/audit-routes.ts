@@ -81,10 +81,11 @@ export function listAuditRoutes(ctx: AppContext): RouteSpec[] {
         403: { description: 'Not allowed', schema: Problem },
       },
       handle: async (request, _reply, principal) => {
-        const q = request.query as { count?: string; head?: string; full?: string };
+        // the query schema coerces: `full` arrives as a boolean, `count` as a number
+        const q = request.query as { count?: number; head?: string; full?: boolean };
         return verifyAudit(ctx, principal, {
-          ...readExpect(q),
-          ...(q.full === 'true' ? { full: true } : {}),
+          ...readExpect({ count: q.count === undefined ? undefined : String(q.count), head: q.head }),
+          ...(q.full === true ? { full: true } : {}),
         });
       },
     },
