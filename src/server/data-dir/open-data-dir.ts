@@ -23,7 +23,7 @@ function describeOpenFailure(error: unknown): string {
 }
 
 /**
- * Takes the data dir for this process, then opens its store, or refuses with one sentence and
+ * Takes the data dir for this process (when it holds the embedded database), then opens its store, or refuses with one sentence and
  * nothing written: a data dir in use by another Usine, an `admin.key` whose embedded database is
  * gone (never initialised again over it), an embedded database that cannot be read.
  */
@@ -32,9 +32,11 @@ export async function openDataDir(
   options: { readonly databaseUrl?: string; readonly store?: Store },
 ): Promise<OpenedDataDir> {
   await secureDataDir(dataDir);
-  const lock = await lockDataDir(dataDir);
+  const embedded = options.store === undefined && !options.databaseUrl;
+  // Only the embedded database is one process's: replicas on one PostgreSQL may share a data
+  // dir on one host (its admin.key and audit.key), so theirs is not locked.
+  const lock = embedded ? await lockDataDir(dataDir) : { file: '', release: async () => undefined };
   try {
-    const embedded = options.store === undefined && !options.databaseUrl;
     const db = join(dataDir, 'db');
     if (embedded && !existsSync(db) && existsSync(join(dataDir, 'admin.key'))) {
       throw new StartRefused(
