@@ -1,6 +1,7 @@
 import { readFile, writeFile, chmod } from 'node:fs/promises';
 import type { AppContext } from '../context.js';
 import { hashSecret } from '../auth/hash-secret.js';
+import { createOperatorKey } from '../tenants/bootstrap-admin.js';
 
 /**
  * The site credential (role `agent`, bound to `site`) of the agent `usine up` runs itself, kept
@@ -14,31 +15,21 @@ export async function ensureSiteAgentKey(ctx: AppContext, site: string, file: st
     const expired = key?.expiresAt != null && Date.parse(key.expiresAt) <= ctx.clock.now().getTime();
     if (key && key.revokedAt === null && !expired && key.role === 'agent' && key.site === site) return;
   }
-  const secret = ctx.ids.newSecret();
   const at = ctx.clock.now().toISOString();
-  const id = ctx.ids.newId('key');
-  await ctx.store.transaction(async (tx) => {
-    await tx.createApiKey({
-      id,
-      tenantId: null,
-      role: 'agent',
-      project: null,
-      site,
-      secretHash: hashSecret(secret),
-      createdAt: at,
-      expiresAt: null,
-      revokedAt: null,
-      lastUsedAt: null,
-    });
-    await tx.appendAudit({
+  const { secret } = await ctx.store.transaction((tx) =>
+    createOperatorKey(
+      ctx,
+      tx,
       at,
-      actor: 'system',
-      tenantId: null,
-      action: 'key.create',
-      subject: id,
-      data: { role: 'agent', project: null, site, expiresAt: null, purpose: 'the agent of usine up' },
-    });
-  });
+      { role: 'agent', site },
+      {
+        project: null,
+        site,
+        expiresAt: null,
+        purpose: 'the agent of usine up',
+      },
+    ),
+  );
   await writeFile(file, `${secret}\n`, { mode: 0o600 });
   await chmod(file, 0o600);
 }

@@ -2,21 +2,25 @@ import type { AppContext } from '../context.js';
 import type { StoreTx } from '../ports/store.js';
 import { hashSecret } from '../auth/hash-secret.js';
 
-/** Creates one admin key in `tx`, with its audit entry; returns its id and secret. */
-export async function createAdminKey(
+/**
+ * Creates one key of the operator's (no tenant: `admin`, or a site credential of the system's own)
+ * in `tx`, with its audit entry; returns its id and secret.
+ */
+export async function createOperatorKey(
   ctx: Pick<AppContext, 'ids'>,
   tx: StoreTx,
   at: string,
-  why: Readonly<Record<string, string>> = {},
+  key: { readonly role: 'admin' | 'agent'; readonly site: string | null },
+  why: Readonly<Record<string, string | null>> = {},
 ): Promise<{ id: string; secret: string }> {
   const secret = ctx.ids.newSecret();
   const id = ctx.ids.newId('key');
   await tx.createApiKey({
     id,
     tenantId: null,
-    role: 'admin',
+    role: key.role,
     project: null,
-    site: null,
+    site: key.site,
     secretHash: hashSecret(secret),
     createdAt: at,
     expiresAt: null,
@@ -29,9 +33,19 @@ export async function createAdminKey(
     tenantId: null,
     action: 'key.create',
     subject: id,
-    data: { role: 'admin', ...why },
+    data: { role: key.role, ...why },
   });
   return { id, secret };
+}
+
+/** Creates one admin key in `tx`, with its audit entry; returns its id and secret. */
+export function createAdminKey(
+  ctx: Pick<AppContext, 'ids'>,
+  tx: StoreTx,
+  at: string,
+  why: Readonly<Record<string, string>> = {},
+): Promise<{ id: string; secret: string }> {
+  return createOperatorKey(ctx, tx, at, { role: 'admin', site: null }, why);
 }
 
 /**
