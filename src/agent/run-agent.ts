@@ -53,6 +53,9 @@ export class Agent {
   private heartbeatMs = 5_000;
   private lastHeartbeat = 0;
   private agentId = '';
+  private registered = false;
+  /** The last line said by `sayOnce`: a retry that fails the same way is not said again. */
+  private lastSaid: string | undefined;
 
   constructor(private readonly options: AgentOptions) {
     this.files = new AgentWorkDir(options.workDir);
@@ -64,7 +67,11 @@ export class Agent {
     });
   }
 
-  /** Registers (once the server answers) and adopts what runs; then works until `stop`. */
+  /**
+   * Registers and adopts what runs, then works until `stop`. A refusal (bad key, unknown site)
+   * is final and thrown; a control plane that is not up yet, or refuses writes for now (a
+   * broken audit chain), is waited for in the background: the caller is never held.
+   */
   async start(): Promise<void> {
     this.agentId = await this.files.readAgentId();
     this.client = new AgentClient(this.options.server, this.options.tokenFile, {
@@ -72,17 +79,11 @@ export class Agent {
       node: this.options.node,
       agentId: this.agentId,
     });
-    // a control plane that is not up yet is waited for; a refusal (bad key, unknown site) is final
-    for (;;) {
-      try {
-        await this.register();
-        break;
-      } catch (error) {
-        if (error instanceof AgentHttpError && error.status < 500 && error.status !== 429) throw error;
-        if (this.stopping.signal.aborted) return;
-        this.say(`cannot register yet: ${describe(error)}`);
-        await sleep(1_000, undefined, { signal: this.stopping.signal }).catch(() => undefined);
-      }
+    try {
+      await this.register();
+    } catch (error) {
+      if (isRefusal(error)) throw error;
+      this.sayOnce(`cannot register yet: ${describe(error)}; trying again every second`);
     }
     this.loop = this.work();
   }
@@ -116,19 +117,24 @@ export class Agent {
         `${inventory.gpus.some((g) => g.virtual) ? ', virtual' : ''}); ${registration.open.length} launches to adopt`,
     );
     for (const launch of registration.open) await this.adopt(launch);
+    this.registered = true;
+    this.lastSaid = undefined;
   }
 
   private async work(): Promise<void> {
     const poll = this.options.pollIntervalMs ?? 200;
     while (!this.stopping.signal.aborted) {
       try {
-        await this.tick();
+        if (this.registered) await this.tick();
+        else await this.register();
       } catch (error) {
-        if (error instanceof AgentHttpError && error.status === 404 && error.code === 'USINE_NOT_FOUND') {
-          await this.register().catch((e: unknown) => this.say(`register failed: ${describe(e)}`));
-        } else this.say(`${describe(error)}`);
+        if (error instanceof AgentHttpError && error.status === 404 && error.code === 'USINE_NOT_FOUND')
+          this.registered = false;
+        else if (this.registered) this.say(describe(error));
+        else this.sayOnce(`cannot register yet: ${describe(error)}; trying again every second`);
       }
-      await sleep(poll, undefined, { signal: this.stopping.signal }).catch(() => undefined);
+      const wait = this.registered ? poll : 1_000;
+      await sleep(wait, undefined, { signal: this.stopping.signal }).catch(() => undefined);
     }
   }
 
@@ -227,6 +233,17 @@ export class Agent {
   private say(line: string): void {
     this.options.log?.(`usine agent: ${line}`);
   }
+
+  private sayOnce(line: string): void {
+    if (line === this.lastSaid) return;
+    this.lastSaid = line;
+    this.say(line);
+  }
+}
+
+/** The server refused this agent for good (a bad key, an unknown site): retrying will not help. */
+function isRefusal(error: unknown): boolean {
+  return error instanceof AgentHttpError && error.status < 500 && error.status !== 429;
 }
 
 function ended(state: 'cancelled' | 'failed', reason: string): LaunchReport {
