@@ -70,6 +70,18 @@ export const RotatedKey = Type.Object({
   replaced: Type.Object(Key.properties, { description: 'The old key, with the end of its grace.' }),
 });
 
+export const Caller = Type.Object({
+  keyId: Type.String(),
+  role: Type.String(),
+  tenantId: Type.Union([Type.String(), Type.Null()], { description: 'null for the operator’s keys.' }),
+  project: Type.Union([Type.String(), Type.Null()], { description: 'The one project of a member key.' }),
+  site: Type.Union([Type.String(), Type.Null()], { description: 'The site of a site credential.' }),
+  actions: Type.Array(Type.String(), {
+    description: 'What the role grants (job.submit, job.cancel, audit.read, …), on its tenant or site.',
+  }),
+});
+
 export type KeyApiView = Static<typeof Key>;
+export type CallerView = Static<typeof Caller>;
 export type CreatedKeyView = Static<typeof CreatedKey>;
 export type RotatedKeyView = Static<typeof RotatedKey>;

@@ -1,6 +1,6 @@
 import type { FleetNodeView } from '../api/agent-schemas.js';
 import type { BudgetStatusView, InvoiceView, UsageSummaryView } from '../api/metering-schemas.js';
-import type { CreatedKeyView, KeyApiView, RotatedKeyView } from '../api/key-schemas.js';
+import type { CallerView, CreatedKeyView, KeyApiView, RotatedKeyView } from '../api/key-schemas.js';
 import type {
   AuditCheckpointPageView,
   AuditPageView,
@@ -61,6 +61,11 @@ export class UsineClient {
   /** A tenant's keys; without a tenant, the caller's own (the operator's for the admin key). */
   listKeys(tenantId?: string): Promise<{ items: KeyApiView[] }> {
     return this.call('GET', tenantId ? `/v1/tenants/${encodeURIComponent(tenantId)}/keys` : '/v1/keys');
+  }
+
+  /** The calling key's role, tenant, project and site. */
+  whoAmI(): Promise<CallerView> {
+    return this.call('GET', '/v1/whoami');
   }
 
   revokeKey(keyId: string): Promise<KeyApiView> {

@@ -90,6 +90,11 @@ export function isAllowed(principal: Principal, action: Action): boolean {
   return GRANTS[principal.role].includes(action);
 }
 
+/** Every action the key's role grants (what a console offers it). */
+export function listAllowedActions(principal: Principal): readonly Action[] {
+  return ACTIONS.filter((action) => isAllowed(principal, action));
+}
+
 /** Throws 403 unless the key's role grants the action. */
 export function requireAllowed(principal: Principal, action: Action): void {
   if (!isAllowed(principal, action)) {

@@ -1,4 +1,5 @@
 import {
+  Caller,
   CreatedKey,
   CreateKeyBody,
   CreateSiteKeyBody,
@@ -9,6 +10,7 @@ import {
 } from '../../api/key-schemas.js';
 import { Problem } from '../../api/schemas.js';
 import type { AppContext } from '../../app/context.js';
+import { listAllowedActions } from '../../app/auth/principal.js';
 import { createApiKey } from '../../app/keys/create-api-key.js';
 import { listApiKeys } from '../../app/keys/list-api-keys.js';
 import { revokeApiKey } from '../../app/keys/revoke-api-key.js';
@@ -85,6 +87,26 @@ export function listKeyRoutes(ctx: AppContext): RouteSpec[] {
       auth: true,
       responses: { 200: { description: 'Keys', schema: KeyList }, ...problems },
       handle: async (_request, _reply, principal) => listApiKeys(ctx, principal, principal.tenantId),
+    },
+    {
+      method: 'GET',
+      url: '/v1/whoami',
+      operationId: 'getCaller',
+      summary: 'The calling key: its role, tenant, project and site (what a console may show)',
+      tag: 'keys',
+      auth: true,
+      responses: {
+        200: { description: 'The key', schema: Caller },
+        401: { description: 'No valid API key', schema: Problem },
+      },
+      handle: async (_request, _reply, principal) => ({
+        keyId: principal.keyId,
+        role: principal.role,
+        tenantId: principal.tenantId,
+        project: principal.project,
+        site: principal.site,
+        actions: listAllowedActions(principal),
+      }),
     },
     {
       method: 'DELETE',
