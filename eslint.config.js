@@ -65,7 +65,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['*.config.{js,ts}'],
+    files: ['*.config.{js,ts}', 'web/vite.config.ts'],
     rules: { 'no-restricted-exports': 'off' },
   },
 );

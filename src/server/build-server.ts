@@ -4,6 +4,7 @@ import { createAuthenticator } from '../app/auth/authenticate.js';
 import { UsineError } from '../app/errors.js';
 import { describeAuditFailure, installAuditGuard } from './audit-guard.js';
 import { checkRequestUrl } from './check-request.js';
+import { installConsoleFiles } from './console-files.js';
 import { DEFAULT_EDGE_LIMITS, edgeServerOptions, type EdgeLimits } from './edge-options.js';
 import { installEdgeHeaders } from './edge-headers.js';
 import { buildOpenApi } from './openapi.js';
@@ -35,6 +36,8 @@ export interface ServerOptions {
   readonly limits?: EdgeLimits;
   /** When set, GET /metrics needs `Authorization: Bearer <metricsKey>`. */
   readonly metricsKey?: string;
+  /** The built console served at `/` (default web/dist of this checkout). */
+  readonly consoleDir?: string;
 }
 
 /**
@@ -105,6 +108,7 @@ export function buildServer(options: ServerOptions): { app: FastifyInstance; rou
   app.addContentTypeParser(TEXT_TYPES, { parseAs: 'string' }, (_request, body, done) => done(null, body));
 
   installAuditGuard(app, ctx.audit);
+  const consoleFiles = installConsoleFiles(app, options.consoleDir);
   const authenticate = createAuthenticator(ctx);
   const limiter = new AccessLimiter(options.rateLimit, () => ctx.clock.now().getTime());
   const routes: RouteSpec[] = [];
@@ -155,8 +159,15 @@ export function buildServer(options: ServerOptions): { app: FastifyInstance; rou
     void reply.code(problem.status).type('application/problem+json').send(problem);
   });
   app.setNotFoundHandler((request, reply) => {
+    if (consoleFiles.servePage(request, reply)) return;
+    const path = request.url.split('?')[0];
     const problem = toProblem(
-      new UsineError('USINE_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`),
+      new UsineError(
+        'USINE_NOT_FOUND',
+        path === '/' && !consoleFiles.isBuilt
+          ? 'the console is not built in this checkout: run `npm run build`'
+          : `no route ${request.method} ${path}`,
+      ),
       request.url,
     );
     void reply.code(404).type('application/problem+json').send(problem);

@@ -54,6 +54,8 @@ export interface FactoryOptions {
   readonly fleet?: FleetSettings;
   /** Run an agent in this process for each `local` site (default true; false: agents run elsewhere). */
   readonly embeddedAgents?: boolean;
+  /** The built console served at `/` (default this checkout's web/dist). */
+  readonly consoleDir?: string;
 }
 
 export interface RunningFactory {
@@ -142,6 +144,7 @@ async function startOnStore(
     rateLimit: options.rateLimit,
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.metricsKey ? { metricsKey: options.metricsKey } : {}),
+    ...(options.consoleDir ? { consoleDir: options.consoleDir } : {}),
   });
   wiring.log = app.log;
   if (audit.failure)

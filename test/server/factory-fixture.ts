@@ -60,6 +60,7 @@ export async function startTestFactory(
     embeddedAgents?: boolean;
     limits?: EdgeLimits;
     metricsKey?: string;
+    consoleDir?: string;
   } = {},
 ): Promise<RunningFactory & { dataDir: string; adminKey: string }> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'usine-factory-'));
@@ -81,6 +82,7 @@ export async function startTestFactory(
     ...(options.embeddedAgents === undefined ? {} : { embeddedAgents: options.embeddedAgents }),
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.metricsKey ? { metricsKey: options.metricsKey } : {}),
+    ...(options.consoleDir ? { consoleDir: options.consoleDir } : {}),
   });
   const adminKey = factory.adminKey ?? readFileSync(join(dataDir, 'admin.key'), 'utf8').trim();
   return { ...factory, close: () => factory.close(), dataDir, adminKey };
