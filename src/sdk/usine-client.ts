@@ -181,6 +181,14 @@ export class UsineClient {
     return this.call('GET', '/v1/budgets');
   }
 
+  /** The tenant's export as a ustar stream (the operator names the tenant). */
+  async *exportTenant(tenant?: string): AsyncIterable<Uint8Array> {
+    const query = tenant === undefined ? '' : `?tenant=${encodeURIComponent(tenant)}`;
+    const response = await this.send('GET', `/v1/export${query}`, {});
+    if (!response.body) return;
+    for await (const chunk of response.body) yield chunk as Uint8Array;
+  }
+
   /** The job's output as it comes; with follow, until the job ends. */
   async *streamLogs(id: string, follow: boolean, signal?: AbortSignal): AsyncIterable<string> {
     const response = await this.send('GET', `/v1/jobs/${encodeURIComponent(id)}/logs?follow=${follow}`, {

@@ -16,6 +16,7 @@ import type { JobNotifier } from './job-notifier.js';
 import type { ServerMetrics } from './metrics.js';
 import { listAgentRoutes } from './routes/agent-routes.js';
 import { listAuditRoutes } from './routes/audit-routes.js';
+import { listExportRoutes } from './routes/export-routes.js';
 import { listJobRoutes } from './routes/job-routes.js';
 import { listKeyRoutes } from './routes/key-routes.js';
 import { listMeteringRoutes } from './routes/metering-routes.js';
@@ -77,6 +78,7 @@ export function listApiRoutes(
     ...listAuditRoutes(ctx),
     ...listMeteringRoutes(ctx),
     ...listAgentRoutes(ctx),
+    ...listExportRoutes(ctx),
   ];
 }
 

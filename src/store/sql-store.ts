@@ -26,6 +26,13 @@ import {
   upsertBillingSettings,
   upsertBudget,
 } from './billing-queries.js';
+import {
+  selectEventsOfJobs,
+  selectLogChunksOfJobs,
+  selectTenantJobsAfter,
+  selectUsageAfter,
+  selectUsageMonths,
+} from './exchange-queries.js';
 import { insertJobEvent, selectJobEvents } from './job-event-queries.js';
 import {
   claimJobs,
@@ -207,6 +214,11 @@ function bindStoreTx(sql: SqlClient, mac: AuditMac): StoreTx {
     listTenantHeads: (throughSeq) => selectTenantHeads(sql, throughSeq),
 
     appendUsage: (records) => insertUsage(sql, records),
+    listTenantJobsAfter: (tenantId, after, limit) => selectTenantJobsAfter(sql, tenantId, after, limit),
+    listEventsOfJobs: (jobIds) => selectEventsOfJobs(sql, jobIds),
+    listLogChunksOfJobs: (jobIds) => selectLogChunksOfJobs(sql, jobIds),
+    listUsageAfter: (tenantId, afterId, limit) => selectUsageAfter(sql, tenantId, afterId, limit),
+    listUsageMonths: (tenantId) => selectUsageMonths(sql, tenantId),
     listUsage: (tenantId, range) => selectUsage(sql, tenantId, range),
     sumUsage: (tenantId, range) => sumUsage(sql, tenantId, range),
     lastUsageOfJob: (jobId) => selectLastUsageOfJob(sql, jobId),

@@ -88,15 +88,18 @@ function rangeParams(tenantId: string, range: UsageRange): unknown[] {
   ];
 }
 
+/** What `readUsage` reads of a row. */
+export const USAGE_READ_COLUMNS = `idempotency_key, tenant_id, project, job_id, site, gpu_model, offering,
+  milli_gpus, started_at, ended_at, energy_wh::text AS energy_wh, price_per_gpu_hour::text AS price, currency,
+  minimum_seconds, is_final, time_scale, invoice_month, correction`;
+
 export async function selectUsage(
   sql: SqlClient,
   tenantId: string,
   range: UsageRange,
 ): Promise<UsageRecord[]> {
   const rows = await sql.query(
-    `SELECT idempotency_key, tenant_id, project, job_id, site, gpu_model, offering, milli_gpus,
-            started_at, ended_at, energy_wh::text AS energy_wh, price_per_gpu_hour::text AS price,
-            currency, minimum_seconds, is_final, time_scale, invoice_month, correction
+    `SELECT ${USAGE_READ_COLUMNS}
        FROM usage_records
       WHERE ${IN_RANGE}
       ORDER BY id`,
@@ -171,7 +174,7 @@ function jobSeqOf(key: string): number | null {
   return match ? Number(match[1]) : null;
 }
 
-function readUsage(row: Record<string, unknown>): UsageRecord {
+export function readUsage(row: Record<string, unknown>): UsageRecord {
   const offering = String(row['offering']);
   if (!(USAGE_OFFERINGS as readonly string[]).includes(offering))
     throw new Error(`usage_records.offering: ${offering}`);

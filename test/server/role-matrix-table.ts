@@ -56,6 +56,7 @@ export const ALLOWED: Readonly<Record<string, readonly Role[]>> = {
   claimAgentLaunches: ['agent'],
   reportAgentLaunch: [],
   shipAgentLaunchLog: [],
+  exportTenant: ['admin', 'owner'],
 };
 
 /**

@@ -2,6 +2,7 @@ import { ChainScan, type AuditFailure } from '../../domain/audit/chain-scan.js';
 import { GENESIS_POSITION, type AuditEntry, type ChainPosition } from '../../domain/audit/chain.js';
 import type { SignedCheckpoint } from '../../domain/audit/checkpoint.js';
 import { sealedMacText } from '../../domain/audit/entry-mac.js';
+import { encodeManifestStatement, type ManifestSignature } from '../../domain/exchange/export-manifest.js';
 import { foldTenantHead, TENANT_GENESIS } from '../../domain/audit/tenant-proof.js';
 import type { AuditWitness } from '../ports/audit-witness.js';
 import type { Clock } from '../ports/clock.js';
@@ -135,6 +136,30 @@ export class AuditVerifier {
     this.fullTimer = setInterval(full, fullPeriodMs);
     this.fullTimer.unref();
     full();
+  }
+
+  /**
+   * Verifies what is sealed and signs a checkpoint of it now (if any entry follows the last
+   * one): an export's tenant checkpoints then cover every entry it carries.
+   */
+  async checkpointNow(): Promise<AuditState> {
+    await this.verify();
+    while (this.running) await this.running.catch(() => undefined);
+    this.running = this.run(true).finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  /** Signs an export's manifest (its SHA-256): only that statement, never a text of the caller's. */
+  signExportManifest(manifestSha256: string): ManifestSignature {
+    const statement = encodeManifestStatement(manifestSha256);
+    return {
+      algorithm: 'ed25519',
+      keyId: this.options.keys.keyId,
+      statement,
+      signature: this.options.keys.sign(statement),
+    };
   }
 
   /** Stops the timers; with `checkpoint`, signs a last checkpoint of what is sealed. */

@@ -30,6 +30,7 @@ export const ACTIONS = [
   'usage.write',
   'budget.write',
   'agent.work',
+  'tenant.export',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -51,6 +52,7 @@ const GRANTS: Readonly<Record<Role, readonly Action[]>> = {
     'usage.read',
     // the operator corrects and backfills the ledger; a tenant's key never writes it
     'usage.write',
+    'tenant.export',
   ],
   owner: [
     'tenant.read',
@@ -64,6 +66,7 @@ const GRANTS: Readonly<Record<Role, readonly Action[]>> = {
     'audit.read',
     'usage.read',
     'budget.write',
+    'tenant.export',
   ],
   member: ['job.submit', 'job.read', 'job.cancel', 'site.read'],
   viewer: ['tenant.read', 'job.read', 'site.read'],

@@ -24,9 +24,18 @@ export async function listInvoices(
 ): Promise<InvoiceView[]> {
   requireAllowed(principal, 'usage.read');
   const tenantId = requireTenant(principal);
-  const now = ctx.clock.now();
-  const which = month ?? monthOf(now);
+  const which = month ?? monthOf(ctx.clock.now());
   if (!isMonth(which)) throw new UsineError('USINE_INVALID_REQUEST', `month must be YYYY-MM, not ${which}`);
+  return readTenantInvoices(ctx, tenantId, which);
+}
+
+/** `listInvoices` for a tenant the caller was already allowed to read (the export's). */
+export async function readTenantInvoices(
+  ctx: Pick<AppContext, 'store' | 'clock' | 'catalog'>,
+  tenantId: string,
+  which: string,
+): Promise<InvoiceView[]> {
+  const now = ctx.clock.now();
   const { startMs } = monthBoundsMs(which);
   if (startMs > now.getTime()) return [];
   const isFinal = isMonthFinal(which, now.getTime());
@@ -45,8 +54,8 @@ export async function listInvoices(
   });
 }
 
-async function computeInvoices(
-  ctx: AppContext,
+export async function computeInvoices(
+  ctx: Pick<AppContext, 'catalog'>,
   tx: StoreTx,
   tenantId: string,
   month: string,

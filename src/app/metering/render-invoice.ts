@@ -1,6 +1,7 @@
+import { csvLine } from '../csv-line.js';
 import type { InvoiceView } from './read-invoices.js';
 
-const CSV_HEADER = [
+export const INVOICE_CSV_HEADER = [
   'invoice',
   'period',
   'project',
@@ -21,7 +22,12 @@ const CSV_HEADER = [
  * neutralised with a leading `'` (OWASP's CSV injection advice).
  */
 export function renderInvoiceCsv(invoice: InvoiceView): string {
-  const rows: string[][] = [[...CSV_HEADER]];
+  return [INVOICE_CSV_HEADER, ...invoiceCsvRows(invoice)].map(csvLine).join('');
+}
+
+/** The invoice's records without the header: its lines, then subtotal, tax and total. */
+export function invoiceCsvRows(invoice: InvoiceView): string[][] {
+  const rows: string[][] = [];
   for (const l of invoice.lines) {
     rows.push([
       invoice.id,
@@ -55,18 +61,12 @@ export function renderInvoiceCsv(invoice: InvoiceView): string {
     total(invoice.taxLabel, invoice.tax),
     total('total', invoice.total),
   );
-  return rows.map((r) => r.map((cell) => quoteCsv(neutraliseFormula(cell))).join(',')).join('\r\n') + '\r\n';
+  return rows;
 }
 
 /** "12.34 EUR" → "12.34". */
 function amountOf(money: string): string {
   return money.split(' ')[0] ?? '';
-}
-
-/** A plain number stays a number; any other cell a spreadsheet would evaluate gets a leading '. */
-function neutraliseFormula(cell: string): string {
-  if (/^-?\d+(\.\d+)?$/.test(cell)) return cell;
-  return /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
 }
 
 /** The page allows nothing but its own inline style: no script, no image, no request out. */
@@ -109,10 +109,6 @@ ${converted}
 <p><small>Per-second usage at the prices fixed at admission; the subtotal is rounded once, half to even.</small></p>
 </body></html>
 `;
-}
-
-function quoteCsv(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }
 
 function esc(text: string): string {

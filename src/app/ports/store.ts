@@ -3,6 +3,7 @@ import type { LabelRequirement } from '../../domain/jobs/label-selector.js';
 import type { JobStatus } from '../../domain/jobs/lifecycle.js';
 import type { RemotePlacement } from './executor.js';
 import type { AuditStoreTx } from './audit-store.js';
+import type { ExchangeStoreTx } from './exchange-store.js';
 import type { FleetStoreTx } from './fleet-store.js';
 import type { MeteringStoreTx } from './metering-store.js';
 import type { ApiKeyRecord, JobEventRecord, JobRecord, Role, TenantRecord } from './records.js';
@@ -97,7 +98,7 @@ export interface JobTransition {
   readonly finishedAt?: string | null;
 }
 
-export interface StoreTx extends MeteringStoreTx, AuditStoreTx, FleetStoreTx {
+export interface StoreTx extends MeteringStoreTx, AuditStoreTx, FleetStoreTx, ExchangeStoreTx {
   // tenants and keys
   createTenant(tenant: TenantRecord): Promise<void>;
   getTenant(id: string): Promise<TenantRecord | undefined>;
