@@ -1,6 +1,7 @@
 import type { Catalog } from '../domain/catalog/catalog.js';
 import type { AuditVerifier } from './audit/audit-verifier.js';
 import type { FleetSettings } from './fleet/fleet-settings.js';
+import type { JobMove } from './jobs/job-move.js';
 import type { LivePlacement } from './jobs/live-placement.js';
 import type { Clock, IdSource } from './ports/clock.js';
 import type { Executor } from './ports/executor.js';
@@ -22,6 +23,9 @@ export interface AppContext {
   readonly audit?: AuditVerifier;
   /** How agents heartbeat and when a silent one is unreachable (absent: the defaults). */
   readonly fleet?: FleetSettings;
-  /** Called after a job changed, so streams (SSE, log follow) wake up at once. */
-  readonly onJobChange?: (jobId: string) => void;
+  /**
+   * Called after a job changed (committed), so streams (SSE, log follow) wake up at once;
+   * with `move` when its status changed, for the operator's log.
+   */
+  readonly onJobChange?: (jobId: string, move?: JobMove) => void;
 }

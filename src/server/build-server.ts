@@ -9,6 +9,7 @@ import { DEFAULT_EDGE_LIMITS, edgeServerOptions, type EdgeLimits } from './edge-
 import { installEdgeHeaders } from './edge-headers.js';
 import { buildOpenApi } from './openapi.js';
 import { toProblem } from './problem.js';
+import { installRequestLog } from './request-log.js';
 import { AccessLimiter, RateLimited } from './access-limiter.js';
 import type { RateLimits } from './rate-limits.js';
 import { ANONYMOUS, type RouteSpec } from './route-spec.js';
@@ -111,6 +112,7 @@ export function buildServer(options: ServerOptions): { app: FastifyInstance; rou
 
   installAuditGuard(app, ctx.audit);
   const consoleFiles = installConsoleFiles(app, options.consoleDir);
+  const noteCaller = installRequestLog(app);
   const authenticate = createAuthenticator(ctx);
   const limiter = new AccessLimiter(options.rateLimit, () => ctx.clock.now().getTime());
   const routes: RouteSpec[] = [];
@@ -146,6 +148,7 @@ export function buildServer(options: ServerOptions): { app: FastifyInstance; rou
         const principal = route.auth
           ? await limiter.authenticate(authenticate, request.headers.authorization, request.ip)
           : ANONYMOUS;
+        if (route.auth) noteCaller(request, principal);
         if (!route.auth && !PROBES.has(route.url)) limiter.takeForAddress(request.ip);
         checkRequestUrl(request, route);
         const result = await route.handle(request, reply, principal);
@@ -157,7 +160,7 @@ export function buildServer(options: ServerOptions): { app: FastifyInstance; rou
   app.setErrorHandler((error, request, reply) => {
     const problem = toProblem(error, request.url);
     if (error instanceof RateLimited) void reply.header('retry-after', String(error.retryAfterSeconds));
-    if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+    if (problem.status >= 500) request.log.error({ err: error }, 'request failed with an internal error');
     void reply.code(problem.status).type('application/problem+json').send(problem);
   });
   app.setNotFoundHandler((request, reply) => {

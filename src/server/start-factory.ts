@@ -25,6 +25,7 @@ import { JobNotifier } from './job-notifier.js';
 import { ServerMetrics } from './metrics.js';
 import { createRandomIds } from './random-ids.js';
 import { ReconcilerLoop } from './reconciler-loop.js';
+import { logJobMove } from './log-job-move.js';
 import { startEmbeddedAgents } from './start-embedded-agents.js';
 
 export interface FactoryOptions {
@@ -128,7 +129,8 @@ async function startOnStore(
     ...(options.maxKeysPerTenant !== undefined ? { maxKeysPerTenant: options.maxKeysPerTenant } : {}),
     livePlacement: new LivePlacement(),
     fleet,
-    onJobChange: (jobId) => {
+    onJobChange: (jobId, move) => {
+      if (move && wiring.log) logJobMove(wiring.log, jobId, move);
       notifier.notify(jobId);
       wiring.loop?.poke();
     },

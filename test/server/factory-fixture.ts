@@ -61,6 +61,8 @@ export async function startTestFactory(
     limits?: EdgeLimits;
     metricsKey?: string;
     consoleDir?: string;
+    /** Where the server logs (default: nowhere). */
+    logger?: { level: string; stream: NodeJS.WritableStream };
   } = {},
 ): Promise<RunningFactory & { dataDir: string; adminKey: string }> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'usine-factory-'));
@@ -71,7 +73,7 @@ export async function startTestFactory(
     port: 0,
     timeScale: 3600,
     reconcileIntervalMs: 100,
-    logger: false,
+    logger: options.logger ?? false,
     rateLimit: options.rateLimit ?? { perSecond: 1000, burst: 1000 },
     version: 'test',
     ...(options.clock ? { clock: options.clock } : {}),

@@ -1,4 +1,5 @@
 import type { AppContext } from '../context.js';
+import { jobMove } from '../jobs/job-move.js';
 import { checkBudgets, type BudgetCheck } from './check-budgets.js';
 
 /**
@@ -53,7 +54,7 @@ export async function stopPreemptibleOverBudget(ctx: AppContext, now: Date): Pro
     });
     if (moved) {
       stopped++;
-      ctx.onJobChange?.(job.id);
+      ctx.onJobChange?.(job.id, jobMove(moved));
     }
   }
   return stopped;

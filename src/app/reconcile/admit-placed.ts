@@ -1,6 +1,7 @@
 import type { Site } from '../../domain/catalog/catalog.js';
 import type { Decision } from '../../domain/scheduling/site-scheduler.js';
 import type { AppContext } from '../context.js';
+import { JobChanges } from '../jobs/job-move.js';
 import type { JobRecord } from '../ports/records.js';
 import type { ReconcileReport } from './reconcile-once.js';
 import { inventoryOf, nameTenant, type ReconcilerState } from './reconciler-state.js';
@@ -55,10 +56,15 @@ export async function admitPlaced(
   for (const [name, jobs] of bySite) {
     const site = ctx.catalog.sites.find((s) => s.name === name);
     if (!site || !ctx.executors.has(name)) {
-      await ctx.store.transaction(async (tx) => {
-        for (const job of jobs) await failJob(tx, job, at, `site ${name || '?'} has no running backend here`);
+      const failed = await ctx.store.transaction(async (tx) => {
+        const moved = new JobChanges();
+        for (const job of jobs) {
+          const next = await failJob(tx, job, at, `site ${name || '?'} has no running backend here`);
+          if (next) moved.moved(next);
+        }
+        return moved;
       });
-      jobs.forEach((j) => ctx.onJobChange?.(j.id));
+      failed.tell(ctx);
       continue;
     }
     await admitOnSite(ctx, state, report, site, jobs, allocated, at);
@@ -98,7 +104,7 @@ async function admitOnSite(
     if (!isStopped) break; // its GPUs may still be busy: start nothing more here this pass
   }
   const changed = await ctx.store.transaction(async (tx) => {
-    const moved: string[] = [];
+    const moved = new JobChanges();
     for (const { job, reason } of admission.neverFit) {
       const next = await tx.transitionJob(job.id, {
         from: 'placed',
@@ -108,7 +114,7 @@ async function admitOnSite(
       });
       if (!next) continue;
       await recordTransition(tx, job, at, 'unplaceable', { reason }, 'job.admit');
-      moved.push(job.id);
+      moved.moved(next);
     }
     for (const decision of starts.values()) {
       const job = admission.jobs[decision.entry.job.id]!;
@@ -122,7 +128,7 @@ async function admitOnSite(
       });
       if (!next) continue; // cancelled meanwhile: the next pass sees its GPUs free
       report.admitted++;
-      moved.push(job.id);
+      moved.moved(next);
       await recordTransition(tx, job, at, 'admitted', { allocation }, 'job.admit');
     }
     const waiting = [
@@ -134,9 +140,9 @@ async function admitOnSite(
     ];
     for (const { job, reason } of waiting) {
       if (job.reason === reason) continue; // unchanged: no write
-      if (await tx.setJobReason(job.id, 'placed', reason, at.toISOString())) moved.push(job.id);
+      if (await tx.setJobReason(job.id, 'placed', reason, at.toISOString())) moved.touched(job.id);
     }
     return moved;
   });
-  changed.forEach((id) => ctx.onJobChange?.(id));
+  changed.tell(ctx);
 }

@@ -1,4 +1,5 @@
 import type { AppContext } from '../context.js';
+import { jobMove } from '../jobs/job-move.js';
 import { readStoredSpec } from '../jobs/read-job-spec.js';
 import type { ReconcileReport } from './reconcile-once.js';
 import { failJob, recordTransition } from './record-transition.js';
@@ -36,7 +37,7 @@ export async function launchAdmitted(ctx: AppContext, report: ReconcileReport): 
         },
       });
     } catch (error) {
-      await ctx.store.transaction((tx) =>
+      const failed = await ctx.store.transaction((tx) =>
         failJob(
           tx,
           job,
@@ -45,7 +46,7 @@ export async function launchAdmitted(ctx: AppContext, report: ReconcileReport): 
           'admitted',
         ),
       );
-      ctx.onJobChange?.(job.id);
+      ctx.onJobChange?.(job.id, failed && jobMove(failed));
       continue;
     }
     const started = await ctx.store.transaction(async (tx) => {
@@ -61,6 +62,6 @@ export async function launchAdmitted(ctx: AppContext, report: ReconcileReport): 
     if (!started)
       await executor.cancel(handle); // cancelled while launching
     else report.launched++;
-    ctx.onJobChange?.(job.id);
+    ctx.onJobChange?.(job.id, started && jobMove(started));
   }
 }

@@ -5,6 +5,7 @@ import {
   type TenantPlacementFacts,
 } from '../jobs/decide-placement.js';
 import { claimPlacement, type PlacementSnapshot } from '../jobs/placement-snapshot.js';
+import { JobChanges } from '../jobs/job-move.js';
 import type { JobRecord } from '../ports/records.js';
 import { readStoredSpec } from '../jobs/read-job-spec.js';
 import type { ReconcileReport } from './reconcile-once.js';
@@ -27,7 +28,7 @@ export async function placeQueued(
   const changed = await ctx.store.transaction(async (tx) => {
     const jobs = await tx.claimJobs(['queued'], CLAIM_BATCH);
     const tenants = new Map<string, TenantPlacementFacts>();
-    const moved: string[] = [];
+    const moved = new JobChanges();
     for (const job of jobs) {
       let tenant = tenants.get(job.tenantId);
       if (!tenant) {
@@ -45,7 +46,7 @@ export async function placeQueued(
           outcome.reason !== job.reason &&
           (await tx.setJobReason(job.id, 'queued', outcome.reason ?? '', at.toISOString()))
         )
-          moved.push(job.id);
+          moved.touched(job.id);
         continue;
       }
       const next = await tx.transitionJob(job.id, {
@@ -65,11 +66,11 @@ export async function placeQueued(
         if (outcome.site !== null && model !== undefined)
           claimPlacement(snapshot, job.tenantId, outcome.site, model, spec);
       } else report.unplaceable++;
-      moved.push(job.id);
+      moved.moved(next);
       await recordTransition(tx, job, at, outcome.to, outcome.summary, 'job.place');
     }
     return moved;
   });
-  changed.forEach((id) => ctx.onJobChange?.(id));
+  changed.tell(ctx);
   return placed;
 }

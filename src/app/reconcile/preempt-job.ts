@@ -1,4 +1,5 @@
 import type { AppContext } from '../context.js';
+import { jobMove } from '../jobs/job-move.js';
 import type { JobRecord } from '../ports/records.js';
 import { recordTransition } from './record-transition.js';
 import { isRequeued, requeuePreempted } from './requeue-preempted.js';
@@ -48,6 +49,6 @@ export async function preemptJob(
     );
     return next;
   });
-  if (moved) ctx.onJobChange?.(victim.id);
+  if (moved) ctx.onJobChange?.(victim.id, jobMove(moved));
   return true;
 }

@@ -4,14 +4,17 @@ import type { StoreTx } from '../ports/store.js';
 
 const ACTOR = 'reconciler';
 
-/** Moves a job to `failed` with its reason, event and audit entry (no-op if it moved meanwhile). */
+/**
+ * Moves a job to `failed` with its reason, event and audit entry; returns its record, or
+ * undefined when it moved meanwhile (nothing written).
+ */
 export async function failJob(
   tx: StoreTx,
   job: JobRecord,
   at: Date,
   reason: string,
   from: JobStatus = 'placed',
-): Promise<void> {
+): Promise<JobRecord | undefined> {
   const next = await tx.transitionJob(job.id, {
     from,
     to: 'failed',
@@ -20,6 +23,7 @@ export async function failJob(
     finishedAt: at.toISOString(),
   });
   if (next) await recordTransition(tx, job, at, 'failed', { reason }, 'job.fail');
+  return next;
 }
 
 /** Appends a status change's job event and audit entry, in the transition's transaction. */

@@ -4,6 +4,7 @@ import {
   readTenantPlacementFacts,
   type TenantPlacementFacts,
 } from '../jobs/decide-placement.js';
+import { jobMove } from '../jobs/job-move.js';
 import type { PlacementSnapshot } from '../jobs/placement-snapshot.js';
 import { readStoredSpec } from '../jobs/read-job-spec.js';
 import type { JobRecord } from '../ports/records.js';
@@ -85,7 +86,7 @@ export async function replaceOverdue(
     }
     return now;
   });
-  moved.forEach((_, id) => ctx.onJobChange?.(id));
+  moved.forEach((next, id) => ctx.onJobChange?.(id, jobMove(next)));
   return moved;
 }
 

@@ -1,5 +1,6 @@
 import type { JobStatus } from '../../domain/jobs/lifecycle.js';
 import type { AppContext } from '../context.js';
+import { jobMove } from '../jobs/job-move.js';
 import type { RemotePlacement } from '../ports/executor.js';
 import type { JobRecord } from '../ports/records.js';
 import type { ReconcileReport } from './reconcile-once.js';
@@ -51,7 +52,7 @@ export async function watchRunning(
     });
     if (done) {
       report.finished++;
-      ctx.onJobChange?.(job.id);
+      ctx.onJobChange?.(job.id, jobMove(done));
     }
   }
 }

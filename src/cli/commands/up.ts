@@ -40,7 +40,7 @@ export function registerUp(program: Command, io: CliIo, setExit: SetExit): void 
     .option(
       '--log-level <level>',
       'fatal, error, warn, info, debug (USINE_LOG_LEVEL)',
-      io.env['USINE_LOG_LEVEL'] ?? 'warn',
+      io.env['USINE_LOG_LEVEL'] ?? 'info',
     )
     .option(
       '--audit-witness <file>',

@@ -1,10 +1,12 @@
 import type { AppContext } from '../../app/context.js';
 import { cancelJob } from '../../app/jobs/cancel-job.js';
+import { jobMove } from '../../app/jobs/job-move.js';
 import { getJob, listJobs } from '../../app/jobs/query-jobs.js';
 import { submitJob } from '../../app/jobs/submit-job.js';
 import { Job, JobList, JobListQuery, Problem } from '../../api/schemas.js';
 import { withBackendReason } from '../backend-reason.js';
 import { toJobView } from '../job-view.js';
+import { logJobMove } from '../log-job-move.js';
 import { readBodyText } from '../parse-body.js';
 import type { RouteSpec } from '../route-spec.js';
 
@@ -46,6 +48,7 @@ export function listJobRoutes(ctx: AppContext): RouteSpec[] {
           text: readBodyText(request),
           idempotencyKey: Array.isArray(key) ? key[0] : key,
         });
+        if (created) logJobMove(request.log, job.id, jobMove(job));
         reply.code(created ? 201 : 200).header('Location', `/v1/jobs/${job.id}`);
         return toJobView(job);
       },
@@ -105,8 +108,11 @@ export function listJobRoutes(ctx: AppContext): RouteSpec[] {
         404: { description: 'No such job', schema: Problem },
         409: { description: 'Already finished', schema: Problem },
       },
-      handle: async (request, _reply, principal) =>
-        toJobView(await cancelJob(ctx, principal, (request.params as { id: string }).id)),
+      handle: async (request, _reply, principal) => {
+        const job = await cancelJob(ctx, principal, (request.params as { id: string }).id);
+        logJobMove(request.log, job.id, jobMove(job));
+        return toJobView(job);
+      },
     },
   ];
 }
