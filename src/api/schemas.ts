@@ -48,6 +48,7 @@ export const Job = Type.Object({
   id: Type.String(),
   name: Type.String(),
   kind: Type.Enum(['Job', 'Service']),
+  tenantId: Type.String(),
   project: Type.String(),
   labels: Type.Record(Type.String(), Type.String()),
   status: Type.Enum(JOB_STATUSES),
@@ -87,6 +88,9 @@ export const JobList = Type.Object({
 export const JobListQuery = Type.Object({
   status: Type.Optional(Type.Enum(JOB_STATUSES)),
   project: Type.Optional(Type.String()),
+  tenant: Type.Optional(
+    Type.String({ description: "The operator's key: one tenant's jobs (its id); default every tenant's." }),
+  ),
   label: Type.Optional(
     Type.String({
       description: 'A label selector, as kubectl: `tier=gold,team!=ops,env in (dev,test),gpu,!spot`.',

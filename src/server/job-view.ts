@@ -7,6 +7,7 @@ export function toJobView(job: JobRecord) {
     id: job.id,
     name: job.name,
     kind: job.kind,
+    tenantId: job.tenantId,
     project: job.project,
     labels: job.labels,
     status: job.status,

@@ -108,26 +108,33 @@ export async function insertJobs(
 
 export async function selectJob(
   sql: SqlClient,
-  tenantId: string,
+  tenantId: string | null,
   id: string,
 ): Promise<JobRecord | undefined> {
-  const [row] = await sql.query('SELECT * FROM jobs WHERE tenant_id = $1 AND id = $2', [tenantId, id]);
+  const [row] =
+    tenantId === null
+      ? await sql.query('SELECT * FROM jobs WHERE id = $1', [id])
+      : await sql.query('SELECT * FROM jobs WHERE tenant_id = $1 AND id = $2', [tenantId, id]);
   return row && readJob(row);
 }
 
-/** A tenant's jobs, newest first, a page at a time (keyset pagination on (created_at, id)). */
+/**
+ * A tenant's jobs (every tenant's when `tenantId` is null), newest first, a page at a time
+ * (keyset pagination on (created_at, id)).
+ */
 export async function selectJobs(
   sql: SqlClient,
-  tenantId: string,
+  tenantId: string | null,
   filter: JobFilter,
 ): Promise<{ items: JobRecord[]; nextCursor: string | null }> {
   assertLimit(filter.limit);
-  const params: unknown[] = [tenantId];
-  const where = ['tenant_id = $1'];
+  const params: unknown[] = [];
+  const where: string[] = [];
   const param = (value: unknown): string => {
     params.push(value);
     return `$${params.length}`;
   };
+  if (tenantId !== null) where.push(`tenant_id = ${param(tenantId)}`);
   if (filter.status !== undefined) where.push(`status = ${param(filter.status)}`);
   if (filter.project !== undefined) where.push(`project = ${param(filter.project)}`);
   for (const r of filter.labels ?? []) where.push(labelCondition(r, param));
@@ -142,7 +149,7 @@ export async function selectJobs(
   }
   // one row more than asked tells whether there is a next page
   const rows = await sql.query(
-    `SELECT * FROM jobs WHERE ${where.join(' AND ')}
+    `SELECT * FROM jobs ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
      ORDER BY created_at DESC, id DESC LIMIT ${param(filter.limit + 1)}`,
     params,
   );

@@ -47,6 +47,8 @@ const GRANTS: Readonly<Record<Role, readonly Action[]>> = {
     'key.read',
     'key.revoke',
     'site-key.create',
+    // the operator reads every tenant's jobs (read-only: cancelling is the tenant's act)
+    'job.read',
     'site.read',
     'audit.read',
     'usage.read',

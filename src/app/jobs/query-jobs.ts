@@ -3,13 +3,16 @@ import { JOB_STATUSES } from '../../domain/jobs/lifecycle.js';
 import { parseLabelSelector } from '../../domain/jobs/label-selector.js';
 import type { AppContext } from '../context.js';
 import { UsineError } from '../errors.js';
-import { requireAllowed, requireTenant, type Principal } from '../auth/principal.js';
+import { requireAllowed, type Principal } from '../auth/principal.js';
 import type { JobRecord } from '../ports/records.js';
 
-/** A job of the caller's tenant (and project, for a member key); 404 otherwise, never 403. */
+/**
+ * A job of the caller's tenant (and project, for a member key), any tenant's for the operator;
+ * 404 otherwise, never 403.
+ */
 export async function getJob(ctx: AppContext, principal: Principal, id: string): Promise<JobRecord> {
   requireAllowed(principal, 'job.read');
-  const tenantId = requireTenant(principal);
+  const tenantId = principal.tenantId; // null: the operator's key, which reads every tenant's
   const job = await ctx.store.transaction((tx) => tx.getJob(tenantId, id));
   if (!job || (principal.project !== null && job.project !== principal.project)) {
     throw new UsineError('USINE_NOT_FOUND', `no job ${id}`);
@@ -20,6 +23,8 @@ export async function getJob(ctx: AppContext, principal: Principal, id: string):
 export interface ListQuery {
   readonly status?: string;
   readonly project?: string;
+  /** The operator's view of one tenant (by id); a tenant's key sees its own jobs only. */
+  readonly tenant?: string;
   /** A label selector: `key=value,key!=value,key in (a,b),key,!key`. */
   readonly label?: string;
   readonly cursor?: string;
@@ -32,7 +37,10 @@ export async function listJobs(
   query: ListQuery,
 ): Promise<{ items: JobRecord[]; nextCursor: string | null }> {
   requireAllowed(principal, 'job.read');
-  const tenantId = requireTenant(principal);
+  // the operator lists every tenant's jobs, or one tenant's; a tenant key its own
+  const tenantId = principal.tenantId ?? query.tenant ?? null;
+  if (principal.tenantId !== null && query.tenant !== undefined && query.tenant !== principal.tenantId)
+    return { items: [], nextCursor: null };
   if (query.status !== undefined && !JOB_STATUSES.includes(query.status as JobStatus)) {
     throw new UsineError('USINE_INVALID_REQUEST', `status: must be one of ${JOB_STATUSES.join(', ')}`, [
       { path: 'status', message: `must be one of ${JOB_STATUSES.join(', ')}` },

@@ -124,8 +124,13 @@ export interface StoreTx extends MeteringStoreTx, AuditStoreTx, FleetStoreTx, Ex
   // jobs
   /** Inserts the job unless (tenant, project, idempotencyKey) exists: then replayed or conflict. */
   createJob(job: NewJob): Promise<CreateJobResult>;
-  getJob(tenantId: string, id: string): Promise<JobRecord | undefined>;
-  listJobs(tenantId: string, filter: JobFilter): Promise<{ items: JobRecord[]; nextCursor: string | null }>;
+  /** `tenantId` null: whichever tenant's it is (the operator's view; the use case decides who may). */
+  getJob(tenantId: string | null, id: string): Promise<JobRecord | undefined>;
+  /** `tenantId` null: every tenant's jobs (the operator's view). */
+  listJobs(
+    tenantId: string | null,
+    filter: JobFilter,
+  ): Promise<{ items: JobRecord[]; nextCursor: string | null }>;
   /**
    * Locks up to `limit` jobs in the given states for this transaction, skipping those
    * another transaction holds (FOR UPDATE SKIP LOCKED), oldest first.

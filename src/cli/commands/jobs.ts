@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { JobView } from '../../api/schemas.js';
 import { addClientOptions, withClient } from '../client-config.js';
 import { formatAge } from '../format-age.js';
-import { ExitCode, type CliIo } from '../io.js';
+import { CliExit, ExitCode, type CliIo } from '../io.js';
 import { allowWideOutput } from '../output-format.js';
 import { renderTable } from '../render-table.js';
 import type { SetExit } from './index.js';
@@ -15,6 +15,8 @@ export function registerJobs(program: Command, io: CliIo, setExit: SetExit): voi
         .summary('list jobs, newest first')
         .option('--status <status>', 'only jobs in this state')
         .option('--project <project>', 'only this project')
+        .option('-A, --all-tenants', "every tenant's jobs, with a tenant column (the operator's key)")
+        .option('--tenant <name>', "one tenant's jobs, by name or id (the operator's key)")
         .option(
           '-l, --label <selector>',
           'only jobs whose labels match: tier=gold, team!=ops, env in (dev,test), gpu, !spot (repeat to AND)',
@@ -29,16 +31,23 @@ export function registerJobs(program: Command, io: CliIo, setExit: SetExit): voi
     .addHelpText(
       'after',
       '\nExamples:\n  usine jobs --status running -l team=vision\n  usine jobs --all -o name\n' +
-        '  usine jobs -o jsonpath={.items[*].id} --limit 10',
+        '  usine jobs -o jsonpath={.items[*].id} --limit 10\n  usine jobs -A --status failed   (operator)',
     )
     .action(async (options: JobsOptions) => {
       await withClient(io, options, async (client) => {
         const items: JobView[] = [];
         let cursor = options.cursor;
+        // the operator's view names tenants; the API takes ids
+        const tenants =
+          options.allTenants || options.tenant !== undefined
+            ? new Map((await client.listTenants()).items.map((t) => [t.id, t.name]))
+            : undefined;
+        const tenant = options.tenant === undefined ? undefined : findTenantId(tenants, options.tenant);
         do {
           const page = await client.listJobs({
             status: options.status,
             project: options.project,
+            tenant,
             label: options.label?.join(','),
             limit: options.limit,
             cursor,
@@ -49,7 +58,7 @@ export function registerJobs(program: Command, io: CliIo, setExit: SetExit): voi
         const nextCursor = cursor ?? null;
         if (options.json) io.stdout(`${JSON.stringify({ items, nextCursor }, null, 2)}\n`);
         else {
-          io.stdout(renderJobTable(items, io.now(), options.output === 'wide'));
+          io.stdout(renderJobTable(items, io.now(), options.output === 'wide', tenants));
           if (nextCursor)
             io.stderr(`(more: add --cursor ${nextCursor} for the next page, or --all for every page)\n`);
         }
@@ -171,6 +180,8 @@ function describeRejection(r: { site: string; reasons: { code: string; message: 
 interface JobsOptions {
   status?: string;
   project?: string;
+  allTenants?: boolean;
+  tenant?: string;
   label?: string[];
   limit: string;
   cursor?: string;
@@ -185,35 +196,56 @@ function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
-/** `usine jobs` as kubectl get: `-o wide` adds the kind, GPUs, model, estimate and labels. */
-function renderJobTable(jobs: readonly JobView[], now: Date, isWide: boolean): string {
+/** A tenant's id from its name or id; a name no tenant has is a usage error listing them. */
+function findTenantId(tenants: ReadonlyMap<string, string> | undefined, wanted: string): string {
+  for (const [id, name] of tenants ?? []) if (id === wanted || name === wanted) return id;
+  const known = [...(tenants?.values() ?? [])].join(', ') || 'none';
+  throw new CliExit(ExitCode.usage, `--tenant ${wanted}: no such tenant (tenants: ${known})`);
+}
+
+/**
+ * `usine jobs` as kubectl get: `-o wide` adds the kind, GPUs, model, estimate and labels; the
+ * operator's view (`tenants` given) starts with the tenant, as `kubectl get -A` with the namespace.
+ */
+function renderJobTable(
+  jobs: readonly JobView[],
+  now: Date,
+  isWide: boolean,
+  tenants?: ReadonlyMap<string, string>,
+): string {
   const headers = ['id', 'name', 'project', 'status', 'site', 'age', 'reason'];
   const wideHeaders = ['kind', 'gpus', 'gpu', 'estimate', 'labels'];
+  const rows = jobs.map((j) => {
+    const row = [
+      j.id,
+      j.name,
+      j.project,
+      j.status,
+      j.site ?? '-',
+      formatAge(j.createdAt, now),
+      shorten(j.reason ?? ''),
+    ];
+    if (!isWide) return row;
+    const resources = j.spec.spec.resources;
+    const decision = (j.placement as StoredPlacement | null)?.decision;
+    const labels = Object.entries(j.labels).map(([k, v]) => `${k}=${v}`);
+    return [
+      ...row.slice(0, -1),
+      shorten(j.reason ?? '') || '-',
+      j.kind,
+      `${(resources.nodes ?? 1) > 1 ? `${resources.nodes}×` : ''}${resources.gpus}`,
+      decision?.gpuModel ?? '-',
+      decision?.estimatedCost ?? '-',
+      labels.join(',') || '-',
+    ];
+  });
+  const shown = isWide ? [...headers, ...wideHeaders] : headers;
+  if (!tenants) return renderTable(shown, rows);
   return renderTable(
-    isWide ? [...headers, ...wideHeaders] : headers,
-    jobs.map((j) => {
-      const row = [
-        j.id,
-        j.name,
-        j.project,
-        j.status,
-        j.site ?? '-',
-        formatAge(j.createdAt, now),
-        shorten(j.reason ?? ''),
-      ];
-      if (!isWide) return row;
-      const resources = j.spec.spec.resources;
-      const decision = (j.placement as StoredPlacement | null)?.decision;
-      const labels = Object.entries(j.labels).map(([k, v]) => `${k}=${v}`);
-      return [
-        ...row.slice(0, -1),
-        shorten(j.reason ?? '') || '-',
-        j.kind,
-        `${(resources.nodes ?? 1) > 1 ? `${resources.nodes}×` : ''}${resources.gpus}`,
-        decision?.gpuModel ?? '-',
-        decision?.estimatedCost ?? '-',
-        labels.join(',') || '-',
-      ];
+    ['tenant', ...shown],
+    rows.map((row, i) => {
+      const id = jobs[i]?.tenantId ?? '';
+      return [tenants.get(id) ?? id, ...row];
     }),
   );
 }

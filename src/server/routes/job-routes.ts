@@ -71,6 +71,7 @@ export function listJobRoutes(ctx: AppContext): RouteSpec[] {
         const page = await listJobs(ctx, principal, {
           ...(q['status'] ? { status: q['status'] } : {}),
           ...(q['project'] ? { project: q['project'] } : {}),
+          ...(q['tenant'] ? { tenant: q['tenant'] } : {}),
           ...(q['label'] ? { label: q['label'] } : {}),
           ...(q['cursor'] ? { cursor: q['cursor'] } : {}),
           ...(q['limit'] ? { limit: Number(q['limit']) } : {}),
