@@ -56,7 +56,7 @@ describe.skipIf(skip !== undefined)('the console’s jobs, in a real Chromium ag
         `hello-${locale}`,
       );
       const { page, context, cspViolations } = await openTab(world, locale);
-      await signIn(page, world, world.ownerKey);
+      await signIn(page, world, world.ownerKey, '/jobs');
       await page.getByRole('link', { name: `hello-${locale}` }).waitFor();
       await checkAndShoot(page, `jobs-${locale}`);
       await page.getByRole('link', { name: `hello-${locale}` }).click();

@@ -2,20 +2,51 @@ import { useEffect, useState, type ReactNode } from 'react';
 import { ProblemAlert } from './components/problem-alert.js';
 import { LOCALES, useLocale, type Locale } from './i18n/locale.js';
 import type { MessageKey } from './i18n/en.js';
+import { AuditPage } from './pages/audit-page.js';
+import { CostsPage } from './pages/costs-page.js';
 import { JobPage } from './pages/job-page.js';
 import { JobsPage } from './pages/jobs-page.js';
+import { OperatorPage } from './pages/operator-page.js';
+import { OverviewPage } from './pages/overview-page.js';
 import { SignInPage } from './pages/sign-in-page.js';
+import { SubmitPage } from './pages/submit-page.js';
 import { Link, useLocation } from './router.js';
 import { forgetKey, openSession, readStoredKey, SessionContext, type Session } from './session.js';
 
 interface PageLink {
   readonly path: string;
   readonly label: MessageKey;
-  /** The action the key needs for the page to be offered. */
-  readonly action: string;
+  /** Whether the key may use the page (from what the server says its role grants). */
+  isOffered(session: Session): boolean;
+  readonly render: () => ReactNode;
 }
 
-const PAGES: readonly PageLink[] = [{ path: '/jobs', label: 'nav.jobs', action: 'job.read' }];
+const isTenantKey = (s: Session) => s.caller.tenantId !== null;
+
+/** The pages, in the menu's order; a key is offered those its role may use. */
+const PAGES: readonly PageLink[] = [
+  { path: '/', label: 'nav.overview', isOffered: (s) => s.may('site.read'), render: () => <OverviewPage /> },
+  { path: '/jobs', label: 'nav.jobs', isOffered: (s) => s.may('job.read'), render: () => <JobsPage /> },
+  {
+    path: '/submit',
+    label: 'nav.submit',
+    isOffered: (s) => s.may('job.submit'),
+    render: () => <SubmitPage />,
+  },
+  {
+    path: '/costs',
+    label: 'nav.costs',
+    isOffered: (s) => s.may('usage.read') && isTenantKey(s),
+    render: () => <CostsPage />,
+  },
+  { path: '/audit', label: 'nav.audit', isOffered: (s) => s.may('audit.read'), render: () => <AuditPage /> },
+  {
+    path: '/operator',
+    label: 'nav.operator',
+    isOffered: (s) => s.may('tenant.create'),
+    render: () => <OperatorPage />,
+  },
+];
 
 /** The console: signs in with an API key, then shows the pages the key's role may use. */
 export function App() {
@@ -53,9 +84,9 @@ export function App() {
           <>
             <nav aria-label={t('nav.label')}>
               <ul>
-                {PAGES.filter((p) => session.may(p.action)).map((p) => (
+                {PAGES.filter((p) => p.isOffered(session)).map((p) => (
                   <li key={p.path}>
-                    <Link to={p.path}>{t(p.label)}</Link>
+                    <NavLink to={p.path} label={t(p.label)} />
                   </li>
                 ))}
               </ul>
@@ -70,21 +101,34 @@ export function App() {
         }
       >
         <main id="content">
-          <Page />
+          <Page session={session} />
         </main>
       </Frame>
     </SessionContext.Provider>
   );
 }
 
-/** The page at the current address. */
-function Page() {
+/** The page at the current address, if the key may use it. */
+function Page({ session }: { session: Session }) {
   const { t } = useLocale();
   const { path } = useLocation();
   const job = /^\/jobs\/([^/]+)$/.exec(path);
-  if (job?.[1]) return <JobPage jobId={decodeURIComponent(job[1])} />;
-  if (path === '/' || path === '/jobs') return <JobsPage />;
-  return <p>{t('app.notFound')}</p>;
+  if (job?.[1] && session.may('job.read')) return <JobPage jobId={decodeURIComponent(job[1])} />;
+  const page = PAGES.find((p) => p.path === path);
+  if (!page) return <p>{t('app.notFound')}</p>;
+  if (!page.isOffered(session)) return <p role="alert">{t('app.notForKey')}</p>;
+  return page.render();
+}
+
+/** A menu entry; the current page's says so to screen readers. */
+function NavLink({ to, label }: { to: string; label: string }) {
+  const { path } = useLocation();
+  const isCurrent = to === '/' ? path === '/' : path.startsWith(to);
+  return (
+    <Link to={to} aria-current={isCurrent ? 'page' : undefined}>
+      {label}
+    </Link>
+  );
 }
 
 /** The header every page shares: the name, the language switch, and the signed-in part. */

@@ -1,0 +1,183 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findBrowserSkip } from '../support/browser.js';
+import {
+  checkAndShoot,
+  openTab,
+  signIn,
+  startConsoleWorld,
+  submitJob,
+  type ConsoleWorld,
+} from './console-fixture.js';
+
+const skip = findBrowserSkip();
+
+/** TypeBox tries `new Function` once to see whether it may compile validators; the CSP says no and it interprets them. */
+const isTypeBoxProbe = (message: string) => message.includes("'unsafe-eval'");
+
+const SIMULATED_JOB = (name: string) => `apiVersion: usine/v1
+kind: Job
+metadata: { name: ${name}, project: vision }
+spec:
+  command: ["train"]
+  resources: { gpus: 2, gpuModels: [H100] }
+  duration: 2h
+  placement: { sites: [sim-paris] }
+`;
+
+describe.skipIf(skip !== undefined)('the console’s pages, in English and French, in a real Chromium', () => {
+  let world: ConsoleWorld;
+
+  beforeAll(async () => {
+    world = await startConsoleWorld();
+    await world.call('PUT', '/v1/budgets/tenant', { key: world.ownerKey, json: { limit: '1000 EUR' } });
+    // two simulated hours (two seconds here) on two H100s: usage, a cost and an invoice line
+    const id = await submitJob(world, SIMULATED_JOB('simulated-train'), 'simulated-train');
+    // beforeAll has no expect.poll: wait for the end the plain way
+    for (let status = ''; status !== 'succeeded'; await new Promise((r) => setTimeout(r, 250))) {
+      status = (await world.call('GET', `/v1/jobs/${id}`, { key: world.ownerKey })).body['status'] as string;
+      if (['failed', 'cancelled', 'unplaceable'].includes(status))
+        throw new Error(`simulated-train ${status}`);
+    }
+  });
+
+  afterAll(async () => {
+    await world?.close();
+  });
+
+  it.each(['en', 'fr'] as const)(
+    'checks a spec as it is typed (%s), at its line and field, then submits it and follows it to the end',
+    async (locale) => {
+      const { page, context, cspViolations } = await openTab(world, locale);
+      await signIn(page, world, world.ownerKey, '/submit');
+      const editor = page.locator('#spec-text');
+      await editor.fill(
+        `apiVersion: usine/v1\nkind: Job\nmetadata: { name: typed-${locale}, project: vision }\nspec:\n  command: ["node", "-e", "console.log('typed in the console')"]\n  resources: { gpus: -2 }\n  duration: 1m\n  placement: { sites: [local] }\n`,
+      );
+      const problem = page.getByTestId('validation').locator('[data-path="spec.resources.gpus"]');
+      await problem.waitFor();
+      expect(await problem.getAttribute('data-line')).toBe('6');
+      expect(await page.locator('form.submit button[type=submit]').isDisabled()).toBe(true);
+      await checkAndShoot(page, `submit-invalid-${locale}`);
+      await editor.fill((await editor.inputValue()).replace('gpus: -2', 'gpus: 0.5'));
+      await page.getByTestId('validation').locator('.valid').waitFor();
+      await page.locator('form.submit button[type=submit]').click();
+      await page.waitForURL(/\/jobs\/job_/);
+      await expect
+        .poll(() => page.getByTestId('job-status').locator('[data-status]').getAttribute('data-status'), {
+          timeout: 60_000,
+        })
+        .toBe('succeeded');
+      await expect.poll(() => page.getByTestId('logs').textContent()).toContain('typed in the console');
+      expect(cspViolations.filter((m) => !isTypeBoxProbe(m))).toEqual([]);
+      await context.close();
+    },
+  );
+
+  it.each(['en', 'fr'] as const)(
+    'shows the sites, the queue and the budget on the overview (%s)',
+    async (locale) => {
+      const { page, context } = await openTab(world, locale);
+      await signIn(page, world, world.ownerKey, '/');
+      await page.getByTestId('sites').waitFor();
+      expect(await page.getByTestId('sites').locator('tbody tr').count()).toBe(2);
+      expect(await page.getByTestId('sites').textContent()).toContain('sim-paris');
+      await page.getByTestId('budgets').waitFor();
+      await page.getByTestId('queue').waitFor();
+      await checkAndShoot(page, `overview-${locale}`);
+      await context.close();
+    },
+  );
+
+  it.each(['en', 'fr'] as const)(
+    'charts the usage and renders the invoice with its downloads (%s)',
+    async (locale) => {
+      const { page, context } = await openTab(world, locale);
+      await signIn(page, world, world.ownerKey, '/costs');
+      await page.getByTestId('invoice').first().waitFor();
+      await page.getByTestId('usage-chart').locator('canvas').waitFor();
+      expect(await page.getByTestId('usage').textContent()).toContain('vision');
+      const total = await page.getByTestId('invoice-total').first().textContent();
+      expect(total).toMatch(locale === 'fr' ? /\d,\d\d\s€/ : /€\d+\.\d\d/);
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page
+          .getByRole('button', { name: locale === 'fr' ? 'Télécharger en CSV' : 'Download CSV' })
+          .first()
+          .click(),
+      ]);
+      expect(download.suggestedFilename()).toMatch(/^inv_.*\.csv$/);
+      await checkAndShoot(page, `costs-${locale}`);
+      await context.close();
+    },
+  );
+
+  it.each(['en', 'fr'] as const)(
+    'verifies the audit chain from the page and lists its entries (%s)',
+    async (locale) => {
+      const { page, context } = await openTab(world, locale);
+      await signIn(page, world, world.ownerKey, '/audit');
+      await page.getByTestId('audit-entries').waitFor();
+      await page
+        .getByRole('button', { name: locale === 'fr' ? 'Vérifier la chaîne' : 'Verify the chain' })
+        .click();
+      expect(await page.getByTestId('verification').getAttribute('data-ok')).toBe('true');
+      expect(await page.getByTestId('audit-entries').locator('tbody tr').count()).toBeGreaterThan(0);
+      await checkAndShoot(page, `audit-${locale}`);
+      await context.close();
+    },
+  );
+
+  it.each(['en', 'fr'] as const)(
+    'lets the operator (%s) create a tenant and a key, revoke it, and see the nodes',
+    async (locale) => {
+      const { page, context } = await openTab(world, locale);
+      await signIn(page, world, world.factory.adminKey, '/operator');
+      await page.getByTestId('tenants').waitFor();
+      await page
+        .getByLabel(locale === 'fr' ? 'Nom du nouveau locataire' : 'New tenant’s name')
+        .fill(`beta-${locale}`);
+      await page
+        .getByRole('button', { name: locale === 'fr' ? 'Créer le locataire' : 'Create the tenant' })
+        .click();
+      await page.getByRole('button', { name: locale === 'fr' ? 'Créer une clé' : 'Create a key' }).click();
+      const secret = await page.getByTestId('new-secret').textContent();
+      expect(secret).toMatch(/^usk_/);
+      const keys = page.getByTestId('keys').first();
+      await keys.locator('tbody tr').first().waitFor();
+      await keys
+        .getByRole('button', { name: new RegExp(locale === 'fr' ? '^Révoquer' : '^Revoke') })
+        .first()
+        .click();
+      await expect
+        .poll(() => keys.locator('tbody tr').first().textContent())
+        .toContain(locale === 'fr' ? 'révoquée' : 'revoked');
+      // the revoked key is refused by the API
+      const refused = await world.call('GET', '/v1/whoami', { key: secret ?? '' });
+      expect(refused.status).toBe(401);
+      await page.getByTestId('nodes').waitFor();
+      expect(await page.getByTestId('nodes').textContent()).toContain('local');
+      await checkAndShoot(page, `operator-${locale}`);
+      await context.close();
+    },
+  );
+
+  it('offers a viewer only the pages its role may use', async () => {
+    const { page, context } = await openTab(world, 'en');
+    await signIn(page, world, world.viewerKey, '/');
+    const menu = await page.getByRole('navigation', { name: 'Pages' }).textContent();
+    expect(menu).toContain('Jobs');
+    for (const hidden of ['Submit', 'Costs', 'Audit', 'Operator']) expect(menu).not.toContain(hidden);
+    await page.goto(new URL('/submit', world.factory.url).href);
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('may not use this page');
+    await context.close();
+  });
+
+  it('shows the sign-in page in French to a French browser', async () => {
+    const { page, context } = await openTab(world, 'fr');
+    await page.goto(world.factory.url);
+    await page.getByRole('heading', { name: 'Se connecter à Usine' }).waitFor();
+    expect(await page.locator('html').getAttribute('lang')).toBe('fr');
+    await checkAndShoot(page, 'sign-in-fr');
+    await context.close();
+  });
+});

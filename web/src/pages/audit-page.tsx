@@ -1,0 +1,125 @@
+import { useState } from 'react';
+import type { AuditVerificationView } from '../../../src/api/schemas.js';
+import { ProblemAlert } from '../components/problem-alert.js';
+import { useLocale } from '../i18n/locale.js';
+import { Link, useLocation } from '../router.js';
+import { useSession } from '../session.js';
+import { useApi } from '../use-api.js';
+
+const PAGE_SIZE = 100;
+
+/** The tamper-evident log: the chain's state, a verification on demand, the entries (oldest first). */
+export function AuditPage() {
+  const { client } = useSession();
+  const { t, dateTime, number } = useLocale();
+  const { query } = useLocation();
+  const cursor = query.get('cursor') ?? undefined;
+  const [entries] = useApi(() => client.listAudit(cursor, PAGE_SIZE), [client, cursor]);
+  const [verification, setVerification] = useState<AuditVerificationView | undefined>(undefined);
+  const [error, setError] = useState<unknown>(undefined);
+  const [isBusy, setBusy] = useState(false);
+  const [actor, setActor] = useState('');
+  const [action, setAction] = useState('');
+  const verify = async () => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      setVerification(await client.verifyAudit());
+    } catch (failure) {
+      setError(failure);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <>
+      <h1>{t('audit.title')}</h1>
+      <section aria-labelledby="verify-title">
+        <h2 id="verify-title">{t('audit.chain')}</h2>
+        <p>{t('audit.intro')}</p>
+        <button type="button" onClick={() => void verify()} disabled={isBusy}>
+          {t('audit.verify')}
+        </button>
+        {error !== undefined ? <ProblemAlert error={error} /> : null}
+        {verification ? (
+          <div role="status" data-testid="verification" data-ok={verification.ok}>
+            <p className={verification.ok ? 'valid' : 'invalid'}>
+              {verification.ok
+                ? t('audit.ok', {
+                    n: number(verification.entries, 0),
+                    scope: t(`audit.scope.${verification.scope}`),
+                  })
+                : t('audit.broken', { n: verification.firstBadEntry ?? '?', kind: verification.kind ?? '' })}
+            </p>
+            {verification.problem ? <p>{verification.problem}</p> : null}
+            {verification.checkpoint ? (
+              <p>
+                {t('audit.checkpoint', {
+                  count: number(verification.checkpoint.count, 0),
+                  at: dateTime(verification.checkpoint.at),
+                })}
+              </p>
+            ) : null}
+          </div>
+        ) : null}
+      </section>
+      <section aria-labelledby="entries-title">
+        <h2 id="entries-title">{t('audit.entries')}</h2>
+        <form className="filters" aria-label={t('jobs.filters')} onSubmit={(e) => e.preventDefault()}>
+          <label>
+            {t('audit.actor')}
+            <input value={actor} onChange={(e) => setActor(e.target.value)} />
+          </label>
+          <label>
+            {t('audit.action')}
+            <input value={action} onChange={(e) => setAction(e.target.value)} />
+          </label>
+        </form>
+        {entries.state === 'loading' ? <p role="status">{t('app.loading')}</p> : null}
+        {entries.state === 'failed' ? <ProblemAlert error={entries.error} /> : null}
+        {entries.state === 'ready' ? (
+          <>
+            <table data-testid="audit-entries">
+              <thead>
+                <tr>
+                  <th scope="col">#</th>
+                  <th scope="col">{t('audit.at')}</th>
+                  <th scope="col">{t('audit.actor')}</th>
+                  <th scope="col">{t('audit.action')}</th>
+                  <th scope="col">{t('audit.subject')}</th>
+                  <th scope="col">{t('audit.hash')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {entries.value.items
+                  .filter((e) => e.actor.includes(actor) && e.action.includes(action))
+                  .map((e) => (
+                    <tr key={e.seq}>
+                      <td>{e.seq}</td>
+                      <td>{dateTime(e.at)}</td>
+                      <td>{e.actor}</td>
+                      <td>
+                        <code>{e.action}</code>
+                      </td>
+                      <td>{e.subject}</td>
+                      <td>
+                        <code title={e.hash}>{e.hash.slice(0, 12)}…</code>
+                      </td>
+                    </tr>
+                  ))}
+              </tbody>
+            </table>
+            <nav className="pager" aria-label={t('audit.entries')}>
+              {cursor ? <Link to="/audit">{t('jobs.first')}</Link> : null}
+              {entries.value.nextCursor ? (
+                <Link to={`/audit?cursor=${encodeURIComponent(entries.value.nextCursor)}`}>
+                  {t('jobs.next')}
+                </Link>
+              ) : null}
+            </nav>
+          </>
+        ) : null}
+      </section>
+    </>
+  );
+}
