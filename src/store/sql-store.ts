@@ -27,7 +27,13 @@ import {
   upsertBudget,
 } from './billing-queries.js';
 import {
+  insertForeignAudit,
+  insertForeignAuditKey,
+  insertImportedEvents,
+  insertImportedJobs,
   selectEventsOfJobs,
+  selectForeignAudit,
+  selectForeignAuditKeys,
   selectLogChunksOfJobs,
   selectTenantJobsAfter,
   selectUsageAfter,
@@ -217,8 +223,16 @@ function bindStoreTx(sql: SqlClient, mac: AuditMac): StoreTx {
     listTenantJobsAfter: (tenantId, after, limit) => selectTenantJobsAfter(sql, tenantId, after, limit),
     listEventsOfJobs: (jobIds) => selectEventsOfJobs(sql, jobIds),
     listLogChunksOfJobs: (jobIds) => selectLogChunksOfJobs(sql, jobIds),
-    listUsageAfter: (tenantId, afterId, limit) => selectUsageAfter(sql, tenantId, afterId, limit),
+    listUsageAfter: (tenantId, after, limit) => selectUsageAfter(sql, tenantId, after, limit),
     listUsageMonths: (tenantId) => selectUsageMonths(sql, tenantId),
+    importJobs: (jobs) => insertImportedJobs(sql, jobs),
+    importJobEvents: (events) => insertImportedEvents(sql, events),
+    putForeignAuditKey: (keyId, publicKeyPem, at) => insertForeignAuditKey(sql, keyId, publicKeyPem, at),
+    importForeignAudit: (keyId, tenantId, kind, lines) =>
+      insertForeignAudit(sql, keyId, tenantId, kind, lines),
+    listForeignAuditKeys: (tenantId) => selectForeignAuditKeys(sql, tenantId),
+    listForeignAudit: (keyId, tenantId, kind, afterPosition, limit) =>
+      selectForeignAudit(sql, keyId, tenantId, kind, afterPosition, limit),
     listUsage: (tenantId, range) => selectUsage(sql, tenantId, range),
     sumUsage: (tenantId, range) => sumUsage(sql, tenantId, range),
     lastUsageOfJob: (jobId) => selectLastUsageOfJob(sql, jobId),

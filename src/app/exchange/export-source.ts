@@ -27,3 +27,15 @@ export async function* readLines(source: ExportSource, path: string): AsyncItera
   rest += decoder.decode();
   if (rest.length > 0) yield rest;
 }
+
+/** A YAML stream whose documents each start with a `---` line: the text of each, that line left out. */
+export async function* readYamlDocuments(source: ExportSource, path: string): AsyncIterable<string> {
+  let current: string[] | undefined;
+  for await (const line of readLines(source, path)) {
+    if (line.startsWith('---')) {
+      if (current) yield current.join('\n');
+      current = [];
+    } else current?.push(line);
+  }
+  if (current) yield current.join('\n');
+}

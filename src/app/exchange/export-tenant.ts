@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto';
 import { stringify } from 'yaml';
-import { EXPORT_FILES, EXPORT_FORMAT, EXPORT_VERSION } from '../../domain/exchange/export-manifest.js';
+import { canonicalJson } from '../../domain/audit/canonical-json.js';
+import {
+  EXPORT_FORMAT,
+  EXPORT_VERSION,
+  exportFileFormat,
+  foreignSegmentPath,
+} from '../../domain/exchange/export-manifest.js';
 import type { ExportFileEntry, ExportManifest } from '../../domain/exchange/export-manifest.js';
 import { monthOf } from '../../domain/metering/month.js';
 import type { AuditVerifier } from '../audit/audit-verifier.js';
@@ -10,7 +16,7 @@ import { csvLine } from '../csv-line.js';
 import { UsineError } from '../errors.js';
 import { INVOICE_CSV_HEADER, invoiceCsvRows } from '../metering/render-invoice.js';
 import { readTenantInvoices } from '../metering/read-invoices.js';
-import type { ExportedJob } from '../ports/exchange-store.js';
+import type { ExportedJob, UsagePosition } from '../ports/exchange-store.js';
 import type { TenantRecord } from '../ports/records.js';
 import { CountedFile, type ExportSink } from './export-sink.js';
 import {
@@ -87,9 +93,9 @@ export async function writeExport(
   );
   await verifier.checkpointNow();
   const open = async (path: string) => {
-    const about = EXPORT_FILES[path];
-    if (!about) throw new Error(`export: ${path} is not in EXPORT_FILES`);
-    return new CountedFile(await sink.open(path), path, about.format);
+    const format = exportFileFormat(path);
+    if (!format) throw new Error(`export: ${path} is not a file of the format`);
+    return new CountedFile(await sink.open(path), path, format);
   };
   const files: ExportFileEntry[] = [];
   const tenantFile = await open('tenant.json');
@@ -100,6 +106,7 @@ export async function writeExport(
   files.push(...(await writeInvoices(ctx, tenant.id, open)));
   files.push(...(await writeSettings(ctx, tenant.id, open)));
   files.push(...(await writeAudit(ctx, tenant.id, verifier, open)));
+  files.push(...(await writeForeignSegments(ctx, tenant.id, open)));
   const key = await open('public-key.pem');
   await key.write(verifier.publicKeyPem, 1);
   files.push(await key.close());
@@ -166,12 +173,13 @@ async function writeUsage(ctx: AppContext, tenantId: string, open: Open): Promis
   const jsonl = await open('usage.jsonl');
   const csv = await open('usage.csv');
   await csv.write(csvLine(USAGE_CSV_HEADER));
-  let afterId = 0;
+  let after: UsagePosition | undefined;
   for (;;) {
-    const page = await ctx.store.read((tx) => tx.listUsageAfter(tenantId, afterId, USAGE_PAGE));
+    const position = after;
+    const page = await ctx.store.read((tx) => tx.listUsageAfter(tenantId, position, USAGE_PAGE));
     let lines = '';
     let rows = '';
-    for (const { record } of page) {
+    for (const record of page) {
       lines += `${JSON.stringify(toUsageLine(record))}\n`;
       rows += csvLine(toUsageCsvRow(record));
     }
@@ -179,7 +187,7 @@ async function writeUsage(ctx: AppContext, tenantId: string, open: Open): Promis
     await csv.write(rows, page.length);
     const last = page[page.length - 1];
     if (!last || page.length < USAGE_PAGE) break;
-    afterId = last.id;
+    after = { start: last.start, key: last.key };
   }
   return [await jsonl.close(), await csv.close()];
 }
@@ -195,7 +203,8 @@ async function writeInvoices(ctx: AppContext, tenantId: string, open: Open): Pro
   await json.write('[');
   for (const month of months) {
     for (const invoice of await readTenantInvoices(ctx, tenantId, month)) {
-      await json.write(`${count === 0 ? '\n' : ',\n'}${JSON.stringify(invoice)}`, 1);
+      // keys sorted: a frozen invoice reads back from jsonb in another order than it was computed in
+      await json.write(`${count === 0 ? '\n' : ',\n'}${canonicalJson(invoice)}`, 1);
       const rows = invoiceCsvRows(invoice);
       await csv.write(rows.map(csvLine).join(''), rows.length);
       count++;
@@ -274,6 +283,37 @@ async function writeAudit(
     afterCount = last.count;
   }
   return [await entries.close(), await checkpoints.close()];
+}
+
+/** Each foreign segment an import kept, line for line as its factory exported it. */
+async function writeForeignSegments(
+  ctx: AppContext,
+  tenantId: string,
+  open: Open,
+): Promise<ExportFileEntry[]> {
+  const files: ExportFileEntry[] = [];
+  for (const { keyId, publicKeyPem } of await ctx.store.read((tx) => tx.listForeignAuditKeys(tenantId))) {
+    for (const kind of ['entries', 'checkpoints'] as const) {
+      const file = await open(
+        foreignSegmentPath(keyId, kind === 'entries' ? 'entries.jsonl' : 'tenant-checkpoints.jsonl'),
+      );
+      let after = 0;
+      for (;;) {
+        const page = await ctx.store.read((tx) =>
+          tx.listForeignAudit(keyId, tenantId, kind, after, AUDIT_PAGE),
+        );
+        await file.write(page.map((l) => `${l.line}\n`).join(''), page.length);
+        const last = page[page.length - 1];
+        if (!last || page.length < AUDIT_PAGE) break;
+        after = last.position;
+      }
+      files.push(await file.close());
+    }
+    const key = await open(foreignSegmentPath(keyId, 'public-key.pem'));
+    await key.write(publicKeyPem, 1);
+    files.push(await key.close());
+  }
+  return files;
 }
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {

@@ -5,8 +5,8 @@ import { verifyTenantEntries } from '../../domain/audit/tenant-proof.js';
 import { checkFiles, type ExportProblem, type FoundFile } from '../../domain/exchange/check-manifest.js';
 import {
   encodeManifestStatement,
-  EXPORT_FILES,
   EXPORT_FORMAT,
+  exportFileFormat,
   type ExportFileFormat,
   type ExportManifest,
   type ManifestSignature,
@@ -165,7 +165,7 @@ async function measure(source: ExportSource, path: string, format: ExportFileFor
 }
 
 function guessFormat(path: string): ExportFileFormat {
-  const known = EXPORT_FILES[path]?.format;
+  const known = exportFileFormat(path);
   if (known) return known;
   const ext = path.slice(path.lastIndexOf('.') + 1);
   return (['json', 'jsonl', 'csv', 'yaml', 'pem'] as const).find((f) => f === ext) ?? 'jsonl';

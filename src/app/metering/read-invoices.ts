@@ -55,7 +55,7 @@ export async function readTenantInvoices(
 }
 
 export async function computeInvoices(
-  ctx: Pick<AppContext, 'catalog'>,
+  ctx: { readonly catalog: Pick<AppContext['catalog'], 'exchangeRates'> },
   tx: StoreTx,
   tenantId: string,
   month: string,

@@ -6,7 +6,8 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import type { Command } from 'commander';
 import type { ExportVerification } from '../../app/exchange/verify-export.js';
-import { addClientOptions, withClient } from '../client-config.js';
+import { StartRefused } from '../../server/start-refused.js';
+import { addClientOptions, DEFAULT_DATA_DIR, withClient } from '../client-config.js';
 import { CliExit, ExitCode, type CliIo } from '../io.js';
 import type { SetExit } from './index.js';
 
@@ -86,29 +87,12 @@ async function verifyExportPath(
   path: string,
   publicKeyFile: string | undefined,
 ): Promise<ExportVerification> {
-  if (!existsSync(path)) throw new CliExit(ExitCode.error, `${path}: no such export`);
   const publicKeyPem = publicKeyFile === undefined ? undefined : await readFile(publicKeyFile, 'utf8');
   const { verifyExport } = await import('../../app/exchange/verify-export.js');
   const { createDirectorySource } = await import('../../server/exchange/directory-source.js');
-  const options = publicKeyPem === undefined ? {} : { publicKeyPem };
-  if (!path.endsWith('.tar')) return verifyExport(createDirectorySource(path), options);
-  const { extractTar } = await import('../../server/exchange/extract-tar.js');
-  const dir = await mkdtemp(join(tmpdir(), 'usine-verify-'));
-  try {
-    const { complete } = await extractTar(createReadStream(path), dir).catch((error: unknown) => {
-      throw new CliExit(ExitCode.error, `${path}: ${error instanceof Error ? error.message : String(error)}`);
-    });
-    const result = await verifyExport(createDirectorySource(dir), options);
-    if (complete) return result;
-    const cut = {
-      path,
-      kind: 'missing' as const,
-      message: `${path}: the archive ends before its end-of-archive blocks`,
-    };
-    return { ...result, ok: false, problems: [...result.problems, cut] };
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  return withExportDir(path, (dir) =>
+    verifyExport(createDirectorySource(dir), publicKeyPem === undefined ? {} : { publicKeyPem }),
+  );
 }
 
 function describeVerification(result: ExportVerification): string {
@@ -129,4 +113,72 @@ function describeVerification(result: ExportVerification): string {
         : `signed by key ${result.key.keyId}, the export’s own: compare it with the factory’s (GET /v1/audit/public-key)`,
     );
   return `${lines.join('\n')}\n`;
+}
+
+export function registerImport(program: Command, io: CliIo, setExit: SetExit): void {
+  program
+    .command('import')
+    .summary('load a tenant’s export into this Usine, ids kept, invoices checked to the cent')
+    .description(
+      'Verifies an export (as usine export verify does), then loads it into the data dir’s store,\n' +
+        'or PostgreSQL when DATABASE_URL is set: the tenant, usage, jobs and their events, budgets\n' +
+        'and billing, and its audit entries as a foreign segment checked against the exporting\n' +
+        'factory’s key. Ids are kept. Invoices are derived again from the usage and compared with\n' +
+        'the exported ones. Importing twice changes nothing. With the embedded store, stop Usine\n' +
+        'first. Exit 0: imported and every invoice equal; 1: refused, or an invoice differs.',
+    )
+    .argument('<export>', 'a directory written by usine export, or a .tar')
+    .option('--data-dir <dir>', 'the data dir (USINE_DATA_DIR)', io.env['USINE_DATA_DIR'] ?? DEFAULT_DATA_DIR)
+    .option('--public-key <file>', 'the exporting factory’s public key you trust (PEM)')
+    .option('--json', 'print JSON: what was imported, kept and checked')
+    .action(async (path: string, options: { dataDir: string; publicKey?: string; json?: boolean }) => {
+      const publicKeyPem = options.publicKey && (await readFile(resolve(io.cwd, options.publicKey), 'utf8'));
+      const { importOffline } = await import('../../server/data-dir/import-offline.js');
+      const { ImportRefused } = await import('../../app/exchange/import-tenant.js');
+      const report = await withExportDir(resolve(io.cwd, path), (dir) =>
+        importOffline(resolve(io.cwd, options.dataDir), dir, {
+          ...(io.env['DATABASE_URL'] ? { databaseUrl: io.env['DATABASE_URL'] } : {}),
+          ...(publicKeyPem ? { publicKeyPem } : {}),
+        }),
+      ).catch((error: unknown) => {
+        if (error instanceof ImportRefused)
+          throw new CliExit(
+            ExitCode.error,
+            [error.message, ...error.problems.map((p) => `  ${p}`)].join('\n'),
+          );
+        if (error instanceof StartRefused) throw new CliExit(ExitCode.error, error.message);
+        throw error;
+      });
+      const { inserted } = report;
+      io.stderr(
+        `usine: tenant ${report.tenant.name} (${report.tenant.id}) ${report.tenantCreated ? 'created' : 'already here'}: ` +
+          `${inserted.jobs} jobs, ${inserted.events} events, ${inserted.usage} usage records, ` +
+          `${inserted.auditEntries} audit entries new; ${report.invoices.equal} of ${report.invoices.checked} invoices equal\n`,
+      );
+      io.stdout(
+        options.json
+          ? `${JSON.stringify(report, null, 2)}\n`
+          : [...report.invoices.different.map((d) => `DIFFERENT: ${d}`), `${report.tenant.id}`].join('\n') +
+              '\n',
+      );
+      setExit(report.ok ? ExitCode.ok : ExitCode.error);
+    });
+}
+
+/** Runs `work` on the export's directory: itself, or a .tar unpacked for the time of the call. */
+async function withExportDir<T>(path: string, work: (dir: string) => Promise<T>): Promise<T> {
+  if (!existsSync(path)) throw new CliExit(ExitCode.error, `${path}: no such export`);
+  if (!path.endsWith('.tar')) return work(path);
+  const { extractTar } = await import('../../server/exchange/extract-tar.js');
+  const dir = await mkdtemp(join(tmpdir(), 'usine-import-'));
+  try {
+    const { complete } = await extractTar(createReadStream(path), dir).catch((error: unknown) => {
+      throw new CliExit(ExitCode.error, `${path}: ${error instanceof Error ? error.message : String(error)}`);
+    });
+    if (!complete)
+      throw new CliExit(ExitCode.error, `${path}: the archive ends before its end-of-archive blocks`);
+    return await work(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }

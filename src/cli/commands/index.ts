@@ -6,7 +6,7 @@ import { registerNodes } from './nodes.js';
 import { registerAudit } from './audit.js';
 import { registerCompletion } from './completion.js';
 import { registerExplain } from './explain.js';
-import { registerExport } from './export.js';
+import { registerExport, registerImport } from './export.js';
 import { registerJobActions } from './job-actions.js';
 import { registerJobs } from './jobs.js';
 import { registerMetering } from './metering.js';
@@ -46,6 +46,7 @@ export function registerCommands(program: Command, io: CliIo, setExit: SetExit):
   registerAudit(program, io, setExit);
   registerMetering(program, io, setExit);
   registerExport(program, io, setExit);
+  registerImport(program, io, setExit);
   // the shell
   registerCompletion(program, io, setExit);
   registerAdmin(program, io, setExit);

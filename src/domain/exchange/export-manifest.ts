@@ -54,7 +54,7 @@ export const EXPORT_FILES: Readonly<Record<string, { format: ExportFileFormat; a
   'specs.yaml': { format: 'yaml', about: 'each job’s spec as submitted, in the order of jobs.jsonl' },
   'events.jsonl': { format: 'jsonl', about: 'each job’s events, in job order then event order' },
   'logs.jsonl': { format: 'jsonl', about: 'job output shipped by agents, in chunks (base64)' },
-  'usage.jsonl': { format: 'jsonl', about: 'the usage ledger, in ledger order' },
+  'usage.jsonl': { format: 'jsonl', about: 'the usage ledger, by start then key' },
   'usage.csv': { format: 'csv', about: 'the usage ledger as CSV, the same rows' },
   'invoices.json': { format: 'json', about: 'every invoice, one per month and currency' },
   'invoices.csv': { format: 'csv', about: 'the invoices’ lines and totals as CSV' },
@@ -68,3 +68,26 @@ export const EXPORT_FILES: Readonly<Record<string, { format: ExportFileFormat; a
   },
   'public-key.pem': { format: 'pem', about: 'the factory’s audit public key (Ed25519, SPKI)' },
 };
+
+/**
+ * The files of a foreign segment, `audit/foreign/<key id>/…`: the audit entries another factory
+ * exported for the tenant, kept by an import and exported again byte for byte, with that
+ * factory's key and tenant checkpoints.
+ */
+export const FOREIGN_SEGMENT_FILES: Readonly<Record<string, ExportFileFormat>> = {
+  'entries.jsonl': 'jsonl',
+  'tenant-checkpoints.jsonl': 'jsonl',
+  'public-key.pem': 'pem',
+};
+
+export function foreignSegmentPath(keyId: string, file: keyof typeof FOREIGN_SEGMENT_FILES): string {
+  return `audit/foreign/${keyId}/${file}`;
+}
+
+/** The format of a file of the export, by its path; undefined for a path the format has not. */
+export function exportFileFormat(path: string): ExportFileFormat | undefined {
+  const known = EXPORT_FILES[path]?.format;
+  if (known) return known;
+  const foreign = /^audit\/foreign\/[^/]+\/([^/]+)$/.exec(path);
+  return foreign ? FOREIGN_SEGMENT_FILES[foreign[1] ?? ''] : undefined;
+}

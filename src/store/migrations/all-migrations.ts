@@ -7,6 +7,7 @@ import { migration0006 } from './0006-audit-checkpoints.js';
 import { migration0007 } from './0007-agent-fleet.js';
 import { migration0008 } from './0008-tax-label.js';
 import { migration0009 } from './0009-idempotency-per-project.js';
+import { migration0010 } from './0010-foreign-audit-segments.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in the order they apply; ids are 1, 2, 3… without gaps. */
@@ -20,4 +21,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0007,
   migration0008,
   migration0009,
+  migration0010,
 ];
