@@ -2,9 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { expect } from 'vitest';
 import { build } from 'vite';
-import { findSeriousViolations, launchChromium } from '../support/browser.js';
+import { launchChromium } from '../support/browser.js';
 import { api, createOwner, startTestFactory } from '../server/factory-fixture.js';
 
 export const SCREENSHOTS = 'docs/screenshots';
@@ -17,11 +16,13 @@ export interface ConsoleWorld {
   /** Keys of the tenant `acme`: its owner's and a viewer's. */
   readonly ownerKey: string;
   readonly viewerKey: string;
+  /** Where the console was built for this world. */
+  readonly consoleDir: string;
   close(): Promise<void>;
 }
 
 /** The console built from the sources as they are (not whatever web/dist holds), into a fresh folder. */
-async function buildConsole(): Promise<string> {
+export async function buildConsole(): Promise<string> {
   const outDir = mkdtempSync(join(tmpdir(), 'usine-console-'));
   await build({ configFile: 'web/vite.config.ts', build: { outDir }, logLevel: 'error' });
   return outDir;
@@ -44,6 +45,7 @@ export async function startConsoleWorld(): Promise<ConsoleWorld> {
     call,
     ownerKey,
     viewerKey: viewer.body['key'] as string,
+    consoleDir,
     close: async () => {
       await browser.close();
       await factory.close();
@@ -71,12 +73,6 @@ export async function signIn(page: Page, world: ConsoleWorld, key: string, path 
   await page.locator('#api-key').fill(key);
   await page.locator('form button[type=submit]').click();
   await page.getByTestId('role').waitFor();
-}
-
-/** The page as it is: no serious or critical axe violation, then its screenshot for the README. */
-export async function checkAndShoot(page: Page, name: string): Promise<void> {
-  expect(await findSeriousViolations(page)).toEqual([]);
-  await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
 }
 
 export const jobYaml = (name: string, command: string, extra = '') => `apiVersion: usine/v1

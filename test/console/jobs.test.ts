@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findBrowserSkip } from '../support/browser.js';
+import { checkAndShoot } from './check-and-shoot.js';
 import {
-  checkAndShoot,
   jobYaml,
   openTab,
   signIn,

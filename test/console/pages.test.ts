@@ -1,13 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findBrowserSkip } from '../support/browser.js';
-import {
-  checkAndShoot,
-  openTab,
-  signIn,
-  startConsoleWorld,
-  submitJob,
-  type ConsoleWorld,
-} from './console-fixture.js';
+import { checkAndShoot } from './check-and-shoot.js';
+import { openTab, signIn, startConsoleWorld, submitJob, type ConsoleWorld } from './console-fixture.js';
 
 const skip = findBrowserSkip();
 
