@@ -12,6 +12,8 @@ import type {
   SiteView,
   TenantView,
 } from '../api/schemas.js';
+import { isFinished } from '../domain/jobs/lifecycle.js';
+import { Reconnector, type ReconnectOptions } from './reconnect.js';
 
 /** A failed API call: the HTTP status and the problem details the server sent. */
 export class UsineApiError extends Error {
@@ -189,38 +191,54 @@ export class UsineClient {
     for await (const chunk of response.body) yield chunk as Uint8Array;
   }
 
-  /** The job's output as it comes; with follow, until the job ends. */
-  async *streamLogs(id: string, follow: boolean, signal?: AbortSignal): AsyncIterable<string> {
-    const response = await this.send('GET', `/v1/jobs/${encodeURIComponent(id)}/logs?follow=${follow}`, {
-      signal,
-    });
-    if (!response.body) return;
+  /**
+   * The job's output as it comes; with follow, until the job ends, taking a dropped
+   * connection up again from the last byte received (see `Reconnector`).
+   */
+  async *streamLogs(id: string, follow: boolean, options: ReconnectOptions = {}): AsyncIterable<string> {
+    const retry = new Reconnector(options);
     const decoder = new TextDecoder();
-    for await (const chunk of response.body) yield decoder.decode(chunk as Uint8Array, { stream: true });
+    let offset = 0;
+    for (;;) {
+      try {
+        const path = `/v1/jobs/${encodeURIComponent(id)}/logs?follow=${follow}${offset > 0 ? `&offset=${offset}` : ''}`;
+        const response = await this.send('GET', path, { signal: options.signal });
+        retry.connected();
+        for await (const chunk of response.body ?? []) {
+          const bytes = chunk as Uint8Array;
+          offset += bytes.byteLength;
+          yield decoder.decode(bytes, { stream: true });
+        }
+        if (!follow || isFinished((await this.getJob(id)).status)) return;
+        await retry.endedEarly('the log stream ended before the job did');
+      } catch (error) {
+        await retry.failed(error);
+      }
+    }
   }
 
-  /** The job's state changes (Server-Sent Events) until it finishes. */
-  async *streamEvents(id: string, signal?: AbortSignal): AsyncIterable<JobEvent> {
-    const response = await this.send('GET', `/v1/jobs/${encodeURIComponent(id)}/events`, { signal });
-    if (!response.body) return;
-    const decoder = new TextDecoder();
-    let buffer = '';
-    for await (const chunk of response.body) {
-      buffer += decoder.decode(chunk as Uint8Array, { stream: true });
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const field = (name: string) =>
-          block
-            .split('\n')
-            .find((l) => l.startsWith(`${name}: `))
-            ?.slice(name.length + 2);
-        yield {
-          id: Number(field('id') ?? 0),
-          type: field('event') ?? 'message',
-          data: JSON.parse(field('data') ?? '{}') as Record<string, unknown>,
-        };
+  /**
+   * The job's state changes (Server-Sent Events) until it finishes, taking a dropped
+   * connection up again after the last event received (`Last-Event-ID`).
+   */
+  async *streamEvents(id: string, options: ReconnectOptions = {}): AsyncIterable<JobEvent> {
+    const retry = new Reconnector(options);
+    let after = 0;
+    for (;;) {
+      try {
+        const response = await this.send('GET', `/v1/jobs/${encodeURIComponent(id)}/events`, {
+          signal: options.signal,
+          headers: after > 0 ? { 'last-event-id': String(after) } : {},
+        });
+        retry.connected();
+        for await (const event of readServerSentEvents(response.body)) {
+          after = event.id;
+          yield event;
+        }
+        if (isFinished((await this.getJob(id)).status)) return;
+        await retry.endedEarly('the event stream ended before the job did');
+      } catch (error) {
+        await retry.failed(error);
       }
     }
   }
@@ -258,4 +276,31 @@ export class UsineClient {
 
 function withDefined(fields: Record<string, string | undefined>): Record<string, string> {
   return Object.fromEntries(Object.entries(fields).filter((e): e is [string, string] => e[1] !== undefined));
+}
+
+/** The events of a `text/event-stream` body, as they come. */
+async function* readServerSentEvents(body: ReadableStream<Uint8Array> | null): AsyncIterable<JobEvent> {
+  if (!body) return;
+  const decoder = new TextDecoder();
+  let buffer = '';
+  for await (const chunk of body) {
+    buffer += decoder.decode(chunk, { stream: true });
+    let end: number;
+    while ((end = buffer.indexOf('\n\n')) >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const field = (name: string) =>
+        block
+          .split('\n')
+          .find((l) => l.startsWith(`${name}: `))
+          ?.slice(name.length + 2);
+      // a comment (the server's heartbeat) carries no event
+      if (field('data') === undefined) continue;
+      yield {
+        id: Number(field('id') ?? 0),
+        type: field('event') ?? 'message',
+        data: JSON.parse(field('data') ?? '{}') as Record<string, unknown>,
+      };
+    }
+  }
 }

@@ -56,6 +56,8 @@ export function listApiRoutes(
     refreshGauges: () => Promise<void>;
     metricsKey?: string | undefined;
     heartbeatMs?: number;
+    /** Aborted when the server starts closing: open streams end, so that it can. */
+    closing?: AbortSignal;
   } = OFFLINE,
 ): RouteSpec[] {
   const { ctx, notifier, metrics } = wiring;
@@ -74,7 +76,7 @@ export function listApiRoutes(
     ...listTenantRoutes(ctx),
     ...listKeyRoutes(ctx),
     ...listJobRoutes(ctx),
-    ...listStreamRoutes(ctx, notifier, wiring.heartbeatMs),
+    ...listStreamRoutes(ctx, notifier, wiring.heartbeatMs, wiring.closing),
     ...listSiteRoutes(ctx),
     ...listAuditRoutes(ctx),
     ...listMeteringRoutes(ctx),
@@ -113,6 +115,9 @@ export function buildServer(options: ServerOptions): { app: FastifyInstance; rou
   installAuditGuard(app, ctx.audit);
   const consoleFiles = installConsoleFiles(app, options.consoleDir);
   const noteCaller = installRequestLog(app);
+  // a server closing ends its open streams (clients take them up again), else it waits for them
+  const closing = new AbortController();
+  app.addHook('preClose', async () => closing.abort());
   const authenticate = createAuthenticator(ctx);
   const limiter = new AccessLimiter(options.rateLimit, () => ctx.clock.now().getTime());
   const routes: RouteSpec[] = [];
@@ -137,6 +142,7 @@ export function buildServer(options: ServerOptions): { app: FastifyInstance; rou
       refreshGauges,
       metricsKey: options.metricsKey,
       heartbeatMs: limits.heartbeatMs,
+      closing: closing.signal,
     }),
   );
 

@@ -61,6 +61,8 @@ export async function startTestFactory(
     limits?: EdgeLimits;
     metricsKey?: string;
     consoleDir?: string;
+    /** A fixed port (default: any free one). */
+    port?: number;
     /** Where the server logs (default: nowhere). */
     logger?: { level: string; stream: NodeJS.WritableStream };
   } = {},
@@ -70,7 +72,7 @@ export async function startTestFactory(
     catalog: readTestCatalog(options.catalogText),
     dataDir,
     host: '127.0.0.1',
-    port: 0,
+    port: options.port ?? 0,
     timeScale: 3600,
     reconcileIntervalMs: 100,
     logger: options.logger ?? false,

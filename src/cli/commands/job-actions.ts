@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { addClientOptions, withClient } from '../client-config.js';
 import { ExitCode, type CliIo } from '../io.js';
+import { reconnectNotice } from '../reconnect-notice.js';
 import type { SetExit } from './index.js';
 
 export function registerJobActions(program: Command, io: CliIo, setExit: SetExit): void {
@@ -12,7 +13,8 @@ export function registerJobActions(program: Command, io: CliIo, setExit: SetExit
       .option('-f, --follow', 'keep printing until the job ends'),
   ).action(async (id: string, options: { follow?: boolean; url?: string; apiKey?: string }) => {
     await withClient(io, options, async (client) => {
-      for await (const chunk of client.streamLogs(id, options.follow === true)) io.stdout(chunk);
+      for await (const chunk of client.streamLogs(id, options.follow === true, reconnectNotice(io)))
+        io.stdout(chunk);
       setExit(ExitCode.ok);
     });
   });

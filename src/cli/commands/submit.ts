@@ -5,6 +5,7 @@ import { lacksDataRules, NO_DATA_RULES_WARNING } from '../../domain/spec/data-wa
 import { addClientOptions, withClient } from '../client-config.js';
 import { CliExit, ExitCode, type CliIo } from '../io.js';
 import { readInputFile } from '../read-input-files.js';
+import { reconnectNotice } from '../reconnect-notice.js';
 import type { SetExit } from './index.js';
 
 export function registerSubmit(program: Command, io: CliIo, setExit: SetExit): void {
@@ -55,7 +56,7 @@ export function registerSubmit(program: Command, io: CliIo, setExit: SetExit): v
             }
             io.stderr(`${job.id} submitted; following it (Ctrl-C stops following, not the job)\n`);
             let status: JobStatus = job.status;
-            for await (const event of client.streamEvents(job.id)) {
+            for await (const event of client.streamEvents(job.id, reconnectNotice(io))) {
               const next = event.data['status'];
               if (typeof next !== 'string') continue;
               status = next as JobStatus;

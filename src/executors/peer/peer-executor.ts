@@ -124,7 +124,9 @@ export class PeerExecutor implements Executor {
     let skip = Math.max(0, options.offset);
     try {
       const client = await this.client();
-      for await (const chunk of client.streamLogs(parsed.peerJobId, options.follow, this.closing.signal)) {
+      for await (const chunk of client.streamLogs(parsed.peerJobId, options.follow, {
+        signal: this.closing.signal,
+      })) {
         const bytes = Buffer.from(chunk);
         if (skip >= bytes.length) {
           skip -= bytes.length;

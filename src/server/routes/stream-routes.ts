@@ -22,6 +22,7 @@ export function listStreamRoutes(
   ctx: AppContext,
   notifier: JobNotifier,
   heartbeatMs = DEFAULT_HEARTBEAT_MS,
+  closing?: AbortSignal,
 ): RouteSpec[] {
   return [
     {
@@ -47,7 +48,7 @@ export function listStreamRoutes(
         const query = request.query as { follow?: boolean; offset?: number };
         const follow = query.follow === true;
         let job = await getJob(ctx, principal, id);
-        const abort = abortOnClose(request, reply);
+        const abort = abortOnClose(request, reply, closing);
         // a quiet log is no dead client: the stream ends when the job does or the client goes
         request.raw.socket.setTimeout(0);
         reply.raw.writeHead(200, {
@@ -60,10 +61,8 @@ export function listStreamRoutes(
         }
         const executor = job.site ? ctx.executors.get(job.site) : undefined;
         if (job.handle && executor && !abort.signal.aborted) {
-          for await (const chunk of executor.logs(job.handle, { offset: query.offset ?? 0, follow })) {
-            if (abort.signal.aborted) break;
-            reply.raw.write(chunk);
-          }
+          const output = executor.logs(job.handle, { offset: query.offset ?? 0, follow });
+          for await (const chunk of untilAborted(output, abort.signal)) reply.raw.write(chunk);
         }
         reply.raw.end();
         return undefined;
@@ -82,7 +81,7 @@ export function listStreamRoutes(
         const id = (request.params as { id: string }).id;
         let after = readLastEventId(request.headers['last-event-id']);
         await getJob(ctx, principal, id);
-        const abort = abortOnClose(request, reply);
+        const abort = abortOnClose(request, reply, closing);
         request.raw.socket.setTimeout(0);
         reply.hijack();
         reply.raw.writeHead(200, {
@@ -133,9 +132,33 @@ function readLastEventId(header: string | string[] | undefined): number {
   return seq;
 }
 
-function abortOnClose(request: FastifyRequest, reply: FastifyReply): AbortController {
+/** Aborted when the client goes, or the server closes. */
+function abortOnClose(request: FastifyRequest, reply: FastifyReply, closing?: AbortSignal): AbortController {
   const abort = new AbortController();
   request.raw.on('close', () => abort.abort());
   reply.raw.on('close', () => abort.abort());
+  if (closing?.aborted) abort.abort();
+  else closing?.addEventListener('abort', () => abort.abort(), { once: true });
   return abort;
+}
+
+/**
+ * The chunks of `source` until `signal` aborts, at once rather than at the next chunk (a
+ * quiet log may not write one for minutes); the source is left to end on its own.
+ */
+async function* untilAborted(source: AsyncIterable<string>, signal: AbortSignal): AsyncIterable<string> {
+  if (signal.aborted) return;
+  const iterator = source[Symbol.asyncIterator]();
+  const aborted = new Promise<'aborted'>((resolve) =>
+    signal.addEventListener('abort', () => resolve('aborted'), { once: true }),
+  );
+  for (;;) {
+    const next = await Promise.race([iterator.next(), aborted]);
+    if (next === 'aborted') {
+      void iterator.return?.().catch(() => undefined);
+      return;
+    }
+    if (next.done) return;
+    yield next.value;
+  }
 }
