@@ -201,6 +201,7 @@ export class Agent {
         agentHandle: job.handle,
         startedAt: status.startedAt,
         finishedAt: null,
+        endpoint: status.endpoint ?? null,
       });
       job.reportedRunning = true;
       if (!answer.applied && answer.state !== 'running') await this.runner.cancel(job.handle);

@@ -51,6 +51,7 @@ const LaunchOrder = Type.Object({
   allocation: Type.Unknown(),
   maxDurationSeconds: Type.Optional(Type.Number()),
   durationSeconds: Type.Number(),
+  listen: Type.Optional(Type.Boolean({ description: 'A Service replica: give it a port in $PORT.' })),
 });
 
 export const AgentLaunch = Type.Object({
@@ -97,6 +98,11 @@ export const LaunchReportBody = Type.Object(
     agentHandle: Type.Union([Type.String({ maxLength: 500 }), Type.Null()]),
     startedAt: NullableInstant,
     finishedAt: NullableInstant,
+    endpoint: Type.Optional(
+      Type.Union([Type.String({ pattern: '^http://[^/\\s]+$', maxLength: 300 }), Type.Null()], {
+        description: 'A Service replica: where its process listens (http://127.0.0.1:41234).',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -5,6 +5,7 @@ import type { JobMove } from './jobs/job-move.js';
 import type { LivePlacement } from './jobs/live-placement.js';
 import type { Clock, IdSource } from './ports/clock.js';
 import type { Executor } from './ports/executor.js';
+import type { ServiceTraffic } from './ports/service-traffic.js';
 import type { Store } from './ports/store.js';
 
 /** What the use cases need from the world, wired once by the composition root. */
@@ -28,4 +29,6 @@ export interface AppContext {
    * with `move` when its status changed, for the operator's log.
    */
   readonly onJobChange?: (jobId: string, move?: JobMove) => void;
+  /** The gateway's view of service traffic and replica health (absent: no gateway here). */
+  readonly traffic?: ServiceTraffic;
 }

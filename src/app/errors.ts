@@ -21,7 +21,9 @@ export const ERROR_CODES = {
   USINE_RATE_LIMITED: { status: 429, title: 'Too many requests' },
   USINE_HEADERS_TOO_LARGE: { status: 431, title: 'The request headers are too large' },
   USINE_INTERNAL: { status: 500, title: 'Internal error' },
+  USINE_BAD_GATEWAY: { status: 502, title: 'A replica of the service failed before answering' },
   USINE_NOT_READY: { status: 503, title: 'The server is not ready' },
+  USINE_SERVICE_UNAVAILABLE: { status: 503, title: 'The service has no ready replica' },
   USINE_AUDIT_CHAIN_BROKEN: { status: 503, title: 'The audit chain is broken: writes are refused' },
 } as const;
 

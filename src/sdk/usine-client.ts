@@ -1,3 +1,4 @@
+import type { ServiceView } from '../api/service-schemas.js';
 import type { FleetNodeView } from '../api/agent-schemas.js';
 import type { BudgetStatusView, InvoiceView, UsageSummaryView } from '../api/metering-schemas.js';
 import type { CallerView, CreatedKeyView, KeyApiView, RotatedKeyView } from '../api/key-schemas.js';
@@ -100,6 +101,38 @@ export class UsineClient {
       },
     });
     return { job: (await response.json()) as JobView, created: response.status === 201 };
+  }
+
+  /** Serves a Service spec as written; `created` is false when that spec already runs under its name. */
+  async serveService(
+    text: string,
+    idempotencyKey: string,
+    isJson: boolean,
+  ): Promise<{ service: ServiceView; created: boolean }> {
+    const response = await this.send('POST', '/v1/services', {
+      body: text,
+      headers: {
+        'content-type': isJson ? 'application/json' : 'application/yaml',
+        'idempotency-key': idempotencyKey,
+      },
+    });
+    return { service: (await response.json()) as ServiceView, created: response.status === 201 };
+  }
+
+  listServices(): Promise<{ items: ServiceView[] }> {
+    return this.call('GET', '/v1/services');
+  }
+
+  getService(name: string): Promise<ServiceView> {
+    return this.call('GET', `/v1/services/${encodeURIComponent(name)}`);
+  }
+
+  scaleService(name: string, replicas: number): Promise<ServiceView> {
+    return this.call('POST', `/v1/services/${encodeURIComponent(name)}/scale`, { json: { replicas } });
+  }
+
+  deleteService(name: string): Promise<ServiceView> {
+    return this.call('DELETE', `/v1/services/${encodeURIComponent(name)}`);
   }
 
   listJobs(query: Record<string, string | undefined>): Promise<JobListView> {

@@ -15,6 +15,9 @@ import type { RateLimits } from './rate-limits.js';
 import { ANONYMOUS, type RouteSpec } from './route-spec.js';
 import type { JobNotifier } from './job-notifier.js';
 import type { ServerMetrics } from './metrics.js';
+import { registerGatewayRoutes } from '../gateway/gateway-routes.js';
+import type { ServiceGateway } from '../gateway/service-gateway.js';
+import { listServiceRoutes } from './routes/service-routes.js';
 import { listAgentRoutes } from './routes/agent-routes.js';
 import { listAuditRoutes } from './routes/audit-routes.js';
 import { listExportRoutes } from './routes/export-routes.js';
@@ -40,6 +43,8 @@ export interface ServerOptions {
   readonly metricsKey?: string;
   /** The built console served at `/` (default web/dist of this checkout). */
   readonly consoleDir?: string;
+  /** Routes `/s/<tenant>/<service>/…` to the services' replicas (absent: no gateway here). */
+  readonly gateway?: ServiceGateway;
 }
 
 /**
@@ -76,6 +81,7 @@ export function listApiRoutes(
     ...listTenantRoutes(ctx),
     ...listKeyRoutes(ctx),
     ...listJobRoutes(ctx),
+    ...listServiceRoutes(ctx),
     ...listStreamRoutes(ctx, notifier, wiring.heartbeatMs, wiring.closing),
     ...listSiteRoutes(ctx),
     ...listAuditRoutes(ctx),
@@ -162,6 +168,8 @@ export function buildServer(options: ServerOptions): { app: FastifyInstance; rou
       },
     });
   }
+
+  if (options.gateway) registerGatewayRoutes(app, { gateway: options.gateway, authenticate });
 
   app.setErrorHandler((error, request, reply) => {
     const problem = toProblem(error, request.url);

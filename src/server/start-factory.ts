@@ -26,6 +26,8 @@ import { ServerMetrics } from './metrics.js';
 import { createRandomIds } from './random-ids.js';
 import { ReconcilerLoop } from './reconciler-loop.js';
 import { logJobMove } from './log-job-move.js';
+import { failReplica } from '../app/services/fail-replica.js';
+import { ServiceGateway } from '../gateway/service-gateway.js';
 import { startEmbeddedAgents } from './start-embedded-agents.js';
 
 export interface FactoryOptions {
@@ -119,8 +121,13 @@ async function startOnStore(
     onFailure: (failure) => wiring.log?.error({ audit: failure }, describeAuditFailure(failure)),
     onError: (error) => wiring.log?.error({ err: error }, 'audit verification failed'),
   });
+  const gateway = new ServiceGateway(
+    { store, executors },
+    { onLivenessFailure: (jobId, reason) => failReplica(ctx, jobId, reason) },
+  );
   const ctx: AppContext = {
     audit,
+    traffic: gateway,
     store,
     clock,
     ids: createRandomIds(clock),
@@ -147,6 +154,7 @@ async function startOnStore(
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.metricsKey ? { metricsKey: options.metricsKey } : {}),
     ...(options.consoleDir ? { consoleDir: options.consoleDir } : {}),
+    gateway,
   });
   wiring.log = app.log;
   if (audit.failure)
@@ -175,6 +183,7 @@ async function startOnStore(
   const loop = new ReconcilerLoop(ctx, metrics, app.log, options.reconcileIntervalMs);
   wiring.loop = loop;
   loop.start();
+  gateway.start();
   return {
     url,
     adminKey,
@@ -183,6 +192,7 @@ async function startOnStore(
     notices,
     async close() {
       await loop.stop();
+      await gateway.stop();
       for (const agent of agents) await agent.stop();
       await app.close();
       // a last checkpoint covers what this process sealed: a later cut is seen at the next start

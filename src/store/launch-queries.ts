@@ -90,7 +90,8 @@ export async function updateLaunchReport(
     `UPDATE launches SET state = $3, exit_code = $4, reason = $5,
                          agent_handle = coalesce($6, agent_handle),
                          started_at = coalesce(started_at, $7::timestamptz),
-                         finished_at = $8::timestamptz, updated_at = $9::timestamptz
+                         finished_at = $8::timestamptz, updated_at = $9::timestamptz,
+                         endpoint = coalesce($10, endpoint)
      WHERE job_id = $1 AND agent_id = $2
        AND (state = 'claimed' OR (state = 'running' AND $3 <> 'running'))
      RETURNING *, ${LOG_BYTES}`,
@@ -104,6 +105,7 @@ export async function updateLaunchReport(
       toNullableTimestampParam(report.startedAt, 'report.startedAt'),
       toNullableTimestampParam(report.finishedAt, 'report.finishedAt'),
       toTimestampParam(at, 'report.at'),
+      report.endpoint ?? null,
     ],
   );
   return row && readLaunch(row);

@@ -52,6 +52,7 @@ export function readLaunch(row: Row): LaunchRecord {
     finishedAt: nullableInstant(row, 'finished_at'),
     updatedAt: instant(row, 'updated_at'),
     logBytes: integer(row, 'log_bytes'),
+    endpoint: nullableText(row, 'endpoint'),
   };
 }
 

@@ -65,6 +65,21 @@ import {
   updateLaunchReport,
 } from './launch-queries.js';
 import { markUnreachable, selectNodes, updateNodeHeartbeat, upsertNode } from './node-queries.js';
+import {
+  insertService,
+  insertServiceEvent,
+  selectActiveServices,
+  selectLaunchEndpoint,
+  selectLiveReplicas,
+  selectRoutedService,
+  selectService,
+  selectServiceById,
+  selectServiceEvents,
+  selectServices,
+  updateDesiredReplicas,
+  updateReplicaSeq,
+  updateServiceDeleted,
+} from './service-queries.js';
 import type { SqlClient, SqlDatabase } from './sql-client.js';
 import {
   countApiKeys,
@@ -261,5 +276,19 @@ function bindStoreTx(sql: SqlClient, mac: AuditMac): StoreTx {
     markLaunchLost: (jobId, reason, at) => updateLaunchLost(sql, jobId, reason, at),
     appendLaunchLog: (jobId, offset, data) => insertLaunchLog(sql, jobId, offset, data),
     readLaunchLog: (jobId, offset, maxBytes) => selectLaunchLog(sql, jobId, offset, maxBytes),
+
+    createService: (service) => insertService(sql, service),
+    getService: (tenantId, name) => selectService(sql, tenantId, name),
+    getServiceById: (id) => selectServiceById(sql, id),
+    findRoutedService: (tenantName, name) => selectRoutedService(sql, tenantName, name),
+    listServices: (tenantId, project) => selectServices(sql, tenantId, project),
+    listActiveServices: () => selectActiveServices(sql),
+    setDesiredReplicas: (id, replicas, at) => updateDesiredReplicas(sql, id, replicas, at),
+    takeReplicaNumber: (id) => updateReplicaSeq(sql, id),
+    deleteService: (id, at) => updateServiceDeleted(sql, id, at),
+    appendServiceEvent: (serviceId, at, type, data) => insertServiceEvent(sql, serviceId, at, type, data),
+    listServiceEvents: (serviceId, limit) => selectServiceEvents(sql, serviceId, limit),
+    listLiveReplicas: (serviceId) => selectLiveReplicas(sql, serviceId),
+    getLaunchEndpoint: (jobId) => selectLaunchEndpoint(sql, jobId),
   };
 }

@@ -75,6 +75,28 @@ describe("the README's tour", () => {
       expect(await run('jobs', '-o', 'jsonpath={.items[*].name}')).toContain('hello-usine');
     },
   );
+
+  it('serves the example Service, answers through the gateway, and deletes it', async () => {
+    const served = await usine('serve', 'examples/jobs/inference-service.yaml');
+    expect(served.code, served.stderr).toBe(0);
+    expect(served.stdout).toBe(`service support-chatbot created: ${factory.url}/s/acme/support-chatbot\n`);
+    let shown = '';
+    for (let i = 0; i < 300 && !/1 ready of 1 wanted/.test(shown); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      shown = (await usine('service', 'support-chatbot')).stdout;
+    }
+    expect(shown).toMatch(/ovh-gra \(simulated\)/);
+    const answer = await fetch(`${factory.url}/s/acme/support-chatbot/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${env['USINE_API_KEY'] ?? ''}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'Bonjour' }] }),
+    });
+    expect(answer.status).toBe(200);
+    expect(await answer.json()).toMatchObject({ object: 'chat.completion', usage: { prompt_tokens: 1 } });
+    expect((await usine('scale', 'support-chatbot', '2')).code).toBe(0);
+    expect((await usine('services')).stdout).toMatch(/support-chatbot +agency-clients +1 /);
+    expect((await usine('delete', 'service', 'support-chatbot')).code).toBe(0);
+  });
 });
 
 describe("the README's commands", () => {
@@ -114,6 +136,6 @@ describe("the README's commands", () => {
     const tour = readme.slice(readme.indexOf('## A tour'), readme.indexOf('## Configuration'));
     const commands = [...tour.matchAll(/^```sh\n([\s\S]*?)```/gm)].flatMap((m) => (m[1] ?? '').split('\n'));
     for (const line of commands.filter((l) => l.trim() !== '' && !l.startsWith(' ')))
-      expect(line).toMatch(/^(usine |export |USINE_API_KEY=\$\(cat \.usine\/admin\.key\) usine )/);
+      expect(line).toMatch(/^(usine |export |curl |USINE_API_KEY=\$\(cat \.usine\/admin\.key\) usine )/);
   });
 });

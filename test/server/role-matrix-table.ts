@@ -16,6 +16,9 @@ export interface TenantIds {
   newKeyId(): Promise<string>;
   /** A fresh job of the tenant, for the routes that end it (cancel). */
   newJobId(): Promise<string>;
+  readonly serviceName: string;
+  /** A fresh service of the tenant, for the route that ends it (delete). */
+  newServiceName(): Promise<string>;
 }
 
 /**
@@ -39,6 +42,11 @@ export const ALLOWED: Readonly<Record<string, readonly Role[]>> = {
   cancelJob: ['owner', 'member'],
   getJobLogs: ['admin', 'owner', 'member', 'viewer'],
   streamJobEvents: ['admin', 'owner', 'member', 'viewer'],
+  serveService: ['owner', 'member'],
+  listServices: ['owner', 'member', 'viewer'],
+  getService: ['owner', 'member', 'viewer'],
+  scaleService: ['owner', 'member'],
+  deleteService: ['owner', 'member'],
   listSites: ['admin', 'owner', 'member', 'viewer', 'auditor'],
   listAudit: ['admin', 'owner', 'auditor'],
   verifyAudit: ['admin', 'owner', 'auditor'],
@@ -81,6 +89,16 @@ spec:
   placement: { sites: [sim-paris] }
 `;
 
+/** A Service on the simulated site, as the matrix serves it (its name is the caller's own). */
+export const SERVICE = (name: string, project?: string) => `apiVersion: usine/v1
+kind: Service
+metadata: { name: ${name}${project ? `, project: ${project}` : ''} }
+spec:
+  command: ["serve"]
+  resources: { gpus: 1 }
+  placement: { sites: [sim-paris] }
+`;
+
 /** A valid body for each route that takes one (so that only the key decides the answer). */
 export function bodyOf(route: RouteSpec): { text: string; type: string } | undefined {
   const json = (value: unknown) => ({ text: JSON.stringify(value), type: 'application/json' });
@@ -96,6 +114,10 @@ export function bodyOf(route: RouteSpec): { text: string; type: string } | undef
       return json({ grace: '0s' });
     case 'submitJob':
       return { text: SPEC(`matrix-${unique}`), type: 'application/yaml' };
+    case 'serveService':
+      return { text: SERVICE(`matrix-${unique}`), type: 'application/yaml' };
+    case 'scaleService':
+      return json({ replicas: 1 });
     case 'postUsage':
       return json([]);
     case 'putBudget':

@@ -3,7 +3,7 @@ import { ROLES, type Role } from '../../src/app/ports/records.js';
 import { listApiRoutes } from '../../src/server/build-server.js';
 import type { RouteSpec } from '../../src/server/route-spec.js';
 import { api, startTestFactory } from './factory-fixture.js';
-import { ALLOWED, bodyOf, NOT_FOUND_FOR, type MatrixContext } from './role-matrix-table.js';
+import { ALLOWED, bodyOf, NOT_FOUND_FOR, SERVICE, type MatrixContext } from './role-matrix-table.js';
 
 /**
  * Every route of the server's own table × every role, on the caller's own resources and on
@@ -77,6 +77,17 @@ describe('the role matrix: every route × every role × own and another tenant�
           headers: { 'content-type': 'application/yaml', 'idempotency-key': name },
         })
       ).body['id'] as string;
+    const serve = async (key: string, name: string, project: string) => {
+      const answer = await call('POST', '/v1/services', {
+        key,
+        body: SERVICE(name, project),
+        headers: { 'content-type': 'application/yaml', 'idempotency-key': name },
+      });
+      if (answer.status !== 201)
+        throw new Error(`service ${name}: ${answer.status} ${JSON.stringify(answer.body)}`);
+      return name;
+    };
+    const fresh = () => Math.random().toString(36).slice(2);
     keys.set('admin', admin);
     for (const role of TENANT_ROLES) {
       keys.set(role, (await keyOf(mine, role === 'member' ? { role, project: 'project-b' } : { role })).key);
@@ -94,6 +105,8 @@ describe('the role matrix: every route × every role × own and another tenant�
         newKeyId: async () => (await keyOf(victim, { role: 'viewer' })).id,
         newJobId: async () =>
           submit(victimOwner.key, `victim-job-${Math.random().toString(36).slice(2)}`, 'victim-project-a'),
+        serviceName: await serve(victimOwner.key, 'victim-service-a', 'victim-project-a'),
+        newServiceName: () => serve(victimOwner.key, `victim-service-${fresh()}`, 'victim-project-a'),
       },
       mine: {
         tenantId: mine,
@@ -101,6 +114,8 @@ describe('the role matrix: every route × every role × own and another tenant�
         newKeyId: async () => (await keyOf(mine, { role: 'viewer' })).id,
         newJobId: async () =>
           submit(keys.get('owner') ?? '', `job-b-${Math.random().toString(36).slice(2)}`, 'project-b'),
+        serviceName: await serve(keys.get('owner') ?? '', 'service-b', 'project-b'),
+        newServiceName: () => serve(keys.get('owner') ?? '', `service-b-${fresh()}`, 'project-b'),
       },
       month: new Date().toISOString().slice(0, 7),
     };
@@ -124,6 +139,8 @@ describe('the role matrix: every route × every role × own and another tenant�
         // a job named by another resource's path (an agent's launch of a job)
         if (part === ':jobId') return ids.jobId;
         if (resource === 'keys') return ids.newKeyId();
+        if (resource === 'services')
+          return route.method === 'DELETE' ? ids.newServiceName() : ids.serviceName;
         if (resource === 'invoices') return `inv_${ctx.month}_EUR`;
         if (resource === 'budgets') return 'tenant';
         throw new Error(`${route.operationId}: no id for ${part} after /${resource}: add it to pathFor`);
@@ -137,6 +154,7 @@ describe('the role matrix: every route × every role × own and another tenant�
     'victim-tenant-a',
     'victim-project-a',
     'victim-job-a',
+    'victim-service-a',
     ctx.victim.tenantId,
     ctx.victim.jobId,
   ];

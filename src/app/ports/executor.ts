@@ -33,6 +33,11 @@ export interface LaunchRequest {
    * that enforces limits (the local one, through cgroups) stops it there, others may ignore it.
    */
   readonly limits?: { readonly memoryBytes?: number; readonly cpus?: number };
+  /**
+   * A Service replica: the backend gives it a port to listen on (`$PORT`) and reports where it
+   * listens in `ExecutionStatus.endpoint`.
+   */
+  readonly listen?: boolean;
 }
 
 export type ExecutionState = 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'lost';
@@ -49,6 +54,8 @@ export interface ExecutionStatus {
    * placement explanation, kept with the local one once it is known.
    */
   readonly remotePlacement?: RemotePlacement;
+  /** A Service replica's base URL (`http://127.0.0.1:41234`), once it was given a port. */
+  readonly endpoint?: string;
 }
 
 export interface RemotePlacement {

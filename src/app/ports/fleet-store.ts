@@ -69,6 +69,8 @@ export interface LaunchRecord {
   readonly updatedAt: string;
   /** Bytes of output shipped so far: where the agent's next chunk starts. */
   readonly logBytes: number;
+  /** Where a Service replica listens, once its agent said so. */
+  readonly endpoint: string | null;
 }
 
 /** What an agent says happened to a launch it claimed. */
@@ -79,6 +81,8 @@ export interface LaunchReport {
   readonly agentHandle: string | null;
   readonly startedAt: string | null;
   readonly finishedAt: string | null;
+  /** A Service replica's: where its process listens (`http://127.0.0.1:41234`), with `running`. */
+  readonly endpoint?: string | null;
 }
 
 /** The fleet of agent hosts: their nodes, the launches assigned to them, the logs they ship. */

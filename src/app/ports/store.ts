@@ -6,6 +6,7 @@ import type { AuditStoreTx } from './audit-store.js';
 import type { ExchangeStoreTx } from './exchange-store.js';
 import type { FleetStoreTx } from './fleet-store.js';
 import type { MeteringStoreTx } from './metering-store.js';
+import type { ServiceStoreTx } from './service-store.js';
 import type { ApiKeyRecord, JobEventRecord, JobRecord, Role, TenantRecord } from './records.js';
 
 /**
@@ -98,7 +99,8 @@ export interface JobTransition {
   readonly finishedAt?: string | null;
 }
 
-export interface StoreTx extends MeteringStoreTx, AuditStoreTx, FleetStoreTx, ExchangeStoreTx {
+export interface StoreTx
+  extends MeteringStoreTx, AuditStoreTx, FleetStoreTx, ExchangeStoreTx, ServiceStoreTx {
   // tenants and keys
   createTenant(tenant: TenantRecord): Promise<void>;
   getTenant(id: string): Promise<TenantRecord | undefined>;

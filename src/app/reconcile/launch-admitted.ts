@@ -35,6 +35,7 @@ export async function launchAdmitted(ctx: AppContext, report: ReconcileReport): 
             : { memoryBytes: spec.resources.memoryGiB * 2 ** 30 }),
           ...(spec.resources.cpus === undefined ? {} : { cpus: spec.resources.cpus }),
         },
+        ...(spec.kind === 'Service' ? { listen: true } : {}),
       });
     } catch (error) {
       const failed = await ctx.store.transaction((tx) =>

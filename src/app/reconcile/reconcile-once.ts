@@ -6,6 +6,7 @@ import { admitPlaced, readPlacedWindow } from './admit-placed.js';
 import { launchAdmitted } from './launch-admitted.js';
 import { measurePlacementSnapshot } from './measure-placement-snapshot.js';
 import { placeQueued } from './place-queued.js';
+import { reconcileServices } from '../services/reconcile-services.js';
 import type { ReconcilerState } from './reconciler-state.js';
 import { replaceOverdue } from './replace-overdue.js';
 import { watchRunning } from './watch-running.js';
@@ -24,7 +25,8 @@ export interface ReconcileReport {
  * One pass of the control loop: place queued jobs on the federation, place again the jobs
  * that waited past their wait bound (ADR 0008), admit placed jobs on
  * their site's GPUs through the site scheduler (quotas, fair share, priorities with preemption,
- * gangs, backfill), launch admitted jobs, and record how running jobs ended. Every state change is a compare-and-set with its event and audit entry.
+ * gangs, backfill), launch admitted jobs, and record how running jobs ended; before all that, the service
+ * controller submits and stops replicas. Every state change is a compare-and-set with its event and audit entry.
  */
 export async function reconcileOnce(ctx: AppContext, state: ReconcilerState): Promise<ReconcileReport> {
   const report: ReconcileReport = {
@@ -35,6 +37,8 @@ export async function reconcileOnce(ctx: AppContext, state: ReconcilerState): Pr
     finished: 0,
     placementSeconds: [],
   };
+  // services first: the replicas they submit are placed and admitted in this same pass
+  await reconcileServices(ctx, state.services);
   const runnable = ctx.catalog.sites.filter((s) => ctx.executors.has(s.name));
   state.prepared ??= prepareCatalog({ ...ctx.catalog, sites: runnable });
   const now = ctx.clock.now();

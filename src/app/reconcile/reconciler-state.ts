@@ -1,6 +1,10 @@
 import type { Site } from '../../domain/catalog/catalog.js';
 import type { PreparedCatalog } from '../../domain/placement/prepare-catalog.js';
 import type { AppContext } from '../context.js';
+import {
+  createServiceControllerState,
+  type ServiceControllerState,
+} from '../services/service-controller-state.js';
 import type { GpuDevice } from '../ports/executor.js';
 import type { StoreTx } from '../ports/store.js';
 
@@ -14,10 +18,11 @@ export interface ReconcilerState {
   readonly inventories: Map<string, { readonly devices: GpuDevice[]; readonly readAt: number }>;
   prepared?: PreparedCatalog;
   readonly tenantNames: Map<string, string>;
+  readonly services: ServiceControllerState;
 }
 
 export function createReconcilerState(): ReconcilerState {
-  return { inventories: new Map(), tenantNames: new Map() };
+  return { inventories: new Map(), tenantNames: new Map(), services: createServiceControllerState() };
 }
 
 /** How many jobs one step claims per transaction. */

@@ -14,6 +14,7 @@ import { registerPlace } from './place.js';
 import { registerProviders } from './providers.js';
 import { registerRfp } from './rfp.js';
 import { registerSimulate } from './simulate.js';
+import { registerServices } from './services.js';
 import { registerSites } from './sites.js';
 import { registerSubmit } from './submit.js';
 import { registerKeys } from './keys.js';
@@ -41,6 +42,7 @@ export function registerCommands(program: Command, io: CliIo, setExit: SetExit):
   registerSubmit(program, io, setExit);
   registerJobs(program, io, setExit);
   registerJobActions(program, io, setExit);
+  registerServices(program, io, setExit);
   registerTenants(program, io, setExit);
   registerKeys(program, io, setExit);
   registerAudit(program, io, setExit);

@@ -6,3 +6,7 @@ export const ORIGIN_JOB_LABEL = 'usine.dev/origin-job';
 export const ORIGIN_LIMIT_LABEL = 'usine.dev/origin-max-duration';
 /** On a requeued job: the preempted job it retries. */
 export const RETRY_OF_LABEL = 'usine.dev/retry-of';
+/** On a replica of a Service: the service's id. */
+export const SERVICE_LABEL = 'usine.dev/service';
+/** On a replica of a Service: the revision of the service's spec it runs. */
+export const REVISION_LABEL = 'usine.dev/revision';

@@ -1,6 +1,7 @@
 import type { Constraints } from '../policy/constraints.js';
 import type { Seconds } from '../time/duration.js';
 import type { Classification, Priority, Workload } from './schema.js';
+import type { ServiceSettings } from './service-spec.js';
 
 /** A validated, normalised workload spec: defaults applied, classification rules folded in. */
 export interface JobSpec {
@@ -23,6 +24,8 @@ export interface JobSpec {
   readonly preemptible: boolean;
   readonly classification: Classification;
   readonly constraints: Constraints;
+  /** A Service's serving settings; undefined for a Job. */
+  readonly service?: ServiceSettings;
 }
 
 export interface JobResources {

@@ -6,6 +6,7 @@ import { mergeNames } from '../policy/merge-names.js';
 import { parseDuration } from '../time/duration.js';
 import { DEFAULT_DURATION_SECONDS, type JobSpec } from './job-spec.js';
 import { DEFAULT_WORKLOAD, type WorkloadDocument } from './schema.js';
+import { normaliseService } from './service-spec.js';
 
 /**
  * Builds the normalised JobSpec of a document that passed the schema and the spec rules:
@@ -66,5 +67,6 @@ export function normaliseSpec(document: SourceDocument): JobSpec {
       isObjectiveAssumed: spec.placement?.objective === undefined,
       origins: implied ? [`${implied} (spec.data.classification)`] : [],
     },
+    ...(kind === 'Service' ? { service: normaliseService(spec) } : {}),
   };
 }

@@ -10,6 +10,7 @@ import {
   Name,
   RegionText,
 } from '../documents/fields.js';
+import { ServiceFields } from './service-schema.js';
 
 /** The portable workload spec, `usine/v1` `Job` and `Service`: the contract with users (DESIGN.md). */
 
@@ -94,6 +95,7 @@ export const WorkloadBody = Closed({
   preemptible: Type.Optional(Type.Boolean()),
   data: Type.Optional(DataRules),
   placement: Type.Optional(PlacementRules),
+  ...ServiceFields,
 });
 
 export const WorkloadMetadata = Closed({

@@ -2,6 +2,7 @@ import Type from 'typebox';
 import type { Diagnostic } from '../documents/diagnostic.js';
 import { formatFieldPath, type FieldPath } from '../documents/field-path.js';
 import { DataRules, GPU_COUNT_HINT, PlacementRules, Resources } from './schema.js';
+import { checkServiceRules } from './service-rules.js';
 import { Duration, RegionText } from '../documents/fields.js';
 import type { SourceDocument } from '../documents/parse-documents.js';
 import { readField } from '../documents/read-field.js';
@@ -130,6 +131,7 @@ export function checkSpecRules(document: SourceDocument): Diagnostic[] {
     const parsed = parseMoney(String(cap));
     if (!parsed.ok) report([...S, 'placement', 'maxPricePerGpuHour'], parsed.message);
   }
+  diagnostics.push(...checkServiceRules(document));
   return diagnostics;
 }
 

@@ -222,6 +222,12 @@ function describeLaunch(launch: LaunchRecord): ExecutionStatus {
     case 'claimed':
       return { state: 'pending', exitCode: null, reason: `starting on node ${launch.node}`, ...times };
     default:
-      return { state: launch.state, exitCode: launch.exitCode, reason: launch.reason, ...times };
+      return {
+        state: launch.state,
+        exitCode: launch.exitCode,
+        reason: launch.reason,
+        ...times,
+        ...(launch.endpoint ? { endpoint: launch.endpoint } : {}),
+      };
   }
 }

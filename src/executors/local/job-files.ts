@@ -30,6 +30,8 @@ export interface JobSpecFile {
   readonly maxMs: number | null;
   readonly graceMs: number;
   readonly timeLimitReason: string;
+  /** A Service replica's loopback port, given to it in $PORT. */
+  readonly port?: number;
 }
 
 export interface JobStateFile {

@@ -14,6 +14,7 @@ import type {
 import { describeTimeLimit } from '../describe-time-limit.js';
 import { isFinalState } from '../is-final-state.js';
 import { describeExit, describeRunning, describeUnknown, describeVanished } from './describe-job-status.js';
+import { findFreePort } from './find-free-port.js';
 import { followLogFile } from './follow-log-file.js';
 import { listVirtualGpus, queryNvidiaSmi, type VirtualGpus } from './gpu-inventory.js';
 import {
@@ -164,13 +165,16 @@ export class LocalExecutor implements Executor {
       user === null ? undefined : { home, userName: user.name },
     );
     if (user !== null && env.PATH !== undefined) env.PATH = (await keepPublicPath(env.PATH)) ?? '';
+    const port = request.listen ? await findFreePort() : undefined;
+    if (port !== undefined) env.PORT = String(port);
     const log = await open(locateLogFile(jobDir), 'a', 0o600);
     try {
       const cgroup = await this.createCgroup(request, (text) => log.write(`[usine] ${text}\n`));
+      const command = port === undefined ? request.command : substitutePort(request.command, port);
       const spec: JobSpecFile = {
         jobId: request.jobId,
-        command: request.command,
-        argv: buildJobArgv(request.command, {
+        command,
+        argv: buildJobArgv(command, {
           ...(this.isolation.runAs === 'job-user' ? { setpriv: this.isolation.setpriv } : {}),
           user,
           cgroupProcs: cgroup?.dirs.map((dir) => join(dir, 'cgroup.procs')) ?? [],
@@ -182,6 +186,7 @@ export class LocalExecutor implements Executor {
         maxMs: request.maxDurationSeconds === undefined ? null : request.maxDurationSeconds * 1000,
         graceMs: this.graceMs,
         timeLimitReason: describeTimeLimit(request.maxDurationSeconds ?? 0),
+        ...(port === undefined ? {} : { port }),
       };
       await writeJsonFile(join(jobDir, 'spec.json'), spec);
       if (request.image !== undefined) {
@@ -250,7 +255,11 @@ export class LocalExecutor implements Executor {
     const files = await readJobFiles(jobDir);
     if (files.state === undefined) return describeUnknown(`no record of job ${jobId} under ${this.workDir}`);
     if (files.exit !== undefined) return describeExit(files, files.exit);
-    if (await this.isRunning(files.state.wrapper, files.child)) return describeRunning(files);
+    if (await this.isRunning(files.state.wrapper, files.child)) {
+      const running = describeRunning(files);
+      const port = files.spec?.port;
+      return port === undefined ? running : { ...running, endpoint: `http://127.0.0.1:${port}` };
+    }
     // It may have ended between the two reads.
     const again = await readJobFiles(jobDir);
     if (again.exit !== undefined) return describeExit(again, again.exit);
@@ -345,3 +354,8 @@ export class LocalExecutor implements Executor {
 }
 
 async function* followNothing(): AsyncGenerator<string> {}
+
+/** A replica's words with `$PORT` and `${PORT}` replaced by its port (no shell expands them). */
+function substitutePort(command: readonly string[], port: number): string[] {
+  return command.map((word) => word.replaceAll('${PORT}', String(port)).replaceAll('$PORT', String(port)));
+}

@@ -12,6 +12,7 @@ import type {
 import type { CapacityRow } from '../../domain/catalog/catalog.js';
 import { isFinalState } from '../is-final-state.js';
 import { readJsonFile, writeJsonFile } from '../json-file.js';
+import { startOpenAiStandIn, type StandIn } from './openai-stand-in.js';
 import { computeSimulatedStatus, writeSimulatedLog, type SimulatedLogContext } from './simulated-course.js';
 import { encodeSimulatedHandle, parseSimulatedHandle, type SimulatedRun } from './simulated-handle.js';
 import { SingleFlight } from '../single-flight.js';
@@ -41,7 +42,12 @@ interface SimulatedRecord {
   readonly handle: string;
   readonly context: SimulatedLogContext;
   readonly cancelledAtMs: number | null;
+  /** A Service replica: answered by an OpenAI-style stand-in until cancelled. */
+  readonly listen?: boolean;
 }
+
+/** A simulated replica runs until it is stopped: this many simulated seconds is "never" here. */
+const SERVICE_RUN_SECONDS = 1e12;
 
 function readExitCode(env: Readonly<Record<string, string>>): number {
   const code = Number(env[SIMULATED_EXIT_CODE_ENV] ?? '0');
@@ -62,6 +68,8 @@ export class SimulatedExecutor implements Executor {
   private readonly records = new Map<string, SimulatedRecord>();
   private readonly closing = new AbortController();
   private readonly launching = new SingleFlight<string>();
+  /** The stand-in of each running replica, in this process (started again after a restart). */
+  private readonly standIns = new Map<string, Promise<StandIn>>();
 
   constructor(private readonly options: SimulatedExecutorOptions) {
     this.clock = options.clock;
@@ -103,8 +111,8 @@ export class SimulatedExecutor implements Executor {
     const run: SimulatedRun = {
       jobId: request.jobId,
       launchedAtMs: this.clock.now().getTime(),
-      durationSeconds: request.durationSeconds,
-      maxDurationSeconds: request.maxDurationSeconds,
+      durationSeconds: request.listen ? SERVICE_RUN_SECONDS : request.durationSeconds,
+      maxDurationSeconds: request.listen ? undefined : request.maxDurationSeconds,
       timeScale: this.timeScale,
       exitCode: readExitCode(request.env),
     };
@@ -115,7 +123,12 @@ export class SimulatedExecutor implements Executor {
       image: request.image,
       gpus: describeGpus(request),
     };
-    const record: SimulatedRecord = { handle: encodeSimulatedHandle(run), context, cancelledAtMs: null };
+    const record: SimulatedRecord = {
+      handle: encodeSimulatedHandle(run),
+      context,
+      cancelledAtMs: null,
+      ...(request.listen ? { listen: true } : {}),
+    };
     await this.saveRecord(request.jobId, record);
     return record.handle;
   }
@@ -127,7 +140,32 @@ export class SimulatedExecutor implements Executor {
       return { state: 'lost', exitCode: null, reason, startedAt: null, finishedAt: null };
     }
     const record = await this.findRecord(run.jobId);
-    return computeSimulatedStatus(run, this.clock.now().getTime(), record?.cancelledAtMs ?? undefined);
+    const status = computeSimulatedStatus(
+      run,
+      this.clock.now().getTime(),
+      record?.cancelledAtMs ?? undefined,
+    );
+    if (!record?.listen) return status;
+    if (status.state !== 'running') {
+      await this.stopStandIn(run.jobId);
+      return status;
+    }
+    return { ...status, endpoint: (await this.startStandIn(run.jobId)).url };
+  }
+
+  private startStandIn(jobId: string): Promise<StandIn> {
+    let standIn = this.standIns.get(jobId);
+    if (!standIn) {
+      standIn = startOpenAiStandIn({ model: `simulated-${this.site}` });
+      this.standIns.set(jobId, standIn);
+    }
+    return standIn;
+  }
+
+  private async stopStandIn(jobId: string): Promise<void> {
+    const standIn = this.standIns.get(jobId);
+    this.standIns.delete(jobId);
+    if (standIn) await (await standIn).close();
   }
 
   async cancel(handle: string): Promise<void> {
@@ -138,7 +176,13 @@ export class SimulatedExecutor implements Executor {
     if (record?.cancelledAtMs != null) return;
     if (isFinalState(computeSimulatedStatus(run, nowMs, undefined).state)) return;
     const context = record?.context ?? this.describeUnknownContext(run);
-    await this.saveRecord(run.jobId, { handle, context, cancelledAtMs: nowMs });
+    await this.saveRecord(run.jobId, {
+      handle,
+      context,
+      cancelledAtMs: nowMs,
+      ...(record?.listen ? { listen: true } : {}),
+    });
+    await this.stopStandIn(run.jobId);
   }
 
   async *logs(handle: string, options: { offset: number; follow: boolean }): AsyncIterable<string> {
@@ -173,8 +217,10 @@ export class SimulatedExecutor implements Executor {
     return running.sort();
   }
 
+  /** Stops the stand-ins of this process too: a simulated replica lives in the server. */
   async close(): Promise<void> {
     this.closing.abort();
+    await Promise.all([...this.standIns.keys()].map((jobId) => this.stopStandIn(jobId)));
   }
 
   private describeUnknownContext(run: SimulatedRun): SimulatedLogContext {

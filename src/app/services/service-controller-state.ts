@@ -1,0 +1,21 @@
+/**
+ * The service controller's memory, per process. Kept in memory on purpose: the replicas seen
+ * at the last pass tell which ones ended since (the store keeps how), and the backoff only
+ * spaces out replacements. A restart (or another replica taking the reconciler's lock) starts
+ * with neither: at worst it replaces a failing replica once more without waiting.
+ */
+export interface ServiceControllerState {
+  /** Each service's live replicas (job ids) at the last pass. */
+  readonly replicas: Map<string, Set<string>>;
+  /** Services whose replicas failed in a row: how many times, and when to try again (ms). */
+  readonly backoff: Map<string, { readonly failures: number; readonly retryAt: number }>;
+}
+
+export function createServiceControllerState(): ServiceControllerState {
+  return { replicas: new Map(), backoff: new Map() };
+}
+
+/** 1 s, 2 s, 4 s … at most 5 minutes (Kubernetes' CrashLoopBackOff has the same shape). */
+export function replicaBackoffSeconds(failures: number): number {
+  return Math.min(300, 2 ** Math.max(0, failures - 1));
+}

@@ -1,0 +1,50 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Authenticate } from '../app/auth/authenticate.js';
+import { UsineError } from '../app/errors.js';
+import { authoriseServiceCall } from '../app/services/authorise-service-call.js';
+import { forwardRequest } from './forward-request.js';
+import type { ServiceGateway } from './service-gateway.js';
+
+export interface GatewayRouteOptions {
+  readonly gateway: ServiceGateway;
+  readonly authenticate: Authenticate;
+  /** How long a request waits for a ready replica; default 30 s. */
+  readonly holdMs?: number;
+  /** Largest request body sent on to a replica; default 16 MiB. */
+  readonly bodyLimitBytes?: number;
+}
+
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'] as const;
+
+/**
+ * `/s/<tenant>/<service>/…`: the gateway's routes, in a context of their own whose bodies are
+ * kept as bytes (they go on to the replica as they came, whatever their type).
+ */
+export function registerGatewayRoutes(app: FastifyInstance, options: GatewayRouteOptions): void {
+  void app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser(
+      '*',
+      { parseAs: 'buffer', bodyLimit: options.bodyLimitBytes ?? 16 * 1024 * 1024 },
+      (_r, body, done) => done(null, body),
+    );
+    const handler = async (request: FastifyRequest, reply: FastifyReply) => {
+      const params = request.params as { tenant: string; service: string; '*'?: string };
+      const entry = await options.gateway.lookup(params.tenant, params.service);
+      if (!entry) throw new UsineError('USINE_NOT_FOUND', `no service ${params.tenant}/${params.service}`);
+      if (entry.settings.endpoint.auth === 'keys') {
+        const principal = await options.authenticate(request.headers.authorization);
+        authoriseServiceCall(principal, entry.service);
+      }
+      const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : '';
+      const path = `/${params['*'] ?? ''}${query}`;
+      const body = Buffer.isBuffer(request.body) ? request.body : undefined;
+      return forwardRequest(options.gateway, entry, request, reply, path, {
+        holdMs: options.holdMs ?? 30_000,
+        body,
+      });
+    };
+    scope.route({ method: [...METHODS], url: '/s/:tenant/:service', handler });
+    scope.route({ method: [...METHODS], url: '/s/:tenant/:service/*', handler });
+  });
+}
