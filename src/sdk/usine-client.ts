@@ -1,5 +1,6 @@
 import type { ServiceView } from '../api/service-schemas.js';
 import type { FleetNodeView } from '../api/agent-schemas.js';
+import type { ProviderScorecardsView } from '../api/provider-schemas.js';
 import type { BudgetStatusView, InvoiceView, UsageSummaryView } from '../api/metering-schemas.js';
 import type { CallerView, CreatedKeyView, KeyApiView, RotatedKeyView } from '../api/key-schemas.js';
 import type {
@@ -152,6 +153,17 @@ export class UsineClient {
 
   listSites(): Promise<{ items: SiteView[] }> {
     return this.call('GET', '/v1/sites');
+  }
+
+  /** The providers' due-diligence scorecards, weighed by the tenant's policy (`usine providers --json`'s shape). */
+  listProviders(): Promise<ProviderScorecardsView> {
+    return this.call('GET', '/v1/providers');
+  }
+
+  /** The call-for-tenders questionnaire (Markdown) for what a provider's dossier leaves open. */
+  async getProviderRfp(name: string, lang: 'en' | 'fr'): Promise<string> {
+    const response = await this.send('GET', `/v1/providers/${encodeURIComponent(name)}/rfp?lang=${lang}`, {});
+    return response.text();
   }
 
   /** The hosts agents registered, with their GPUs, state, last heartbeat and running jobs. */

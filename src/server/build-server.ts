@@ -25,6 +25,7 @@ import { listJobRoutes } from './routes/job-routes.js';
 import { listKeyRoutes } from './routes/key-routes.js';
 import { listMeteringRoutes } from './routes/metering-routes.js';
 import { listOperationRoutes } from './routes/operation-routes.js';
+import { listProviderRoutes } from './routes/provider-routes.js';
 import { describeSites, listSiteRoutes } from './routes/site-routes.js';
 import { listStreamRoutes } from './routes/stream-routes.js';
 import { listTenantRoutes } from './routes/tenant-routes.js';
@@ -84,6 +85,7 @@ export function listApiRoutes(
     ...listServiceRoutes(ctx),
     ...listStreamRoutes(ctx, notifier, wiring.heartbeatMs, wiring.closing),
     ...listSiteRoutes(ctx),
+    ...listProviderRoutes(ctx),
     ...listAuditRoutes(ctx),
     ...listMeteringRoutes(ctx),
     ...listAgentRoutes(ctx),

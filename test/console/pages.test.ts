@@ -151,6 +151,33 @@ describe.skipIf(skip !== undefined)('the console’s pages, in English and Frenc
       await page.getByTestId('nodes').waitFor();
       expect(await page.getByTestId('nodes').textContent()).toContain('local');
       await checkAndShoot(page, `operator-${locale}`);
+      // every tenant's jobs, with whose each one is
+      await page.getByRole('link', { name: locale === 'fr' ? 'Tâches' : 'Jobs' }).click();
+      const jobs = page.getByTestId('jobs');
+      await jobs.waitFor();
+      expect(await jobs.locator('thead').textContent()).toContain(locale === 'fr' ? 'Locataire' : 'Tenant');
+      expect(await jobs.textContent()).toContain('simulated-train');
+      await checkAndShoot(page, `operator-jobs-${locale}`);
+      await context.close();
+    },
+  );
+
+  it.each(['en', 'fr'] as const)(
+    'compares the providers’ dossiers and downloads the questionnaire (%s)',
+    async (locale) => {
+      const { page, context } = await openTab(world, locale);
+      await signIn(page, world, world.ownerKey, '/providers');
+      const card = page.getByTestId('scorecard');
+      await card.waitFor();
+      expect(await card.locator('tbody tr').count()).toBe(7);
+      // the test catalog's provider has no dossier: every criterion is open
+      expect(await card.locator('td[data-status=open]').count()).toBe(6);
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('button', { name: 'Questionnaire (français)' }).click(),
+      ]);
+      expect(download.suggestedFilename()).toBe('rfp-self-fr.md');
+      await checkAndShoot(page, `providers-${locale}`);
       await context.close();
     },
   );

@@ -48,6 +48,8 @@ export const ALLOWED: Readonly<Record<string, readonly Role[]>> = {
   scaleService: ['owner', 'member'],
   deleteService: ['owner', 'member'],
   listSites: ['admin', 'owner', 'member', 'viewer', 'auditor'],
+  listProviders: ['admin', 'owner', 'member', 'viewer', 'auditor'],
+  getProviderRfp: ['admin', 'owner', 'member', 'viewer', 'auditor'],
   listAudit: ['admin', 'owner', 'auditor'],
   verifyAudit: ['admin', 'owner', 'auditor'],
   listAuditCheckpoints: ['admin', 'owner', 'auditor'],

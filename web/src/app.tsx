@@ -8,6 +8,7 @@ import { JobPage } from './pages/job-page.js';
 import { JobsPage } from './pages/jobs-page.js';
 import { OperatorPage } from './pages/operator-page.js';
 import { OverviewPage } from './pages/overview-page.js';
+import { ProvidersPage } from './pages/providers-page.js';
 import { SignInPage } from './pages/sign-in-page.js';
 import { SubmitPage } from './pages/submit-page.js';
 import { Link, useLocation } from './router.js';
@@ -38,6 +39,12 @@ const PAGES: readonly PageLink[] = [
     label: 'nav.costs',
     isOffered: (s) => s.may('usage.read') && isTenantKey(s),
     render: () => <CostsPage />,
+  },
+  {
+    path: '/providers',
+    label: 'nav.providers',
+    isOffered: (s) => s.may('site.read'),
+    render: () => <ProvidersPage />,
   },
   { path: '/audit', label: 'nav.audit', isOffered: (s) => s.may('audit.read'), render: () => <AuditPage /> },
   {

@@ -29,6 +29,7 @@ export function registerProviders(program: Command, io: CliIo, setExit: SetExit)
     .action(async (options: { catalog: string; policy?: string; at?: string; json?: boolean }) => {
       const { EQUAL_WEIGHTS, rankProviders } = await import('../../domain/catalog/rank-providers.js');
       const { CRITERIA } = await import('../../domain/catalog/schema.js');
+      const { toScorecardView } = await import('../../domain/catalog/scorecard-view.js');
       const at = parseInstant(options.at, io);
       const { catalog } = await loadDocuments([options.catalog], io);
       const policy =
@@ -42,7 +43,7 @@ export function registerProviders(program: Command, io: CliIo, setExit: SetExit)
           at: at.toISOString(),
           policy: policy?.name ?? null,
           weights,
-          providers: cards.map((card) => showCard(card, CRITERIA)),
+          providers: cards.map(toScorecardView),
         };
         io.stdout(`${JSON.stringify(json, null, 2)}\n`);
       } else {
@@ -73,17 +74,6 @@ async function loadPolicy(catalogFile: string, policyFile: string, catalog: Cata
 
 /** The six criteria in the checklist's order (from the catalog schema, loaded with the command). */
 type Criteria = readonly (keyof CriterionWeights)[];
-
-function showCard(card: ProviderScorecard, CRITERIA: Criteria) {
-  const criteria = Object.fromEntries(
-    CRITERIA.map((c) => {
-      const s = card.criteria[c];
-      const { score, status, asOf, ageDays, reasons, evidence } = s;
-      return [c, { score, status, asOf, ageDays, reasons, evidence }];
-    }),
-  );
-  return { name: card.name, legalName: card.legalName, total: card.total, criteria };
-}
 
 function renderComparison(
   cards: readonly ProviderScorecard[],

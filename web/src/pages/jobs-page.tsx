@@ -8,15 +8,17 @@ import { useSession } from '../session.js';
 import { useApi } from '../use-api.js';
 
 const PAGE_SIZE = 50;
-const FILTERS = ['status', 'project', 'label'] as const;
+const FILTERS = ['status', 'project', 'label', 'tenant'] as const;
 
 /**
  * The jobs the key may read, newest first, a page at a time (the API's cursor): the filters and
  * the page are in the address, so a list can be shared and reloaded.
  */
 export function JobsPage() {
-  const { client } = useSession();
+  const { client, caller } = useSession();
   const { t, dateTime } = useLocale();
+  // the operator's key reads every tenant's jobs: it sees whose each one is, and may pick a tenant
+  const isOperator = caller.tenantId === null;
   const { query } = useLocation();
   const filters = Object.fromEntries(FILTERS.map((f) => [f, query.get(f) ?? ''])) as Record<
     (typeof FILTERS)[number],
@@ -29,10 +31,11 @@ export function JobsPage() {
         status: filters.status || undefined,
         project: filters.project || undefined,
         label: filters.label || undefined,
+        tenant: filters.tenant || undefined,
         cursor,
         limit: String(PAGE_SIZE),
       }),
-    [client, filters.status, filters.project, filters.label, cursor],
+    [client, filters.status, filters.project, filters.label, filters.tenant, cursor],
   );
   const [draft, setDraft] = useState(filters);
   const apply = (event: FormEvent) => {
@@ -66,6 +69,12 @@ export function JobsPage() {
             onChange={(e) => setDraft({ ...draft, label: e.target.value })}
           />
         </label>
+        {isOperator ? (
+          <label>
+            {t('jobs.tenant')}
+            <input value={draft.tenant} onChange={(e) => setDraft({ ...draft, tenant: e.target.value })} />
+          </label>
+        ) : null}
         <button type="submit">{t('jobs.apply')}</button>
       </form>
       {loaded.state === 'loading' ? <p role="status">{t('app.loading')}</p> : null}
@@ -80,6 +89,7 @@ export function JobsPage() {
                 <tr>
                   <th scope="col">{t('jobs.name')}</th>
                   <th scope="col">{t('jobs.status')}</th>
+                  {isOperator ? <th scope="col">{t('jobs.tenant')}</th> : null}
                   <th scope="col">{t('jobs.project')}</th>
                   <th scope="col">{t('jobs.site')}</th>
                   <th scope="col">{t('jobs.created')}</th>
@@ -94,6 +104,11 @@ export function JobsPage() {
                     <td>
                       <StatusBadge status={job.status} />
                     </td>
+                    {isOperator ? (
+                      <td>
+                        <code>{job.tenantId}</code>
+                      </td>
+                    ) : null}
                     <td>{job.project}</td>
                     <td>{job.site ?? '—'}</td>
                     <td>{dateTime(job.createdAt)}</td>
