@@ -131,6 +131,37 @@ export const BudgetView = Type.Object({
 });
 export const BudgetList = Type.Object({ items: Type.Array(BudgetView) });
 
+export const FactorySummary = Type.Object({
+  at: Type.String(),
+  month: Type.String(),
+  scope: Type.Enum(['factory', 'tenant'], {
+    description: "factory: every tenant's (the operator's key); tenant: the caller's own",
+  }),
+  jobs: Type.Record(Type.String(), Type.Integer(), { description: 'Jobs by state.' }),
+  queued: Type.Integer({ description: 'Jobs not placed yet.' }),
+  sites: Type.Array(
+    Type.Object({
+      site: Type.String(),
+      running: Type.Integer(),
+      waiting: Type.Integer({ description: 'Placed or admitted there, not running yet.' }),
+    }),
+  ),
+  spend: Type.Optional(
+    Type.Array(
+      Type.Object({
+        tenantId: Type.String(),
+        tenant: Type.String(),
+        invoiced: Type.Array(
+          Type.Object({ currency: Type.String(), total: Type.String(), status: Type.String() }),
+        ),
+        budgets: Type.Array(BudgetView),
+      }),
+      { description: "This month's spend against budgets, for keys that read usage." },
+    ),
+  ),
+});
+export type FactorySummaryView = Static<typeof FactorySummary>;
+
 export const BillingBody = Type.Object(
   {
     taxRate: Type.Optional(

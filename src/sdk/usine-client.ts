@@ -1,7 +1,12 @@
 import type { ServiceView } from '../api/service-schemas.js';
 import type { FleetNodeView } from '../api/agent-schemas.js';
 import type { ProviderScorecardsView } from '../api/provider-schemas.js';
-import type { BudgetStatusView, InvoiceView, UsageSummaryView } from '../api/metering-schemas.js';
+import type {
+  BudgetStatusView,
+  FactorySummaryView,
+  InvoiceView,
+  UsageSummaryView,
+} from '../api/metering-schemas.js';
 import type { CallerView, CreatedKeyView, KeyApiView, RotatedKeyView } from '../api/key-schemas.js';
 import type {
   AuditCheckpointPageView,
@@ -164,6 +169,11 @@ export class UsineClient {
   async getProviderRfp(name: string, lang: 'en' | 'fr'): Promise<string> {
     const response = await this.send('GET', `/v1/providers/${encodeURIComponent(name)}/rfp?lang=${lang}`, {});
     return response.text();
+  }
+
+  /** Jobs by state and site, and this month's spend against budgets (`usine top`). */
+  getSummary(): Promise<FactorySummaryView> {
+    return this.call('GET', '/v1/summary');
   }
 
   /** The hosts agents registered, with their GPUs, state, last heartbeat and running jobs. */

@@ -226,6 +226,21 @@ export async function countJobsByStatus(sql: SqlClient): Promise<Partial<Record<
   return counts;
 }
 
+/** Jobs by site (null before placement) and status: one tenant's, or every tenant's (null). */
+export async function countJobsBySite(
+  sql: SqlClient,
+  tenantId: string | null,
+): Promise<{ site: string | null; status: JobStatus; count: number }[]> {
+  const rows = await sql.query<{ site: string | null; status: string; n: number }>(
+    `SELECT site, status, count(*)::integer AS n FROM jobs
+     ${tenantId === null ? '' : 'WHERE tenant_id = $1'} GROUP BY site, status ORDER BY site, status`,
+    tenantId === null ? [] : [tenantId],
+  );
+  return rows
+    .filter((row) => JOB_STATUSES.includes(row.status as JobStatus))
+    .map((row) => ({ site: row.site, status: row.status as JobStatus, count: Number(row.n) }));
+}
+
 const ALLOCATED = JOB_STATUSES.filter(holdsAllocation);
 
 export async function selectAllocatedJobs(sql: SqlClient): Promise<JobRecord[]> {

@@ -43,6 +43,7 @@ import { insertJobEvent, selectJobEvents } from './job-event-queries.js';
 import {
   claimJobs,
   countJobsByStatus,
+  countJobsBySite,
   insertJobs,
   selectAllocatedJobs,
   selectJob,
@@ -200,6 +201,7 @@ function bindStoreTx(sql: SqlClient, mac: AuditMac): StoreTx {
     claimJobs: (statuses, limit) => claimJobs(sql, statuses, limit),
     listJobsInStatus: (status, perTenantAndSite) => selectJobsInStatus(sql, status, perTenantAndSite),
     countJobsByStatus: () => countJobsByStatus(sql),
+    countJobsBySite: (tenantId) => countJobsBySite(sql, tenantId),
     listAllocatedJobs: () => selectAllocatedJobs(sql),
     transitionJob: (id, change) => updateJobStatus(sql, id, change),
     setJobReason: async (id, status, reason, at) => {

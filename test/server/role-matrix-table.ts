@@ -50,6 +50,7 @@ export const ALLOWED: Readonly<Record<string, readonly Role[]>> = {
   listSites: ['admin', 'owner', 'member', 'viewer', 'auditor'],
   listProviders: ['admin', 'owner', 'member', 'viewer', 'auditor'],
   getProviderRfp: ['admin', 'owner', 'member', 'viewer', 'auditor'],
+  getSummary: ['admin', 'owner', 'member', 'viewer', 'auditor'],
   listAudit: ['admin', 'owner', 'auditor'],
   verifyAudit: ['admin', 'owner', 'auditor'],
   listAuditCheckpoints: ['admin', 'owner', 'auditor'],

@@ -65,9 +65,13 @@ export async function putBudget(
 
 export async function listBudgets(ctx: AppContext, principal: Principal): Promise<{ items: BudgetView[] }> {
   requireAllowed(principal, 'usage.read');
-  const tenantId = requireTenant(principal);
+  return { items: await listTenantBudgets(ctx, requireTenant(principal)) };
+}
+
+/** `listBudgets` for a tenant the caller was already allowed to read (the operator's summary). */
+export async function listTenantBudgets(ctx: AppContext, tenantId: string): Promise<BudgetView[]> {
   const checks = await ctx.store.transaction((tx) => checkBudgets(tx, tenantId, ctx.clock.now()));
-  return { items: checks.map(toBudgetView) };
+  return checks.map(toBudgetView);
 }
 
 export type BudgetView = ReturnType<typeof toBudgetView>;

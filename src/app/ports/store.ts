@@ -147,6 +147,10 @@ export interface StoreTx
   listJobsInStatus(status: JobStatus, perTenantAndSite: number): Promise<JobRecord[]>;
   /** How many jobs are in each state (all tenants), for metrics. */
   countJobsByStatus(): Promise<Partial<Record<JobStatus, number>>>;
+  /** Jobs by site (null before placement) and status: one tenant's, or every tenant's (null). */
+  countJobsBySite(
+    tenantId: string | null,
+  ): Promise<{ site: string | null; status: JobStatus; count: number }[]>;
   /** Jobs holding an allocation (admitted, running), for live capacity. */
   listAllocatedJobs(): Promise<JobRecord[]>;
   /** Applies the transition if the job is still in `from`; returns the new record or undefined. */

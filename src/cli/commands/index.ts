@@ -19,6 +19,7 @@ import { registerSites } from './sites.js';
 import { registerSubmit } from './submit.js';
 import { registerKeys } from './keys.js';
 import { registerTenants } from './tenants.js';
+import { registerTop } from './top.js';
 import { registerUp } from './up.js';
 import { registerValidate } from './validate.js';
 
@@ -39,6 +40,7 @@ export function registerCommands(program: Command, io: CliIo, setExit: SetExit):
   registerUp(program, io, setExit);
   registerAgent(program, io, setExit);
   registerNodes(program, io, setExit);
+  registerTop(program, io, setExit);
   registerSubmit(program, io, setExit);
   registerJobs(program, io, setExit);
   registerJobActions(program, io, setExit);

@@ -1,7 +1,9 @@
 import type { AppContext } from '../../app/context.js';
 import { requireAllowed } from '../../app/auth/principal.js';
 import { summariseSite } from '../../domain/catalog/describe-site.js';
+import { FactorySummary } from '../../api/metering-schemas.js';
 import { Problem, SiteList } from '../../api/schemas.js';
+import { summarizeFactory } from '../../app/summary/summarize-factory.js';
 import type { RouteSpec } from '../route-spec.js';
 
 export function listSiteRoutes(ctx: AppContext): RouteSpec[] {
@@ -21,6 +23,23 @@ export function listSiteRoutes(ctx: AppContext): RouteSpec[] {
         requireAllowed(principal, 'site.read');
         return { items: await describeSites(ctx) };
       },
+    },
+    {
+      method: 'GET',
+      url: '/v1/summary',
+      operationId: 'getSummary',
+      summary: "What `usine top` shows: jobs by state and site, this month's spend against budgets",
+      tag: 'sites',
+      auth: true,
+      responses: {
+        200: {
+          description: "The operator's whole factory, or the caller's tenant's share",
+          schema: FactorySummary,
+        },
+        401: { description: 'No valid API key', schema: Problem },
+        403: { description: 'A site credential', schema: Problem },
+      },
+      handle: async (_request, _reply, principal) => summarizeFactory(ctx, principal),
     },
   ];
 }
