@@ -65,6 +65,20 @@ export default tseslint.config(
     },
   },
   {
+    // the console (web/) bundles the SDK for the browser
+    files: ['src/sdk/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*'], message: 'src/sdk runs in the browser too (web/): no Node built-ins.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['*.config.{js,ts}', 'web/vite.config.ts'],
     rules: { 'no-restricted-exports': 'off' },
   },

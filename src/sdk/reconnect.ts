@@ -1,5 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-
 /** How a stream that dropped is taken up again. */
 export interface ReconnectOptions {
   /** Told before each new try, with what ended the last one and how long it waits. */
@@ -48,9 +46,31 @@ export class Reconnector {
 
   private async wait(problem: string): Promise<void> {
     this.options.onRetry?.(problem, this.delay);
-    await sleep(this.delay, undefined, this.options.signal ? { signal: this.options.signal } : {});
+    await sleep(this.delay, this.options.signal);
     this.delay = Math.min(MAX_DELAY_MS, this.delay * 2);
   }
+}
+
+/**
+ * Waits `ms`, or rejects with the signal's reason once it aborts. Written out rather than taken
+ * from node:timers/promises: the console bundles this SDK for the browser.
+ */
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 /** A connection that failed on the way, not a server that said no. */

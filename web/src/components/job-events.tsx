@@ -23,7 +23,7 @@ export function JobEvents({
     setLive(true);
     void (async () => {
       try {
-        for await (const event of client.streamEvents(jobId, abort.signal)) {
+        for await (const event of client.streamEvents(jobId, { signal: abort.signal })) {
           setEvents((before) => [...before, event]);
           onEvent();
         }

@@ -26,7 +26,7 @@ export function JobLogs({ client, jobId }: { client: UsineClient; jobId: string 
     setFollowing(true);
     void (async () => {
       try {
-        for await (const chunk of client.streamLogs(jobId, true, abort.signal)) {
+        for await (const chunk of client.streamLogs(jobId, true, { signal: abort.signal })) {
           pending.current += chunk;
           if (frame === 0) frame = requestAnimationFrame(flush);
         }
