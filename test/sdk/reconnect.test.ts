@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UsineApiError, UsineClient } from '../../src/sdk/usine-client.js';
-import { api, createOwner, startTestFactory } from '../server/factory-fixture.js';
+import { api, createOwner, JOB_YAML, startTestFactory } from '../server/factory-fixture.js';
 
 async function drain(stream: AsyncIterable<unknown>): Promise<void> {
   for await (const _ of stream) void _;
@@ -38,5 +38,25 @@ describe('a followed stream whose server is gone, or says no', () => {
     );
     await expect(refused).rejects.toBeInstanceOf(UsineApiError);
     expect(retries).toEqual([]);
+  });
+
+  it('leaves nothing behind on the server per stream: a hundred streams, no listener leak', async () => {
+    const call = api(factory.url);
+    const job = await call('POST', '/v1/jobs', {
+      key,
+      body: JOB_YAML('quiet'),
+      headers: { 'content-type': 'application/yaml', 'idempotency-key': 'leak-1' },
+    });
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.name);
+    process.on('warning', onWarning);
+    try {
+      const client = new UsineClient({ url: factory.url, apiKey: key });
+      for (let i = 0; i < 100; i++) await drain(client.streamLogs(job.body['id'] as string, false));
+      await new Promise((r) => setTimeout(r, 100));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings).not.toContain('MaxListenersExceededWarning');
   });
 });

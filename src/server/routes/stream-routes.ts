@@ -135,10 +135,13 @@ function readLastEventId(header: string | string[] | undefined): number {
 /** Aborted when the client goes, or the server closes. */
 function abortOnClose(request: FastifyRequest, reply: FastifyReply, closing?: AbortSignal): AbortController {
   const abort = new AbortController();
-  request.raw.on('close', () => abort.abort());
-  reply.raw.on('close', () => abort.abort());
+  const end = () => abort.abort();
+  request.raw.on('close', end);
+  reply.raw.on('close', end);
   if (closing?.aborted) abort.abort();
-  else closing?.addEventListener('abort', () => abort.abort(), { once: true });
+  else closing?.addEventListener('abort', end, { once: true });
+  // the server's signal outlives every stream: each takes its listener back when it ends
+  abort.signal.addEventListener('abort', () => closing?.removeEventListener('abort', end), { once: true });
   return abort;
 }
 
