@@ -238,6 +238,13 @@ export class UsineClient {
     return this.call('GET', '/v1/budgets');
   }
 
+  /** The AI Act compute and energy report of a model: its JSON, or (format html) the page. */
+  async reportCompute(query: Record<string, string | undefined>): Promise<string> {
+    const params = new URLSearchParams(withDefined(query));
+    const response = await this.send('GET', `/v1/reports/compute?${params.toString()}`, {});
+    return response.text();
+  }
+
   /** The tenant's export as a ustar stream (the operator names the tenant). */
   async *exportTenant(tenant?: string): AsyncIterable<Uint8Array> {
     const query = tenant === undefined ? '' : `?tenant=${encodeURIComponent(tenant)}`;

@@ -26,6 +26,7 @@ import { listKeyRoutes } from './routes/key-routes.js';
 import { listMeteringRoutes } from './routes/metering-routes.js';
 import { listOperationRoutes } from './routes/operation-routes.js';
 import { listProviderRoutes } from './routes/provider-routes.js';
+import { listReportRoutes } from './routes/report-routes.js';
 import { describeSites, listSiteRoutes } from './routes/site-routes.js';
 import { listStreamRoutes } from './routes/stream-routes.js';
 import { listTenantRoutes } from './routes/tenant-routes.js';
@@ -90,6 +91,7 @@ export function listApiRoutes(
     ...listMeteringRoutes(ctx),
     ...listAgentRoutes(ctx),
     ...listExportRoutes(ctx),
+    ...listReportRoutes(ctx),
   ];
 }
 

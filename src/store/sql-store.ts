@@ -40,6 +40,7 @@ import {
   selectUsageMonths,
 } from './exchange-queries.js';
 import { insertJobEvent, selectJobEvents } from './job-event-queries.js';
+import { selectModelJobs, selectUsageOfJobs } from './report-queries.js';
 import {
   claimJobs,
   countJobsByStatus,
@@ -242,6 +243,8 @@ function bindStoreTx(sql: SqlClient, mac: AuditMac): StoreTx {
     listLogChunksOfJobs: (jobIds) => selectLogChunksOfJobs(sql, jobIds),
     listUsageAfter: (tenantId, after, limit) => selectUsageAfter(sql, tenantId, after, limit),
     listUsageMonths: (tenantId) => selectUsageMonths(sql, tenantId),
+    listModelJobs: (tenantId, model) => selectModelJobs(sql, tenantId, model),
+    listUsageOfJobs: (jobIds, from, to) => selectUsageOfJobs(sql, jobIds, from, to),
     importJobs: (jobs) => insertImportedJobs(sql, jobs),
     importJobEvents: (events) => insertImportedEvents(sql, events),
     putForeignAuditKey: (keyId, publicKeyPem, at) => insertForeignAuditKey(sql, keyId, publicKeyPem, at),

@@ -13,7 +13,7 @@ import { toTimestampParam } from './sql-values.js';
 
 const COLUMNS = `idempotency_key, tenant_id, project, job_id, job_seq, site, gpu_model, offering, milli_gpus,
   started_at, ended_at, milli_gpu_ms, energy_wh, price_per_gpu_hour, currency, minimum_seconds, is_final,
-  time_scale, invoice_month, corrects, correction`;
+  time_scale, invoice_month, corrects, correction, energy_measured`;
 
 /**
  * One statement for the whole batch: parallel arrays through unnest, so the database sees
@@ -23,7 +23,7 @@ const COLUMNS = `idempotency_key, tenant_id, project, job_id, job_seq, site, gpu
  */
 export async function insertUsage(sql: SqlClient, records: readonly UsageRecord[]): Promise<number> {
   if (records.length === 0) return 0;
-  const columns: unknown[][] = Array.from({ length: 21 }, () => []);
+  const columns: unknown[][] = Array.from({ length: 22 }, () => []);
   for (const r of records) {
     const start = epochMs(r.start, 'usage.start');
     const end = epochMs(r.end, 'usage.end');
@@ -49,6 +49,7 @@ export async function insertUsage(sql: SqlClient, records: readonly UsageRecord[
       r.invoiceMonth,
       r.correction?.of ?? null,
       r.correction && JSON.stringify(r.correction),
+      r.energyMeasured === true,
     ];
     values.forEach((v, i) => columns[i]?.push(v));
   }
@@ -56,11 +57,12 @@ export async function insertUsage(sql: SqlClient, records: readonly UsageRecord[
     `WITH inserted AS (
        INSERT INTO usage_records (${COLUMNS})
        SELECT k, t, p, j, q, s, g, o, m, to_timestamp(a / 1000.0), to_timestamp(b / 1000.0), x, w, c, u, n, f,
-              z, i, r, v::jsonb
+              z, i, r, v::jsonb, e
          FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::integer[], $6::text[], $7::text[],
            $8::text[], $9::integer[], $10::bigint[], $11::bigint[], $12::bigint[], $13::numeric[],
            $14::numeric[], $15::text[], $16::integer[], $17::boolean[], $18::integer[], $19::text[],
-           $20::text[], $21::text[]) AS u(k, t, p, j, q, s, g, o, m, a, b, x, w, c, u, n, f, z, i, r, v)
+           $20::text[], $21::text[], $22::boolean[]) AS u(k, t, p, j, q, s, g, o, m, a, b, x, w, c, u, n, f, z, i,
+           r, v, e)
          ORDER BY k
        ON CONFLICT (idempotency_key) DO NOTHING
        RETURNING 1)
@@ -91,7 +93,7 @@ function rangeParams(tenantId: string, range: UsageRange): unknown[] {
 /** What `readUsage` reads of a row. */
 export const USAGE_READ_COLUMNS = `idempotency_key, tenant_id, project, job_id, site, gpu_model, offering,
   milli_gpus, started_at, ended_at, energy_wh::text AS energy_wh, price_per_gpu_hour::text AS price, currency,
-  minimum_seconds, is_final, time_scale, invoice_month, correction`;
+  minimum_seconds, is_final, time_scale, invoice_month, correction, energy_measured`;
 
 export async function selectUsage(
   sql: SqlClient,
@@ -199,6 +201,8 @@ export function readUsage(row: Record<string, unknown>): UsageRecord {
     timeScale: Number(row['time_scale']),
     invoiceMonth: row['invoice_month'] === null ? null : String(row['invoice_month']),
     correction: row['correction'] === null ? null : (row['correction'] as UsageCorrection),
+    // present only when true, so a record written without the field reads back equal
+    ...(row['energy_measured'] === true ? { energyMeasured: true } : {}),
   };
 }
 

@@ -68,6 +68,7 @@ export const ALLOWED: Readonly<Record<string, readonly Role[]>> = {
   reportAgentLaunch: [],
   shipAgentLaunchLog: [],
   exportTenant: ['admin', 'owner'],
+  reportCompute: ['owner', 'auditor'],
 };
 
 /**

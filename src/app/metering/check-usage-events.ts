@@ -149,6 +149,7 @@ export function checkUsageEvents(
       milliGpus,
       start: new Date(startMs).toISOString(),
       end: new Date(endMs).toISOString(),
+      energyMeasured: energy !== undefined,
       energyWh:
         energy ??
         estimateEnergyWh({

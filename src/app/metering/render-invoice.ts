@@ -1,4 +1,5 @@
 import { csvLine } from '../csv-line.js';
+import { escapeHtml as esc } from '../escape-html.js';
 import type { InvoiceView } from './read-invoices.js';
 
 export const INVOICE_CSV_HEADER = [
@@ -109,8 +110,4 @@ ${converted}
 <p><small>Per-second usage at the prices fixed at admission; the subtotal is rounded once, half to even.</small></p>
 </body></html>
 `;
-}
-
-function esc(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

@@ -4,6 +4,7 @@ import type { JobStatus } from '../../domain/jobs/lifecycle.js';
 import type { RemotePlacement } from './executor.js';
 import type { AuditStoreTx } from './audit-store.js';
 import type { ExchangeStoreTx } from './exchange-store.js';
+import type { ReportStoreTx } from './report-store.js';
 import type { FleetStoreTx } from './fleet-store.js';
 import type { MeteringStoreTx } from './metering-store.js';
 import type { ServiceStoreTx } from './service-store.js';
@@ -100,7 +101,7 @@ export interface JobTransition {
 }
 
 export interface StoreTx
-  extends MeteringStoreTx, AuditStoreTx, FleetStoreTx, ExchangeStoreTx, ServiceStoreTx {
+  extends MeteringStoreTx, AuditStoreTx, FleetStoreTx, ExchangeStoreTx, ServiceStoreTx, ReportStoreTx {
   // tenants and keys
   createTenant(tenant: TenantRecord): Promise<void>;
   getTenant(id: string): Promise<TenantRecord | undefined>;

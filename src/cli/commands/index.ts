@@ -12,6 +12,7 @@ import { registerJobs } from './jobs.js';
 import { registerMetering } from './metering.js';
 import { registerPlace } from './place.js';
 import { registerProviders } from './providers.js';
+import { registerReport } from './report.js';
 import { registerRfp } from './rfp.js';
 import { registerSimulate } from './simulate.js';
 import { registerServices } from './services.js';
@@ -51,6 +52,7 @@ export function registerCommands(program: Command, io: CliIo, setExit: SetExit):
   registerMetering(program, io, setExit);
   registerExport(program, io, setExit);
   registerImport(program, io, setExit);
+  registerReport(program, io, setExit);
   // the shell
   registerCompletion(program, io, setExit);
   registerAdmin(program, io, setExit);

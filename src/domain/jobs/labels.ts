@@ -10,3 +10,5 @@ export const RETRY_OF_LABEL = 'usine.dev/retry-of';
 export const SERVICE_LABEL = 'usine.dev/service';
 /** On a replica of a Service: the revision of the service's spec it runs. */
 export const REVISION_LABEL = 'usine.dev/revision';
+/** The model a job trains, fine-tunes or serves, for the AI Act compute report (or `metadata.model`). */
+export const MODEL_LABEL = 'usine.dev/model';

@@ -25,6 +25,8 @@ export interface UsageRecord {
   readonly start: string;
   readonly end: string;
   readonly energyWh: Decimal;
+  /** True when the energy came from a site's meter; false or absent: Usine estimated it. */
+  readonly energyMeasured?: boolean;
   /** The price fixed at admission (the placement's offering price). */
   readonly pricePerGpuHour: Money;
   /** The offering's minimum billed duration per job, if any. */

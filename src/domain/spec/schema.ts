@@ -102,6 +102,14 @@ export const WorkloadMetadata = Closed({
   name: Name,
   project: Type.Optional(Name),
   labels: Type.Optional(Labels),
+  model: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 200,
+      description:
+        'The model this workload trains, fine-tunes or serves: the AI Act compute report groups by it.',
+    }),
+  ),
 });
 
 export const WorkloadDocument = Closed(

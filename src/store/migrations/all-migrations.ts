@@ -9,6 +9,7 @@ import { migration0008 } from './0008-tax-label.js';
 import { migration0009 } from './0009-idempotency-per-project.js';
 import { migration0010 } from './0010-foreign-audit-segments.js';
 import { migration0011 } from './0011-services.js';
+import { migration0012 } from './0012-energy-measured.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in the order they apply; ids are 1, 2, 3… without gaps. */
@@ -24,4 +25,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0009,
   migration0010,
   migration0011,
+  migration0012,
 ];
