@@ -68,6 +68,27 @@ describe.skipIf(skip !== undefined)('the console’s pages, in English and Frenc
   );
 
   it.each(['en', 'fr'] as const)(
+    'serves a Service from the Submit page and shows its replicas and endpoint (%s)',
+    async (locale) => {
+      const { page, context } = await openTab(world, locale);
+      await signIn(page, world, world.ownerKey, '/submit');
+      await page
+        .locator('#spec-text')
+        .fill(
+          `apiVersion: usine/v1\nkind: Service\nmetadata: { name: chat-${locale}, project: vision }\nspec:\n  command: ["serve"]\n  resources: { gpus: 1 }\n  placement: { sites: [sim-paris] }\n`,
+        );
+      await page.getByTestId('validation').locator('.valid').waitFor();
+      await page.locator('form.submit button[type=submit]').click();
+      await page.waitForURL(/\/services$/);
+      const service = page.getByTestId('service').filter({ hasText: `chat-${locale}` });
+      await service.waitFor();
+      expect(await service.textContent()).toContain(`chat-${locale}`);
+      await checkAndShoot(page, `services-${locale}`);
+      await context.close();
+    },
+  );
+
+  it.each(['en', 'fr'] as const)(
     'shows the sites, the queue and the budget on the overview (%s)',
     async (locale) => {
       const { page, context } = await openTab(world, locale);

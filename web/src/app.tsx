@@ -9,6 +9,7 @@ import { JobsPage } from './pages/jobs-page.js';
 import { OperatorPage } from './pages/operator-page.js';
 import { OverviewPage } from './pages/overview-page.js';
 import { ProvidersPage } from './pages/providers-page.js';
+import { ServicesPage } from './pages/services-page.js';
 import { SignInPage } from './pages/sign-in-page.js';
 import { SubmitPage } from './pages/submit-page.js';
 import { Link, useLocation } from './router.js';
@@ -28,6 +29,12 @@ const isTenantKey = (s: Session) => s.caller.tenantId !== null;
 const PAGES: readonly PageLink[] = [
   { path: '/', label: 'nav.overview', isOffered: (s) => s.may('site.read'), render: () => <OverviewPage /> },
   { path: '/jobs', label: 'nav.jobs', isOffered: (s) => s.may('job.read'), render: () => <JobsPage /> },
+  {
+    path: '/services',
+    label: 'nav.services',
+    isOffered: (s) => s.may('service.read'),
+    render: () => <ServicesPage />,
+  },
   {
     path: '/submit',
     label: 'nav.submit',

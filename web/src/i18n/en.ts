@@ -223,6 +223,25 @@ export const EN = {
   'criterion.compliance': 'Compliance (which certifications)',
   'criterion.scalability': 'Scalability (can it grow)',
   'criterion.pricing': 'Pricing (how is it billed)',
+  'nav.services': 'Services',
+  'services.title': 'Services',
+  'services.refresh': 'Refresh',
+  'services.none': 'No service (submit a Service spec).',
+  'services.endpoint': 'Endpoint',
+  'services.replicas': 'Replicas',
+  'services.replicaCount': '{ready} ready of {desired} wanted (min {min}, max {max})',
+  'services.revision': 'Revision',
+  'services.rollingOut': 'rolling out: replicas of an older revision still run',
+  'services.rolledOut': 'every replica runs it',
+  'services.traffic': 'Traffic',
+  'services.trafficFigures':
+    '{rps} requests/s, {inflight} in flight, p50 {p50}, p99 {p99}, {requests} requests',
+  'services.tokens': 'Tokens',
+  'services.tokenFigures': '{prompt} prompt, {completion} completion',
+  'services.replica': 'Replica (a job)',
+  'services.ready': 'Ready',
+  'services.yes': 'yes',
+  'services.no': 'no',
 } as const;
 
 export type MessageKey = keyof typeof EN;

@@ -26,6 +26,8 @@ function loadValidator(): Promise<typeof ReadDocuments> {
 interface Check {
   readonly problems: readonly { line: number; col: number; path: string; message: string }[];
   readonly summary: string | undefined;
+  /** The one document's kind when it is valid: a Service is served, a Job submitted. */
+  readonly kind: string | undefined;
 }
 
 /** Paste or upload a spec; its problems at their line and field as it is typed; then submit it. */
@@ -49,7 +51,11 @@ export function SubmitPage() {
         const set = readDocuments([{ name: FILE_NAME, text }]);
         const problems = set.reports.flatMap((r) => r.diagnostics);
         const specs = set.specs.map((s) => `${s.spec.kind} ${s.spec.name}`);
-        setCheck({ problems, summary: specs.length > 0 ? specs.join(', ') : undefined });
+        setCheck({
+          problems,
+          summary: specs.length > 0 ? specs.join(', ') : undefined,
+          kind: set.specs[0]?.spec.kind,
+        });
       });
     }, 150);
     return () => {
@@ -76,8 +82,13 @@ export function SubmitPage() {
     setError(undefined);
     try {
       const isJson = text.trimStart().startsWith('{');
-      const { job } = await client.submitJob(text, idempotencyKey, isJson);
-      navigate(`/jobs/${encodeURIComponent(job.id)}`);
+      if (check?.kind === 'Service') {
+        await client.serveService(text, idempotencyKey, isJson);
+        navigate('/services');
+      } else {
+        const { job } = await client.submitJob(text, idempotencyKey, isJson);
+        navigate(`/jobs/${encodeURIComponent(job.id)}`);
+      }
     } catch (failure) {
       setError(failure);
     } finally {
