@@ -124,6 +124,21 @@ export const Site = Type.Object({
       { description: "The backend's own nodes and their health (Slurm), when it has nodes." },
     ),
   ),
+  api: Type.Optional(
+    Type.Object(
+      {
+        version: Type.Union([Type.String(), Type.Null()], {
+          description: 'The version spoken (`v0.0.42`); null while none is agreed.',
+        }),
+        offered: Type.Array(Type.String(), { description: 'What the backend offered when last asked.' }),
+        spoken: Type.Array(Type.String(), { description: 'What Usine speaks.' }),
+        problem: Type.Union([Type.String(), Type.Null()], {
+          description: 'Why no version is agreed (unreachable, or none in common), when none is.',
+        }),
+      },
+      { description: "The backend's API version, for backends whose API has versions (Slurm's slurmrestd)." },
+    ),
+  ),
   certifications: Type.Array(
     Type.Object({
       name: Type.String(),

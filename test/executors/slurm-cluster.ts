@@ -1,9 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import type { LaunchRequest } from '../../src/app/ports/executor.js';
+import type { SlurmExecutor } from '../../src/executors/slurm/slurm-executor.js';
 import { findCompletions, parseCompletionLine } from '../../src/executors/slurm/job-completion-file.js';
 import { buildRequest, readAllLogs, waitForFinalStatus } from './executor-contract.js';
 import { api, createOwner, startTestFactory } from '../server/factory-fixture.js';
@@ -12,8 +12,10 @@ import {
   makeSlurmExecutor,
   makeSlurmWorkDir,
   slurmCatalog,
+  slurmCommand,
   type TestSlurm,
 } from './slurm-subject.js';
+import { SPOKEN_SLURM_APIS } from '../../src/executors/slurm/negotiate-slurm-api.js';
 
 const passTime = (ms: number) => sleep(Math.max(ms, 100));
 
@@ -36,6 +38,15 @@ function onNodes(count: number, gpusPerNode: number): LaunchRequest['allocation'
   };
 }
 
+/** A job's shell waits (in its job dir) until the test releases it: `release(workDir, jobId)`. */
+const UNTIL_RELEASED = 'for i in $(seq 300); do [ -e release ] && break; sleep 0.1; done';
+const release = (workDir: string, jobId: string) => writeFileSync(join(workDir, jobId, 'release'), '');
+
+/** Polls until Slurm runs the job (it keeps a job's GPU indices only while it runs). */
+async function waitForRunning(executor: SlurmExecutor, handle: string): Promise<void> {
+  for (let i = 0; i < 100 && (await executor.status(handle)).state === 'pending'; i += 1) await sleep(100);
+}
+
 /** Behaviour only a real Slurm shows: gres, gangs, the queue, tokens, slurmctld's memory. */
 export function describeSlurmCluster(slurm: TestSlurm): void {
   describe('slurm executor on a real cluster', () => {
@@ -44,6 +55,49 @@ export function describeSlurmCluster(slurm: TestSlurm): void {
       const executor = makeSlurmExecutor(slurm, workDir);
       return { workDir, executor, done: () => cleanSlurmWorkDir(slurm, workDir) };
     };
+
+    it('speaks the highest REST API version the cluster offers that Usine speaks', async () => {
+      const { executor, done } = await setup();
+      try {
+        const choice = await executor.describeApi();
+        expect(choice.offered.length).toBeGreaterThan(0);
+        expect(choice.problem).toBeNull();
+        expect(choice.version).toBe(choice.offered.find((v) => choice.spoken.includes(v)));
+      } finally {
+        await done();
+      }
+    });
+
+    it("runs a job in each version both sides speak, reading its state, exit code and GPUs in that version's terms", async () => {
+      const { workDir, executor, done } = await setup();
+      try {
+        const { offered } = await executor.describeApi();
+        const apis = SPOKEN_SLURM_APIS.filter((a) => offered.includes(a.version));
+        expect(apis.length).toBeGreaterThan(0);
+        for (const api of apis) {
+          const pinned = makeSlurmExecutor(slurm, workDir, { api });
+          await pinned.inventory();
+          const id = `job_v${api.version.replace(/\W/g, '')}`;
+          const handle = await pinned.launch(
+            buildRequest(id, bash(`echo "gpus=$CUDA_VISIBLE_DEVICES"; ${UNTIL_RELEASED}; exit 3`), {
+              allocation: onNodes(1, 2),
+            }),
+          );
+          await waitForRunning(pinned, handle);
+          const usage = await pinned.usage(handle);
+          release(workDir, id);
+          expect(usage, api.version).toMatchObject({ nodes: 1, gpusPerNode: 2, gpus: 2 });
+          expect(usage?.allocation[0]?.gpuIndices, api.version).toHaveLength(2);
+          const status = await waitForFinalStatus({ executor: pinned, passTime }, handle);
+          expect(status, api.version).toMatchObject({ state: 'failed', exitCode: 3, reason: 'exit code 3' });
+          expect((await pinned.describeApi()).version).toBe(api.version);
+          expect(await readAllLogs(pinned, handle)).toMatch(/gpus=\d+,\d+/);
+          await pinned.close();
+        }
+      } finally {
+        await done();
+      }
+    });
 
     it('reads the GPUs by type from the nodes of its partition', async () => {
       const { executor, done } = await setup();
@@ -82,19 +136,31 @@ export function describeSlurmCluster(slurm: TestSlurm): void {
     });
 
     it('runs a 2-node gang as one Slurm job over two nodes', async () => {
-      const { executor, done } = await setup();
+      const { workDir, executor, done } = await setup();
       try {
         await executor.inventory();
         const handle = await executor.launch(
-          buildRequest('job_gang', bash('echo "nodes=$SLURM_JOB_NUM_NODES list=$SLURM_JOB_NODELIST"'), {
-            allocation: onNodes(2, 2),
-          }),
+          buildRequest(
+            'job_gang',
+            bash(`echo "nodes=$SLURM_JOB_NUM_NODES list=$SLURM_JOB_NODELIST"; ${UNTIL_RELEASED}`),
+            { allocation: onNodes(2, 2) },
+          ),
         );
+        await waitForRunning(executor, handle);
+        const usage = await executor.usage(handle);
+        release(workDir, 'job_gang');
         expect(await waitForFinalStatus({ executor, passTime }, handle)).toMatchObject({
           state: 'succeeded',
         });
-        expect(await readAllLogs(executor, handle)).toContain('nodes=2');
-        expect(await executor.usage(handle)).toMatchObject({ nodes: 2, gpusPerNode: 2, gpus: 4 });
+        const logs = await readAllLogs(executor, handle);
+        expect(logs).toContain('nodes=2');
+        expect(usage).toMatchObject({ nodes: 2, gpusPerNode: 2, gpus: 4 });
+        // which nodes Slurm chose, and which GPUs on each, from the job's allocation
+        const list = /list=(\S+)/.exec(logs)?.[1] ?? '';
+        expect(usage?.allocation.map((n) => n.node)).toEqual(
+          slurmCommand(slurm, 'scontrol', ['show', 'hostnames', list]).trim().split('\n'),
+        );
+        expect(usage?.allocation.map((n) => n.gpuIndices.length)).toEqual([2, 2]);
       } finally {
         await done();
       }
@@ -191,11 +257,10 @@ export function describeSlurmCluster(slurm: TestSlurm): void {
   });
 
   describe('a Slurm site in GET /v1/sites', () => {
-    it('shows its GPUs by type and its nodes, a drained one left out of the capacity', async () => {
+    it('shows its REST API version, its GPUs by type and its nodes, a drained one left out of the capacity', async () => {
       const workDir = makeSlurmWorkDir(slurm);
       const factory = await startTestFactory({ catalogText: slurmCatalog(slurm, workDir) });
-      const scontrol = (...args: string[]) =>
-        execFileSync('scontrol', args, { env: { ...process.env, SLURM_CONF: slurm.slurmConf ?? '' } });
+      const scontrol = (...args: string[]) => slurmCommand(slurm, 'scontrol', args);
       try {
         const call = api(factory.url);
         const sites = async () =>
@@ -206,6 +271,9 @@ export function describeSlurmCluster(slurm: TestSlurm): void {
             >[]
           ).find((s) => s['name'] === 'hpc') ?? {};
         const before = await sites();
+        const rest = before['api'] as { version: string | null; offered: string[]; problem: string | null };
+        expect(rest.problem).toBeNull();
+        expect(rest.offered).toContain(rest.version);
         const total = (before['gpus'] as Record<string, number>)['H100'] ?? 0;
         expect(total).toBeGreaterThan(0);
         const nodes = before['nodes'] as { name: string; usable: boolean; gpus: Record<string, number> }[];

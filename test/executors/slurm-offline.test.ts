@@ -31,6 +31,12 @@ describe("Slurm's job states, as Usine's", () => {
     [facts('FAILED', { exitStatus: 768 }), { state: 'failed', exitCode: 3, reason: 'exit code 3' }],
     [facts('FAILED', { exitStatus: 9 }), { state: 'failed', exitCode: null, reason: 'killed by signal 9' }],
     [facts('TIMEOUT'), { state: 'failed', reason: 'time limit 2h reached (Slurm TIMEOUT)' }],
+    [
+      facts('TIMEOUT', { timeLimitMinutes: 1 }),
+      { state: 'failed', reason: 'time limit 1m reached (Slurm TIMEOUT)' },
+    ],
+    [facts('PREEMPTED'), { state: 'failed', exitCode: null, reason: 'preempted by Slurm' }],
+    [facts('BOOT_FAIL'), { state: 'failed', reason: 'node boot failure (Slurm BOOT_FAIL)' }],
     [facts('CANCELLED'), { state: 'cancelled' }],
     [facts('NODE_FAIL', { nodes: 'gpu-[2-3]' }), { state: 'failed', reason: 'node failure (gpu-[2-3])' }],
     [
@@ -213,7 +219,7 @@ describe('the Slurm executor without slurmrestd', () => {
       );
       await expect(
         executor.launch(buildRequest('job_new', { command: ['true'], env: {}, durationSeconds: 1 })),
-      ).rejects.toThrow(/did not answer POST/);
+      ).rejects.toThrow(/did not answer GET \/openapi\/v3/); // no version to speak in
       expect(await executor.inventory()).toEqual([]);
     } finally {
       await executor.close();

@@ -4,10 +4,17 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { api, createOwner } from '../server/factory-fixture.js';
-import { findTestSlurm, makeSlurmWorkDir, slurmCatalog, slurmJob, type TestSlurm } from './slurm-subject.js';
+import {
+  findTestSlurms,
+  makeSlurmWorkDir,
+  slurmCatalog,
+  slurmCommand,
+  slurmJob,
+  type TestSlurm,
+} from './slurm-subject.js';
 import { spawnUsine } from '../support/spawn-usine.js';
 
-const slurm = await findTestSlurm();
+const clusters = await findTestSlurms();
 
 function startUsine(dataDir: string, catalog: string) {
   return spawnUsine({ dataDir, catalog });
@@ -30,62 +37,60 @@ async function waitForStatus(
   throw new Error(`job ${id} never reached the wanted status`);
 }
 
-async function countSlurmJobs(slurm: TestSlurm, jobId: string): Promise<number> {
-  const token = readFileSync(slurm.tokenFile, 'utf8')
-    .trim()
-    .replace(/^SLURM_JWT=/, '');
-  const response = await fetch(new URL('/slurm/v0.0.38/jobs', slurm.url), {
-    headers: { 'x-slurm-user-name': 'root', 'x-slurm-user-token': token },
-  });
-  const body = (await response.json()) as { jobs: { name: string }[] };
-  return body.jobs.filter((j) => j.name === `usine-${jobId}`).length;
+/** How many Slurm jobs carry the Usine job's name, finished ones included. */
+function countSlurmJobs(slurm: TestSlurm, jobId: string): number {
+  const names = slurmCommand(slurm, 'squeue', ['--noheader', '--states=all', '--format=%j']);
+  return names.split('\n').filter((name) => name === `usine-${jobId}`).length;
 }
 
-if (typeof slurm === 'string') {
-  console.warn(`\n*** SKIPPING the Usine-on-Slurm restart test: ${slurm}\n`);
-  describe.skip(`usine on slurm (skipped: ${slurm})`, () => {
+if (typeof clusters === 'string') {
+  console.warn(`\n*** SKIPPING the Usine-on-Slurm restart test: ${clusters}\n`);
+  describe.skip(`usine on slurm (skipped: ${clusters})`, () => {
     it('needs a slurmrestd', () => undefined);
   });
 } else {
-  describe('usine on a real Slurm', () => {
-    it('adopts a job after kill -9 of Usine mid-run, finishes it once, and submits it once', async () => {
-      const dataDir = mkdtempSync(join(tmpdir(), 'usine-slurm-restart-'));
-      const catalog = join(dataDir, 'catalog.yaml');
-      writeFileSync(catalog, slurmCatalog(slurm, makeSlurmWorkDir(slurm)));
-      const first = await startUsine(dataDir, catalog);
-      const admin = readFileSync(join(dataDir, 'admin.key'), 'utf8').trim();
-      let call = api(first.url);
-      const { key } = await createOwner(call, admin, 'hpc-user');
-      const submitted = await call('POST', '/v1/jobs', {
-        key,
-        body: JOB,
-        headers: { 'content-type': 'application/yaml', 'idempotency-key': 'slurm-restart-1' },
-      });
-      expect(submitted.status, JSON.stringify(submitted.body)).toBe(201);
-      const id = submitted.body['id'] as string;
-      const running = await waitForStatus(call, key, id, (s) => s === 'running');
-      expect(String(running['handle'] ?? 'slurm:')).toMatch(/^slurm:/);
-      first.child.kill('SIGKILL');
-      await new Promise((r) => first.child.once('exit', r));
+  describe.each(clusters.map((slurm) => [slurm.label, slurm] as const))(
+    'usine on a real Slurm %s',
+    (_, slurm) => {
+      it('adopts a job after kill -9 of Usine mid-run, finishes it once, and submits it once', async () => {
+        const dataDir = mkdtempSync(join(tmpdir(), 'usine-slurm-restart-'));
+        const catalog = join(dataDir, 'catalog.yaml');
+        writeFileSync(catalog, slurmCatalog(slurm, makeSlurmWorkDir(slurm)));
+        const first = await startUsine(dataDir, catalog);
+        const admin = readFileSync(join(dataDir, 'admin.key'), 'utf8').trim();
+        let call = api(first.url);
+        const { key } = await createOwner(call, admin, 'hpc-user');
+        const submitted = await call('POST', '/v1/jobs', {
+          key,
+          body: JOB,
+          headers: { 'content-type': 'application/yaml', 'idempotency-key': 'slurm-restart-1' },
+        });
+        expect(submitted.status, JSON.stringify(submitted.body)).toBe(201);
+        const id = submitted.body['id'] as string;
+        const running = await waitForStatus(call, key, id, (s) => s === 'running');
+        expect(String(running['handle'] ?? 'slurm:')).toMatch(/^slurm:/);
+        first.child.kill('SIGKILL');
+        await new Promise((r) => first.child.once('exit', r));
 
-      const second = await startUsine(dataDir, catalog);
-      call = api(second.url);
-      const done = await waitForStatus(
-        call,
-        key,
-        id,
-        (s) => !['queued', 'placed', 'admitted', 'running'].includes(s),
-      );
-      expect(done['status']).toBe('succeeded');
-      expect(await countSlurmJobs(slurm, id)).toBe(1);
-      const audit = (await call('GET', '/v1/audit?limit=1000', { key: admin })).body.items as {
-        action: string;
-        subject: string;
-      }[];
-      expect(audit.filter((e) => e.subject === id && e.action === 'job.launch')).toHaveLength(1);
-      expect(audit.filter((e) => e.subject === id && e.action === 'job.finish')).toHaveLength(1);
-      second.child.kill('SIGTERM');
-      await new Promise((r) => second.child.once('exit', r));
-    }, 240_000);
-  });
+        const second = await startUsine(dataDir, catalog);
+        call = api(second.url);
+        const done = await waitForStatus(
+          call,
+          key,
+          id,
+          (s) => !['queued', 'placed', 'admitted', 'running'].includes(s),
+        );
+        expect(done['status']).toBe('succeeded');
+        expect(countSlurmJobs(slurm, id)).toBe(1);
+        const audit = (await call('GET', '/v1/audit?limit=1000', { key: admin })).body.items as {
+          action: string;
+          subject: string;
+        }[];
+        expect(audit.filter((e) => e.subject === id && e.action === 'job.launch')).toHaveLength(1);
+        expect(audit.filter((e) => e.subject === id && e.action === 'job.finish')).toHaveLength(1);
+        second.child.kill('SIGTERM');
+        await new Promise((r) => second.child.once('exit', r));
+      }, 240_000);
+    },
+  );
 }

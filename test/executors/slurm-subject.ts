@@ -1,46 +1,87 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SlurmExecutor, type SlurmExecutorOptions } from '../../src/executors/slurm/slurm-executor.js';
 import type { ContractSubject } from './executor-contract.js';
-import { NODE_JOBS } from './local-subject.js';
 
 /**
- * Where the test Slurm is: `USINE_SLURM_URL`, `USINE_SLURM_TOKEN_FILE`, `USINE_SLURM_WORK_DIR`,
- * `USINE_SLURM_COMPLETION_FILE` (set by `.ci/run`), or the defaults of
- * `../shared/slurm/slurm-up.sh` with `SLURM_ROOT=/tmp/usine-slurm` (a token is made with
- * `scontrol token`).
+ * One test Slurm. `USINE_SLURM_ROOTS` (set by `.ci/run`) lists the folders of clusters started by
+ * `scripts/slurm/up.sh`, `:`-separated: each has `rest-url`, `version`, `jwt`, `etc/slurm.conf`,
+ * `log/jobcomp.txt`, `jobs/` and `bin/` (Slurm's commands of that cluster's version). Without it:
+ * one cluster from `USINE_SLURM_URL`, `USINE_SLURM_TOKEN_FILE`, `USINE_SLURM_WORK_DIR`,
+ * `USINE_SLURM_COMPLETION_FILE`, or the defaults of `../shared/slurm/slurm-up.sh` with
+ * `SLURM_ROOT=/tmp/usine-slurm` (a token is made with `scontrol token`).
  */
 export interface TestSlurm {
+  /** `22.05.8`, or `slurm` when unknown: names the cluster's tests. */
+  readonly label: string;
   readonly url: string;
   readonly tokenFile: string;
   readonly workRoot: string;
   readonly completionFile: string | undefined;
   readonly slurmConf: string | undefined;
   readonly partition: string;
+  /** Where this cluster's `scontrol`, `squeue`, `sinfo`… are ('' : on the PATH). */
+  readonly bin: string;
 }
 
 const ROOT = process.env.SLURM_ROOT ?? '/tmp/usine-slurm';
 
 async function isAnswering(url: string): Promise<boolean> {
   try {
-    const response = await fetch(new URL('/slurm/v0.0.38/ping', url), { signal: AbortSignal.timeout(2000) });
+    const response = await fetch(new URL('/openapi/v3', url), { signal: AbortSignal.timeout(2000) });
     return response.status === 401 || response.status === 200 || response.status === 500;
   } catch {
     return false;
   }
 }
 
-/** The test Slurm, or the reason the Slurm tests are skipped. */
-export async function findTestSlurm(): Promise<TestSlurm | string> {
-  const url = process.env.USINE_SLURM_URL ?? 'http://127.0.0.1:6820';
-  if (!(await isAnswering(url))) {
-    if (process.env.USINE_SLURM_REQUIRED === '1')
-      throw new Error(`USINE_SLURM_REQUIRED=1 but no slurmrestd answers at ${url}`);
-    return `no slurmrestd at ${url} (start one: SLURM_ROOT=/tmp/usine-slurm bash ../shared/slurm/slurm-up.sh, or set USINE_SLURM_URL)`;
+/** The test Slurms, or the reason the Slurm tests are skipped. */
+export async function findTestSlurms(): Promise<TestSlurm[] | string> {
+  const roots = (process.env.USINE_SLURM_ROOTS ?? '').split(':').filter(Boolean);
+  const found = roots.length > 0 ? roots.map(readClusterRoot) : [await findLegacyTestSlurm()];
+  const why: string[] = [];
+  const clusters: TestSlurm[] = [];
+  for (const slurm of found) {
+    if (typeof slurm !== 'string' && !(await isAnswering(slurm.url)))
+      why.push(`no slurmrestd at ${slurm.url} (${slurm.label})`);
+    else if (typeof slurm === 'string') why.push(slurm);
+    else clusters.push(slurm);
   }
+  if (why.length > 0 && process.env.USINE_SLURM_REQUIRED === '1')
+    throw new Error(`USINE_SLURM_REQUIRED=1 but ${why.join('; ')}`);
+  return clusters.length > 0 ? clusters : why.join('; ');
+}
+
+/** A cluster folder of `scripts/slurm/up.sh`. */
+function readClusterRoot(root: string): TestSlurm | string {
+  const read = (name: string) => {
+    try {
+      return readFileSync(join(root, name), 'utf8').trim();
+    } catch {
+      return undefined;
+    }
+  };
+  const url = read('rest-url');
+  if (!url) return `no ${join(root, 'rest-url')}: start the cluster with scripts/slurm/up.sh`;
+  return {
+    label: read('version') ?? 'slurm',
+    url,
+    tokenFile: join(root, 'jwt'),
+    workRoot: join(root, 'jobs'),
+    completionFile: join(root, 'log/jobcomp.txt'),
+    slurmConf: join(root, 'etc/slurm.conf'),
+    partition: 'gpu',
+    bin: join(root, 'bin'),
+  };
+}
+
+async function findLegacyTestSlurm(): Promise<TestSlurm | string> {
+  const url = process.env.USINE_SLURM_URL ?? 'http://127.0.0.1:6820';
+  if (!(await isAnswering(url)))
+    return `no slurmrestd at ${url} (start one: SLURM_ROOT=/tmp/usine-slurm bash scripts/slurm/up.sh, and set USINE_SLURM_ROOTS=/tmp/usine-slurm)`;
   const slurmConf =
     process.env.SLURM_CONF ??
     (existsSync(join(ROOT, 'etc/slurm.conf')) ? join(ROOT, 'etc/slurm.conf') : undefined);
@@ -57,6 +98,7 @@ export async function findTestSlurm(): Promise<TestSlurm | string> {
   }
   const completion = process.env.USINE_SLURM_COMPLETION_FILE ?? join(ROOT, 'log/jobcomp.txt');
   return {
+    label: 'slurm',
     url,
     tokenFile,
     workRoot: process.env.USINE_SLURM_WORK_DIR ?? join(ROOT, 'jobs'),
@@ -64,7 +106,16 @@ export async function findTestSlurm(): Promise<TestSlurm | string> {
       existsSync(completion) || process.env.USINE_SLURM_COMPLETION_FILE ? completion : undefined,
     slurmConf,
     partition: process.env.USINE_SLURM_PARTITION ?? 'gpu',
+    bin: '',
   };
+}
+
+/** Runs one of the cluster's own Slurm commands (`scontrol`, `squeue`…) with its `SLURM_CONF`. */
+export function slurmCommand(slurm: TestSlurm, command: string, args: readonly string[]): string {
+  return execFileSync(slurm.bin ? join(slurm.bin, command) : command, args, {
+    env: { ...process.env, ...(slurm.slurmConf ? { SLURM_CONF: slurm.slurmConf } : {}) },
+    encoding: 'utf8',
+  });
 }
 
 /** A fresh work dir under the cluster's shared jobs folder (writable by the job's user). */
@@ -102,6 +153,16 @@ export async function cleanSlurmWorkDir(slurm: TestSlurm, workDir: string): Prom
   rmSync(workDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
 }
 
+/**
+ * The contract's jobs as the cluster's own shell runs them: a Slurm node has no Node.js of ours
+ * (the 24.11 cluster's nodes run in a Debian 13 root).
+ */
+const SHELL_JOBS: Pick<ContractSubject, 'printing' | 'exiting' | 'runningFor'> = {
+  printing: (text) => ({ command: ['/bin/echo', text], env: {}, durationSeconds: 1 }),
+  exiting: (code) => ({ command: ['/bin/sh', '-c', `exit ${code}`], env: {}, durationSeconds: 1 }),
+  runningFor: (seconds) => ({ command: ['/bin/sleep', String(seconds)], env: {}, durationSeconds: seconds }),
+};
+
 export function makeSlurmSubject(slurm: TestSlurm): () => Promise<ContractSubject> {
   return async () => {
     const workDir = makeSlurmWorkDir(slurm);
@@ -110,7 +171,7 @@ export function makeSlurmSubject(slurm: TestSlurm): () => Promise<ContractSubjec
       executor,
       unknownHandle: 'slurm:99999999:job_never_launched',
       passTime: (ms) => sleep(Math.max(ms, 100)),
-      ...NODE_JOBS,
+      ...SHELL_JOBS,
       dispose: async () => {
         await executor.close();
         await cleanSlurmWorkDir(slurm, workDir);

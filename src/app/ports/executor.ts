@@ -87,6 +87,18 @@ export interface BackendNode {
   readonly gpus: Readonly<Record<string, number>>;
 }
 
+/** The API version Usine speaks to a backend whose API has versions (Slurm's slurmrestd). */
+export interface BackendApi {
+  /** `v0.0.42`; null while none is agreed (unreachable, or no version in common). */
+  readonly version: string | null;
+  /** What the backend offered when last asked (empty before). */
+  readonly offered: readonly string[];
+  /** What Usine speaks. */
+  readonly spoken: readonly string[];
+  /** Why no version is agreed, when none is. */
+  readonly problem: string | null;
+}
+
 /** One backend: local processes, Slurm, a peer Usine, or a simulation. */
 export interface Executor {
   readonly capabilities: ExecutorCapabilities;
@@ -99,6 +111,8 @@ export interface Executor {
   readonly inventoryRefreshMs?: number;
   /** Its nodes and their health, for backends that have nodes of their own (Slurm). */
   describeNodes?(): Promise<BackendNode[]>;
+  /** The API version spoken with it, for backends whose API has versions (Slurm). */
+  describeApi?(): Promise<BackendApi>;
   /** Starts the job; returns a handle that survives restarts (stored with the job). */
   launch(request: LaunchRequest): Promise<string>;
   status(handle: string): Promise<ExecutionStatus>;

@@ -18,6 +18,8 @@ export interface SlurmFacts {
   readonly nodes: string;
   /** How many times Slurm requeued the job (after a node failure); 0 when not known. */
   readonly restarts: number;
+  /** Slurm's own time limit, when known (an operator may have changed it). */
+  readonly timeLimitMinutes?: number | null;
 }
 
 export interface MapContext {
@@ -96,13 +98,17 @@ export function mapSlurmState(facts: SlurmFacts, context: MapContext): Execution
       return { ...done, state: 'succeeded', exitCode: 0, reason: null };
     case 'CANCELLED':
       return { ...done, state: 'cancelled', exitCode: null, reason: 'cancelled in Slurm' };
-    case 'TIMEOUT':
+    case 'TIMEOUT': {
+      // Slurm's limit when it says it (Usine's plus a minute, unless an operator changed it)
+      const minutes = facts.timeLimitMinutes;
+      const seconds = minutes ? minutes * 60 : (context.maxDurationSeconds ?? 0);
       return {
         ...done,
         state: 'failed',
         exitCode: null,
-        reason: `${describeTimeLimit(context.maxDurationSeconds ?? 0)} (Slurm TIMEOUT)`,
+        reason: `${describeTimeLimit(seconds)} (Slurm TIMEOUT)`,
       };
+    }
     case 'NODE_FAIL':
       return {
         ...done,

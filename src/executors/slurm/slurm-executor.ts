@@ -2,6 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type {
+  BackendApi,
   BackendNode,
   ExecutionStatus,
   Executor,
@@ -23,13 +24,13 @@ import {
   type SlurmFacts,
 } from './map-slurm-state.js';
 import {
-  SLURM_API_V0038,
   SLURM_INVALID_JOB_ID,
+  type SlurmAllocatedNode,
   type SlurmApi,
   type SlurmJobInfo,
-} from './slurm-api-v0038.js';
+} from './slurm-api.js';
 import { SlurmClient } from './slurm-client.js';
-import { describeSlurmNodes, gresOfModel, type SlurmNodeHealth } from './slurm-nodes.js';
+import { describeSlurmNodes, type SlurmNodeHealth } from './slurm-nodes.js';
 import { SingleFlight } from '../single-flight.js';
 
 export interface SlurmExecutorOptions {
@@ -43,7 +44,7 @@ export interface SlurmExecutorOptions {
   readonly partition?: string;
   /** Job scripts and outputs, `<workDir>/<jobId>/`; must be shared with the nodes and writable by `user`. */
   readonly workDir: string;
-  /** The REST API version module; default v0.0.38 (Slurm 22.05). */
+  /** One REST API version, not negotiated; default: the highest both sides speak (`negotiate-slurm-api.ts`). */
   readonly api?: SlurmApi;
   /** `jobcomp/filetxt`'s file, read when slurmctld no longer knows a job (past `MinJobAge`). */
   readonly completionFile?: string;
@@ -72,6 +73,8 @@ export interface SlurmUsage {
   readonly nodes: number;
   readonly gpusPerNode: number;
   readonly gpus: number;
+  /** The nodes Slurm chose and their GPU indices (empty while pending). */
+  readonly allocation: readonly SlurmAllocatedNode[];
 }
 
 const HANDLE = /^slurm:(\d+):(.+)$/;
@@ -103,7 +106,6 @@ export class SlurmExecutor implements Executor {
     simulated: false,
   };
   private readonly client: SlurmClient;
-  private readonly api: SlurmApi;
   private readonly launching = new SingleFlight<string>();
   /** Node name → its GPU gres types, from the last inventory (for `--gres=gpu:TYPE:N`). */
   private readonly nodeGpuTypes = new Map<string, string[]>();
@@ -111,17 +113,29 @@ export class SlurmExecutor implements Executor {
   private lastInventory: GpuDevice[] = [];
 
   constructor(private readonly options: SlurmExecutorOptions) {
-    this.api = options.api ?? SLURM_API_V0038;
     this.client = new SlurmClient({
       url: options.url,
-      api: this.api,
+      ...(options.api ? { api: options.api } : {}),
       user: options.user,
       tokenFile: options.tokenFile,
     });
   }
 
+  /**
+   * Checks that slurmrestd answers and takes the token. Not with `ping`: from v0.0.40 slurmrestd
+   * answers it whatever the token; the node list needs a good one.
+   */
   async ping(): Promise<void> {
-    await this.client.call('GET', this.api.paths.ping);
+    await this.client.call('GET', (api) => ({ path: api.paths.nodes }));
+  }
+
+  /**
+   * The REST API version spoken with slurmrestd (negotiated now if none is yet), what slurmrestd
+   * offers and Usine speaks, and why none is agreed when none is.
+   */
+  async describeApi(): Promise<BackendApi> {
+    await this.client.api().catch(() => undefined);
+    return this.client.choice;
   }
 
   /**
@@ -162,8 +176,8 @@ export class SlurmExecutor implements Executor {
 
   /** Nodes of the partition with their GPUs by type and whether they are drained or down. */
   async describeSlurmNodes(): Promise<SlurmNodeHealth[]> {
-    const { body } = await this.client.call('GET', this.api.paths.nodes);
-    return describeSlurmNodes(this.api.readNodes(body), this.options.partition);
+    const { body, api } = await this.client.call('GET', (a) => ({ path: a.paths.nodes }));
+    return describeSlurmNodes(api.readNodes(body), this.options.partition);
   }
 
   async describeNodes(): Promise<BackendNode[]> {
@@ -213,8 +227,7 @@ export class SlurmExecutor implements Executor {
         return lost(`Slurm job ${parsed.slurmJobId} is not Usine's job ${parsed.jobId}`);
       if (!isRequeuedRun(job, context)) return mapSlurmState(job, context);
       // its node failed and Slurm queued it again: stop the rerun, say where it failed
-      if (job.state !== 'CANCELLED')
-        await this.client.request('DELETE', this.api.paths.job(parsed.slurmJobId));
+      if (job.state !== 'CANCELLED') await this.deleteJob(parsed.slurmJobId);
       const runs = await findCompletions(this.options.completionFile, parsed.slurmJobId);
       return mapSlurmState(job, withFailedRun(context, runs));
     }
@@ -252,6 +265,7 @@ export class SlurmExecutor implements Executor {
       nodes,
       gpusPerNode,
       gpus: gpusPerNode * nodes,
+      allocation: job.allocation,
     };
   }
 
@@ -261,7 +275,7 @@ export class SlurmExecutor implements Executor {
     const dir = this.jobDir(parsed.jobId);
     await writeJsonFile(join(dir, 'cancel.json'), { at: new Date().toISOString() }).catch(() => undefined);
     // finished or unknown jobs answer with an error: cancel is a no-op for them
-    await this.client.request('DELETE', this.api.paths.job(parsed.slurmJobId));
+    await this.deleteJob(parsed.slurmJobId);
   }
 
   async *logs(handle: string, options: { offset: number; follow: boolean }): AsyncIterable<string> {
@@ -338,13 +352,13 @@ export class SlurmExecutor implements Executor {
     );
     const types = request.allocation.nodes.flatMap((n) => this.nodeGpuTypes.get(n.node) ?? []);
     const limit = request.maxDurationSeconds;
-    const body = this.api.buildSubmitBody({
+    const submission = {
       script,
       name: `usine-${request.jobId}`,
       comment: `usine:${request.jobId}`,
       partition: this.options.partition,
       nodes,
-      gresPerNode: perNode > 0 ? gresOfModel(types[0], perNode) : undefined,
+      gpusPerNode: perNode > 0 ? { type: types[0] ?? '', count: perNode } : undefined,
       // Usine's limit is enforced by the script; Slurm's is the backstop, a minute later
       timeLimitMinutes: limit !== undefined ? Math.ceil(limit / 60) + 1 : undefined,
       workingDirectory: dir,
@@ -355,12 +369,15 @@ export class SlurmExecutor implements Executor {
         USINE_JOB_ID: request.jobId,
         USINE_JOB_NAME: request.name,
       },
-    });
-    const answer = await this.client.request('POST', this.api.paths.submit, body);
-    const slurmJobId = this.api.readSubmittedJobId(answer);
+    };
+    const { body: answer, api } = await this.client.send('POST', (a) => ({
+      path: a.paths.submit,
+      body: a.buildSubmitBody(submission),
+    }));
+    const slurmJobId = api.readSubmittedJobId(answer);
     // slurmrestd may report an error *and* create the job: a job id means it exists
     if (slurmJobId === undefined || slurmJobId <= 0) {
-      const errors = this.api.readErrors(answer);
+      const errors = api.readErrors(answer);
       throw new Error(
         `Slurm refused the job: ${errors.map((e) => `${e.message} (${e.code})`).join('; ') || 'no job id'}`,
       );
@@ -389,17 +406,21 @@ export class SlurmExecutor implements Executor {
   }
 
   private async getJob(slurmJobId: number): Promise<SlurmJobInfo | undefined> {
-    const { body } = await this.client.call('GET', this.api.paths.job(slurmJobId), undefined, [
+    const { body, api } = await this.client.call('GET', (a) => ({ path: a.paths.job(slurmJobId) }), [
       SLURM_INVALID_JOB_ID,
     ]);
-    return this.api.readJobs(body).find((j) => j.jobId === slurmJobId);
+    return api.readJobs(body).find((j) => j.jobId === slurmJobId);
+  }
+
+  private async deleteJob(slurmJobId: number): Promise<void> {
+    await this.client.send('DELETE', (api) => ({ path: api.paths.job(slurmJobId) }));
   }
 
   /** The Slurm jobs this executor submitted: Usine's comment and an output under its work dir. */
   private async listOwnJobs(): Promise<SlurmJobInfo[]> {
-    const { body } = await this.client.call('GET', this.api.paths.jobs);
+    const { body, api } = await this.client.call('GET', (a) => ({ path: a.paths.jobs }));
     const prefix = `${this.options.workDir.replace(/\/+$/, '')}/`;
-    return this.api
+    return api
       .readJobs(body)
       .filter(
         (j) =>

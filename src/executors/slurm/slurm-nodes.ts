@@ -1,4 +1,4 @@
-import type { SlurmNodeInfo } from './slurm-api-v0038.js';
+import type { SlurmNodeInfo } from './slurm-api.js';
 
 export interface SlurmGpuGroup {
   /** Slurm's gres type as written in gres.conf (`h100`). */
@@ -36,9 +36,12 @@ export function modelOfGresType(type: string): string {
   return type === '' ? 'GPU' : type.toUpperCase();
 }
 
-/** `--gres` for `count` GPUs of a node's type: `gpu:h100:2`, or `gpu:2` when the type is unknown. */
-export function gresOfModel(type: string | undefined, count: number): string {
-  return type ? `gpu:${type}:${count}` : `gpu:${count}`;
+/**
+ * `--gres` for GPUs of a node's type: `gpu:h100:2`, or `gpu:2` when the type is unknown; `prefix`
+ * is `gpu` (v0.0.38's `gres`) or `gres/gpu` (v0.0.40+'s `tres_per_node`).
+ */
+export function formatGres(prefix: string, gpus: { readonly type: string; readonly count: number }): string {
+  return gpus.type ? `${prefix}:${gpus.type}:${gpus.count}` : `${prefix}:${gpus.count}`;
 }
 
 export function describeSlurmNodes(

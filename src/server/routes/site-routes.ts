@@ -53,9 +53,10 @@ export async function describeSites(ctx: AppContext) {
       const summary = summariseSite(site, ctx.catalog, now);
       const executor = ctx.executors.get(site.name);
       const devices = executor ? await executor.inventory() : [];
-      const nodes = executor?.describeNodes
-        ? await executor.describeNodes().catch(() => undefined)
-        : undefined;
+      const [nodes, api] = await Promise.all([
+        executor?.describeNodes ? executor.describeNodes().catch(() => undefined) : undefined,
+        executor?.describeApi ? executor.describeApi() : undefined,
+      ]);
       const gpus: Record<string, number> = {};
       if (devices.length > 0) for (const d of devices) gpus[d.model] = (gpus[d.model] ?? 0) + 1;
       const total =
@@ -74,6 +75,7 @@ export async function describeSites(ctx: AppContext) {
         gpusAllocated: held,
         gpusFree: Math.max(0, total - held),
         ...(nodes ? { nodes: nodes.map((n) => ({ ...n, gpus: { ...n.gpus } })) } : {}),
+        ...(api ? { api: { ...api, offered: [...api.offered], spoken: [...api.spoken] } } : {}),
         certifications: summary.certifications.map((c) => ({ ...c })),
       };
     }),
