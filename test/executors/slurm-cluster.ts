@@ -7,6 +7,7 @@ import type { SlurmExecutor } from '../../src/executors/slurm/slurm-executor.js'
 import { findCompletions, parseCompletionLine } from '../../src/executors/slurm/job-completion-file.js';
 import { buildRequest, readAllLogs, waitForFinalStatus } from './executor-contract.js';
 import { api, createOwner, startTestFactory } from '../server/factory-fixture.js';
+import { runUsine } from '../support/run-cli.js';
 import {
   cleanSlurmWorkDir,
   makeSlurmExecutor,
@@ -274,6 +275,12 @@ export function describeSlurmCluster(slurm: TestSlurm): void {
         const rest = before['api'] as { version: string | null; offered: string[]; problem: string | null };
         expect(rest.problem).toBeNull();
         expect(rest.offered).toContain(rest.version);
+        // `usine sites` without a catalog: the running server's sites, the version said
+        const cli = await runUsine(['sites'], {
+          env: { USINE_URL: factory.url, USINE_API_KEY: factory.adminKey },
+        });
+        expect(cli.code, cli.stderr).toBe(0);
+        expect(cli.stdout).toMatch(new RegExp(`^hpc +slurm +${String(rest.version)} `, 'm'));
         const total = (before['gpus'] as Record<string, number>)['H100'] ?? 0;
         expect(total).toBeGreaterThan(0);
         const nodes = before['nodes'] as { name: string; usable: boolean; gpus: Record<string, number> }[];
