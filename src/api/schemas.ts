@@ -80,6 +80,17 @@ export const Job = Type.Object({
   spec: WorkloadDocument,
 });
 
+export const PlacementPreview = Type.Object({
+  status: Type.Enum(['placed', 'queued', 'unplaceable'], {
+    description: 'What a submission would become now: placed on a site, queued (it waits), or unplaceable.',
+  }),
+  reason: Type.Union([Type.String(), Type.Null()]),
+  placement: Type.Unknown({
+    description:
+      'The decision, the alternatives and every rejected site with its reasons (as a job’s placement).',
+  }),
+});
+
 export const JobList = Type.Object({
   items: Type.Array(Job),
   nextCursor: Type.Union([Type.String(), Type.Null()]),
@@ -220,6 +231,7 @@ export const AuditVerification = Type.Object({
 export type ProblemBody = Static<typeof Problem>;
 export type TenantView = Static<typeof Tenant>;
 export type JobView = Static<typeof Job>;
+export type PlacementPreviewView = Static<typeof PlacementPreview>;
 export type JobListView = Static<typeof JobList>;
 export type SiteView = Static<typeof Site>;
 export type AuditPageView = Static<typeof AuditPage>;

@@ -15,6 +15,7 @@ import type {
   AuditVerificationView,
   JobListView,
   JobView,
+  PlacementPreviewView,
   ProblemBody,
   SiteView,
   TenantView,
@@ -139,6 +140,14 @@ export class UsineClient {
 
   deleteService(name: string): Promise<ServiceView> {
     return this.call('DELETE', `/v1/services/${encodeURIComponent(name)}`);
+  }
+
+  /** A dry run: where the spec would be placed now and why; nothing is submitted. */
+  previewPlacement(text: string, isJson: boolean): Promise<PlacementPreviewView> {
+    return this.send('POST', '/v1/placements', {
+      body: text,
+      headers: { 'content-type': isJson ? 'application/json' : 'application/yaml' },
+    }).then((response) => response.json() as Promise<PlacementPreviewView>);
   }
 
   listJobs(query: Record<string, string | undefined>): Promise<JobListView> {

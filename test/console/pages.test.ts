@@ -54,6 +54,17 @@ describe.skipIf(skip !== undefined)('the console’s pages, in English and Frenc
       await checkAndShoot(page, `submit-invalid-${locale}`);
       await editor.fill((await editor.inputValue()).replace('gpus: -2', 'gpus: 0.5'));
       await page.getByTestId('validation').locator('.valid').waitFor();
+      // the dry run: where it would go, nothing submitted
+      await page
+        .getByRole('button', {
+          name: locale === 'fr' ? 'Essai à blanc : où irait-elle ?' : 'Dry run: where would it go?',
+        })
+        .click();
+      const preview = page.getByTestId('preview');
+      await preview.waitFor();
+      expect(await preview.getAttribute('data-status')).toBe('placed');
+      expect(await preview.getByTestId('decision').textContent()).toContain('local');
+      await checkAndShoot(page, `submit-dry-run-${locale}`);
       await page.locator('form.submit button[type=submit]').click();
       await page.waitForURL(/\/jobs\/job_/);
       await expect

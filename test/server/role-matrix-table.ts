@@ -37,6 +37,7 @@ export const ALLOWED: Readonly<Record<string, readonly Role[]>> = {
   revokeKey: ['admin', 'owner'],
   rotateKey: ['admin', 'owner'],
   submitJob: ['owner', 'member'],
+  previewPlacement: ['owner', 'member'],
   listJobs: ['admin', 'owner', 'member', 'viewer'],
   getJob: ['admin', 'owner', 'member', 'viewer'],
   cancelJob: ['owner', 'member'],
@@ -117,6 +118,7 @@ export function bodyOf(route: RouteSpec): { text: string; type: string } | undef
     case 'rotateKey':
       return json({ grace: '0s' });
     case 'submitJob':
+    case 'previewPlacement':
       return { text: SPEC(`matrix-${unique}`), type: 'application/yaml' };
     case 'serveService':
       return { text: SERVICE(`matrix-${unique}`), type: 'application/yaml' };

@@ -63,8 +63,11 @@ export class LivePlacement {
     this.tenants.delete(tenantId);
   }
 
-  /** The placement of a new job, or undefined when the reconciler should place it. */
-  async decide(
+  /**
+   * The decision a submission of this spec would get now, claiming nothing (a dry run), or
+   * undefined when there is no recent measure of the sites to decide on.
+   */
+  async preview(
     ctx: AppContext,
     tenantId: string,
     spec: JobSpec,
@@ -74,7 +77,20 @@ export class LivePlacement {
     const snapshot = this.latest;
     if (!snapshot || at.getTime() - snapshot.measuredAt.getTime() > MAX_LOAD_AGE_MS) return undefined;
     const tenant = await this.tenantFacts(ctx, tenantId, snapshot, at);
-    const outcome = decidePlacement(snapshot, tenant, spec, project, at);
+    return decidePlacement(snapshot, tenant, spec, project, at);
+  }
+
+  /** The placement of a new job, or undefined when the reconciler should place it. */
+  async decide(
+    ctx: AppContext,
+    tenantId: string,
+    spec: JobSpec,
+    project: string,
+    at: Date,
+  ): Promise<PlacementOutcome | undefined> {
+    const snapshot = this.latest;
+    const outcome = await this.preview(ctx, tenantId, spec, project, at);
+    if (!outcome || !snapshot) return outcome;
     const gpuModel = outcome.view.decision?.gpuModel;
     if (outcome.to === 'placed' && outcome.site !== null && gpuModel !== undefined) {
       claimPlacement(snapshot, tenantId, outcome.site, gpuModel, spec);

@@ -1,9 +1,10 @@
 import type { AppContext } from '../../app/context.js';
 import { cancelJob } from '../../app/jobs/cancel-job.js';
 import { jobMove } from '../../app/jobs/job-move.js';
+import { previewPlacement } from '../../app/jobs/preview-placement.js';
 import { getJob, listJobs } from '../../app/jobs/query-jobs.js';
 import { submitJob } from '../../app/jobs/submit-job.js';
-import { Job, JobList, JobListQuery, Problem } from '../../api/schemas.js';
+import { Job, JobList, JobListQuery, PlacementPreview, Problem } from '../../api/schemas.js';
 import { withBackendReason } from '../backend-reason.js';
 import { toJobView } from '../job-view.js';
 import { logJobMove } from '../log-job-move.js';
@@ -51,6 +52,27 @@ export function listJobRoutes(ctx: AppContext): RouteSpec[] {
         if (created) logJobMove(request.log, job.id, jobMove(job));
         reply.code(created ? 201 : 200).header('Location', `/v1/jobs/${job.id}`);
         return toJobView(job);
+      },
+    },
+    {
+      method: 'POST',
+      url: '/v1/placements',
+      operationId: 'previewPlacement',
+      summary:
+        'A dry run: where a spec would be placed now and why (validated as a submission; nothing stored)',
+      tag: 'jobs',
+      auth: true,
+      body: 'spec',
+      responses: {
+        200: { description: 'The decision a submission would get now', schema: PlacementPreview },
+        400: { description: 'Malformed request', schema: Problem },
+        ...problems,
+        422: { description: 'Invalid spec (errors carry field paths, lines and columns)', schema: Problem },
+        503: { description: 'The sites have not been measured yet', schema: Problem },
+      },
+      handle: async (request, _reply, principal) => {
+        const outcome = await previewPlacement(ctx, principal, readBodyText(request));
+        return { status: outcome.to, reason: outcome.reason, placement: outcome.view };
       },
     },
     {

@@ -242,6 +242,10 @@ export const EN = {
   'services.ready': 'Ready',
   'services.yes': 'yes',
   'services.no': 'no',
+  'submit.dryRun': 'Dry run: where would it go?',
+  'submit.would.placed': 'Submitted now, it would be placed as below (nothing was submitted).',
+  'submit.would.queued': 'Submitted now, it would wait: no site can start it yet (nothing was submitted).',
+  'submit.would.unplaceable': 'Submitted now, no site could take it (nothing was submitted).',
 } as const;
 
 export type MessageKey = keyof typeof EN;

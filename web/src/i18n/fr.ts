@@ -244,4 +244,9 @@ export const FR: Readonly<Record<MessageKey, string>> = {
   'services.ready': 'Prête',
   'services.yes': 'oui',
   'services.no': 'non',
+  'submit.dryRun': 'Essai à blanc : où irait-elle ?',
+  'submit.would.placed': 'Soumise maintenant, elle serait placée comme ci-dessous (rien n’a été soumis).',
+  'submit.would.queued':
+    'Soumise maintenant, elle attendrait : aucun site ne peut encore la démarrer (rien n’a été soumis).',
+  'submit.would.unplaceable': 'Soumise maintenant, aucun site ne pourrait la prendre (rien n’a été soumis).',
 };

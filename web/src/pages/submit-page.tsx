@@ -1,6 +1,8 @@
 import { useEffect, useId, useMemo, useRef, useState, type ChangeEvent, type FormEvent } from 'react';
 import type { readDocuments as ReadDocuments } from '../../../src/app/read-documents.js';
+import { isPlacementView, PlacementExplanation } from '../components/placement-explanation.js';
 import { ProblemAlert } from '../components/problem-alert.js';
+import type { PlacementPreviewView } from '../../../src/api/schemas.js';
 import { useLocale } from '../i18n/locale.js';
 import { navigate } from '../router.js';
 import { useSession } from '../session.js';
@@ -38,10 +40,13 @@ export function SubmitPage() {
   const [check, setCheck] = useState<Check | undefined>(undefined);
   const [error, setError] = useState<unknown>(undefined);
   const [isBusy, setBusy] = useState(false);
+  const [preview, setPreview] = useState<PlacementPreviewView | undefined>(undefined);
   const editor = useRef<HTMLTextAreaElement>(null);
   const problemsId = useId();
   // one Idempotency-Key per text: a double click replays the same submission
   const idempotencyKey = useMemo(() => newIdempotencyKey(), [text]);
+  // a dry run answers for the text it was run on
+  useEffect(() => setPreview(undefined), [text]);
 
   useEffect(() => {
     let isCurrent = true;
@@ -75,6 +80,18 @@ export function SubmitPage() {
     const start = lines.slice(0, line - 1).reduce((n, l) => n + l.length + 1, 0) + col - 1;
     area.focus();
     area.setSelectionRange(start, start + (lines[line - 1]?.length ?? 0) - (col - 1));
+  };
+  const dryRun = async () => {
+    setBusy(true);
+    setError(undefined);
+    setPreview(undefined);
+    try {
+      setPreview(await client.previewPlacement(text, text.trimStart().startsWith('{')));
+    } catch (failure) {
+      setError(failure);
+    } finally {
+      setBusy(false);
+    }
   };
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -135,11 +152,24 @@ export function SubmitPage() {
             </>
           )}
         </div>
-        <button type="submit" disabled={!isValid || isBusy}>
-          {t('submit.submit')}
-        </button>
+        <p className="downloads">
+          {check?.kind === 'Job' ? (
+            <button type="button" disabled={!isValid || isBusy} onClick={() => void dryRun()}>
+              {t('submit.dryRun')}
+            </button>
+          ) : null}
+          <button type="submit" disabled={!isValid || isBusy}>
+            {t('submit.submit')}
+          </button>
+        </p>
       </form>
       {error !== undefined ? <ProblemAlert error={error} /> : null}
+      {preview ? (
+        <div data-testid="preview" data-status={preview.status}>
+          <p role="status">{t(`submit.would.${preview.status}`)}</p>
+          {isPlacementView(preview.placement) ? <PlacementExplanation placement={preview.placement} /> : null}
+        </div>
+      ) : null}
     </>
   );
 }
