@@ -54,10 +54,6 @@ export async function forwardRequest(
   options: ForwardOptions,
 ): Promise<FastifyReply> {
   const headers = buildUpstreamHeaders(request);
-  const abort = new AbortController();
-  reply.raw.once('close', () => {
-    if (!reply.raw.writableFinished) abort.abort();
-  });
   let tried: Replica | undefined;
   for (let attempt = 0; ; attempt++) {
     const replica = await gateway.acquire(entry, options.holdMs, tried);
@@ -77,7 +73,6 @@ export async function forwardRequest(
         path,
         headers,
         body: options.body ?? null,
-        signal: abort.signal,
         headersTimeout: 300_000,
         bodyTimeout: 300_000,
       });
@@ -85,7 +80,7 @@ export async function forwardRequest(
       gateway.release(entry, replica, undefined);
       const code = (error as { code?: string }).code ?? '';
       const neverArrived = code === 'ECONNREFUSED';
-      if (abort.signal.aborted) return reply;
+      if (request.raw.destroyed) return reply;
       if (neverArrived || code === 'UND_ERR_SOCKET' || code === 'ECONNRESET')
         gateway.markUnreachable(replica, `connection failed: ${code}`);
       if (attempt === 0 && (neverArrived || IDEMPOTENT.has(request.method))) {
@@ -110,6 +105,10 @@ export async function forwardRequest(
     answer.body.once('end', done);
     answer.body.once('close', done);
     answer.body.once('error', done);
+    // a caller that went away stops the replica's answer (a stream that would run on unread)
+    reply.raw.once('close', () => {
+      if (!reply.raw.writableFinished) answer.body.destroy();
+    });
     const body = options.observe
       ? options.observe(answer.statusCode, answer.headers, answer.body)
       : answer.body;

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, createOwner, startTestFactory } from '../server/factory-fixture.js';
 import { prepareReplicaCommand } from '../fixtures/replica-command.js';
 import { runUsine } from '../support/run-cli.js';
+import { deleteServiceAndWait } from './stop-replicas.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,12 +34,15 @@ describe('serving a model', () => {
 
   beforeAll(async () => {
     command = await prepareReplicaCommand();
-    factory = await startTestFactory();
+    factory = await startTestFactory({ fleet: { heartbeatSeconds: 1, graceSeconds: 60 } });
     call = api(factory.url);
     key = (await createOwner(call, factory.adminKey, 'acme')).key;
     otherKey = (await createOwner(call, factory.adminKey, 'globex')).key;
   });
-  afterAll(() => factory?.close());
+  afterAll(async () => {
+    for (const name of ['chat', 'sim-chat', 'cli-chat']) await deleteServiceAndWait(factory.url, key, name);
+    await factory?.close();
+  });
 
   const serve = (yaml: string, idempotencyKey = `serve-${Math.random()}`) =>
     call('POST', '/v1/services', {
@@ -168,7 +172,8 @@ describe('serving a model', () => {
 
   it('deletes a service: the gateway stops routing to it and its replicas are stopped', async () => {
     const before = await call('GET', '/v1/services/chat', { key });
-    const jobs = (before.body['replicas'] as { items: { job: string }[] }).items.map((i) => i.job);
+    const items = (before.body['replicas'] as { items: { job: string; endpoint: string }[] }).items;
+    const jobs = items.map((i) => i.job);
     const deleted = await call('DELETE', '/v1/services/chat', { key });
     expect(deleted.status).toBe(200);
     expect(deleted.body['state']).toBe('deleted');
@@ -182,6 +187,16 @@ describe('serving a model', () => {
     expect(routed).toBe(404);
     for (const job of jobs) {
       expect((await call('GET', `/v1/jobs/${job}`, { key })).body['status']).toBe('cancelled');
+    }
+    // and their processes end (the agent stops them at its next heartbeat)
+    const isUp = (endpoint: string) =>
+      fetch(`${endpoint}/health`).then(
+        () => true,
+        () => false,
+      );
+    for (const { endpoint } of items) {
+      for (let i = 0; i < 100 && (await isUp(endpoint)); i++) await sleep(100);
+      expect(await isUp(endpoint)).toBe(false);
     }
   });
 });
