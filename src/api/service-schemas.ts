@@ -49,6 +49,8 @@ export const Service = Type.Object({
   }),
   traffic: Type.Object({
     inflight: Type.Integer(),
+    held: Type.Integer({ description: 'Requests waiting for a ready replica.' }),
+    idleSeconds: Type.Union([Type.Number(), Type.Null()], { description: 'Since the last request.' }),
     rps: Type.Number(),
     p50Ms: NullableNumber,
     p99Ms: NullableNumber,

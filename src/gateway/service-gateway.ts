@@ -17,6 +17,8 @@ export interface GatewayOptions {
   readonly onLivenessFailure?: (jobId: string, reason: string) => Promise<void>;
   /** Connections per replica; default 256. */
   readonly connections?: number;
+  /** Told when a request is held for want of a ready replica (the autoscaler should look now). */
+  readonly onHeld?: (serviceId: string) => void;
 }
 
 /** One replica the gateway routes to: where it listens, its health and its load. */
@@ -43,6 +45,8 @@ export interface RoutedEntry {
   readonly traffic: TrafficWindow;
   inflight: number;
   turn: number;
+  /** When the last request arrived (the clock's ms); null: none yet. */
+  lastRequestAt: number | null;
   /** Requests held until a replica is ready (scale from zero, start-up). */
   readonly waiters: Set<() => void>;
 }
@@ -63,7 +67,7 @@ export class ServiceGateway implements ServiceTraffic {
   private stopped = false;
 
   constructor(
-    private readonly ctx: Pick<AppContext, 'store' | 'executors'>,
+    private readonly ctx: Pick<AppContext, 'store' | 'executors' | 'clock'>,
     private readonly options: GatewayOptions = {},
   ) {}
 
@@ -105,6 +109,7 @@ export class ServiceGateway implements ServiceTraffic {
    */
   async acquire(entry: RoutedEntry, timeoutMs: number, exclude?: Replica): Promise<Replica | undefined> {
     const deadline = Date.now() + timeoutMs;
+    entry.lastRequestAt = this.ctx.clock.now().getTime();
     for (;;) {
       const ready = [...entry.replicas.values()].filter((r) => r.ready && r !== exclude);
       const chosen = chooseReplica(
@@ -118,6 +123,7 @@ export class ServiceGateway implements ServiceTraffic {
       }
       const left = deadline - Date.now();
       if (left <= 0 || this.stopped) return undefined;
+      if (entry.waiters.size === 0) this.options.onHeld?.(entry.service.id);
       await new Promise<void>((resolve) => {
         const wake = () => {
           clearTimeout(timer);
@@ -156,8 +162,11 @@ export class ServiceGateway implements ServiceTraffic {
   describeService(serviceId: string): ServiceMeasures {
     const entry = this.byId.get(serviceId);
     const now = Date.now();
+    const last = entry?.lastRequestAt ?? null;
     return {
       inflight: entry?.inflight ?? 0,
+      held: entry?.waiters.size ?? 0,
+      idleSeconds: last === null ? null : (this.ctx.clock.now().getTime() - last) / 1000,
       rps: entry?.traffic.rps(now) ?? 0,
       p50Ms: entry?.traffic.percentile(now, 0.5) ?? null,
       p99Ms: entry?.traffic.percentile(now, 0.99) ?? null,
@@ -208,6 +217,7 @@ export class ServiceGateway implements ServiceTraffic {
       traffic: new TrafficWindow(),
       inflight: 0,
       turn: 0,
+      lastRequestAt: null,
       waiters: new Set(),
     };
     this.byId.set(service.id, entry);

@@ -52,6 +52,8 @@ export function toServiceView(
     },
     traffic: ctx.traffic?.describeService(service.id) ?? {
       inflight: 0,
+      held: 0,
+      idleSeconds: null,
       rps: 0,
       p50Ms: null,
       p99Ms: null,

@@ -122,8 +122,12 @@ async function startOnStore(
     onError: (error) => wiring.log?.error({ err: error }, 'audit verification failed'),
   });
   const gateway = new ServiceGateway(
-    { store, executors },
-    { onLivenessFailure: (jobId, reason) => failReplica(ctx, jobId, reason) },
+    { store, executors, clock },
+    {
+      onLivenessFailure: (jobId, reason) => failReplica(ctx, jobId, reason),
+      // a request held at zero replicas: the autoscaler decides at the next pass, now
+      onHeld: () => wiring.loop?.poke(),
+    },
   );
   const ctx: AppContext = {
     audit,

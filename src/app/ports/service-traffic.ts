@@ -20,6 +20,10 @@ export interface ReplicaTraffic {
 
 export interface ServiceMeasures {
   readonly inflight: number;
+  /** Requests waiting for a ready replica (start-up, scale from zero). */
+  readonly held: number;
+  /** Seconds since the last request arrived; null when none did since this server started. */
+  readonly idleSeconds: number | null;
   /** Requests per second over the last window. */
   readonly rps: number;
   /** Latency percentiles over the last window, ms; null without requests. */

@@ -5,11 +5,14 @@ import { readJobSpecText } from '../jobs/read-job-spec.js';
 import { stopJob } from '../jobs/stop-job.js';
 import type { JobRecord } from '../ports/records.js';
 import type { RoutedService } from '../ports/service-store.js';
+import { readStoredSpec } from '../jobs/read-job-spec.js';
+import { autoscaleService } from './autoscale-service.js';
 import { buildReplicaDocument } from './replica-document.js';
 import { replicaBackoffSeconds, type ServiceControllerState } from './service-controller-state.js';
 
 /**
- * The service controller's pass: for each live service, replicas that ended are noted (with how,
+ * The service controller's pass: for each live service, the autoscaler decides first (when the
+ * spec asks for it), then replicas that ended are noted (with how,
  * as a service event) and replaced, after a backoff that grows with consecutive failures; missing
  * replicas are submitted as jobs (placed and admitted like any job); replicas above the desired
  * count are stopped, those that take no traffic first.
@@ -23,10 +26,13 @@ export async function reconcileServices(ctx: AppContext, state: ServiceControlle
   }
   for (const id of state.replicas.keys()) if (!live.has(id)) state.replicas.delete(id);
   for (const id of state.backoff.keys()) if (!live.has(id)) state.backoff.delete(id);
+  for (const id of state.autoscale.keys()) if (!live.has(id)) state.autoscale.delete(id);
 }
 
-async function reconcileService(ctx: AppContext, state: ServiceControllerState, service: RoutedService) {
+async function reconcileService(ctx: AppContext, state: ServiceControllerState, routed: RoutedService) {
   const now = ctx.clock.now();
+  const settings = readStoredSpec(`${routed.id}@${routed.revision}`, routed.document).service;
+  const service = settings ? await autoscaleService(ctx, state, routed, settings) : routed;
   const replicas = await ctx.store.read((tx) => tx.listLiveReplicas(service.id));
   await noteEnded(ctx, state, service, replicas);
   state.replicas.set(service.id, new Set(replicas.map((r) => r.id)));
