@@ -35,6 +35,8 @@ export interface Replica {
   nextReadinessAt: number;
   nextLivenessAt: number;
   probing: boolean;
+  /** Being stopped: never ready again, whatever its probes say. */
+  draining: boolean;
 }
 
 /** One service as the gateway routes it. */
@@ -150,6 +152,14 @@ export class ServiceGateway implements ServiceTraffic {
     replica.nextReadinessAt = Date.now();
   }
 
+  drain(jobId: string): void {
+    const replica = this.replicas.get(jobId);
+    if (!replica) return;
+    replica.ready = false;
+    replica.draining = true;
+    replica.problem = 'draining: it is being stopped';
+  }
+
   isReady(jobId: string): boolean {
     return this.replicas.get(jobId)?.ready ?? false;
   }
@@ -258,6 +268,7 @@ export class ServiceGateway implements ServiceTraffic {
         nextReadinessAt: 0,
         nextLivenessAt: Infinity,
         probing: false,
+        draining: false,
       };
       entry.replicas.set(job.id, replica);
       this.replicas.set(job.id, replica);
@@ -275,7 +286,7 @@ export class ServiceGateway implements ServiceTraffic {
     const now = Date.now();
     for (const entry of this.byId.values()) {
       for (const replica of entry.replicas.values()) {
-        if (replica.probing) continue;
+        if (replica.probing || replica.draining) continue;
         if (now >= replica.nextReadinessAt) void this.probeReadiness(entry, replica);
         else if (now >= replica.nextLivenessAt) void this.probeLiveness(entry, replica);
       }

@@ -79,12 +79,23 @@ spec:
     );
   });
 
-  it('scales down after the delay, then to zero once idle', async () => {
+  it('scales down after the delay, then to zero once idle, and the replicas’ processes end', async () => {
+    const endpoints = (await view()).replicas.items.map((i) => i.endpoint).filter((e) => e !== null);
     const down = await waitFor((v) => v.replicas.desired === 0, 'scaled to zero');
     const reasons = autoscaled(down).map((d) => d['reason']);
     expect(reasons).toContain('idle');
     expect(autoscaled(down).find((d) => d['reason'] === 'idle')).toMatchObject({ to: 0, held: 0 });
     await waitFor((v) => v.replicas.items.length === 0, 'no replica left');
+    // the agent stops them at its next heartbeat
+    const isUp = (endpoint: string) =>
+      fetch(`${endpoint}/health`).then(
+        () => true,
+        () => false,
+      );
+    for (const endpoint of endpoints) {
+      for (let i = 0; i < 100 && (await isUp(endpoint)); i++) await sleep(100);
+      expect(await isUp(endpoint)).toBe(false);
+    }
   });
 
   it('holds a request at zero replicas until one is ready, and answers it', async () => {

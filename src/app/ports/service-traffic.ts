@@ -7,6 +7,8 @@ export interface ServiceTraffic {
   isReady(jobId: string): boolean;
   describeReplica(jobId: string): ReplicaTraffic | undefined;
   describeService(serviceId: string): ServiceMeasures;
+  /** The replica is about to be stopped: no new request goes to it (those in flight finish). */
+  drain(jobId: string): void;
 }
 
 export interface ReplicaTraffic {

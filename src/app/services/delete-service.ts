@@ -29,6 +29,7 @@ export async function deleteService(
   });
   if (!deleted) throw new UsineError('USINE_NOT_FOUND', `no service ${name}`);
   const replicas = await ctx.store.read((tx) => tx.listLiveReplicas(service.id));
+  for (const replica of replicas) ctx.traffic?.drain(replica.id);
   for (const replica of replicas) {
     await stopJob(ctx, replica, { actor: `key:${principal.keyId}`, reason: `service ${name} deleted` });
   }

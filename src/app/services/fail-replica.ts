@@ -8,5 +8,6 @@ import { stopJob } from '../jobs/stop-job.js';
 export async function failReplica(ctx: AppContext, jobId: string, reason: string): Promise<void> {
   const [job] = await ctx.store.read((tx) => tx.listJobsById([jobId]));
   if (!job || job.status !== 'running') return;
+  ctx.traffic?.drain(jobId);
   await stopJob(ctx, job, { actor: 'gateway', reason, to: 'failed' });
 }

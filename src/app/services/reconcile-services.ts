@@ -53,6 +53,7 @@ async function reconcileService(ctx: AppContext, state: ServiceControllerState, 
       )
       .slice(0, -missing);
     for (const victim of victims) {
+      ctx.traffic?.drain(victim.id);
       await stopJob(ctx, victim, {
         actor: `service:${service.id}`,
         reason: `service ${service.name} scaled to ${service.desiredReplicas}`,

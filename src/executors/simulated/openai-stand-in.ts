@@ -30,7 +30,10 @@ export interface StandIn {
   readonly port: number;
   /** Requests answered (completions only), for tests. */
   readonly served: () => number;
+  /** Stops at once, cutting what is in flight. */
   close(): Promise<void>;
+  /** Stops taking requests and resolves once those in flight were answered. */
+  drain(): Promise<void>;
 }
 
 /** What a test may change while it runs: `POST /__stand-in` `{ healthy, failRequests }`. */
@@ -175,6 +178,11 @@ export async function startOpenAiStandIn(options: StandInOptions = {}): Promise<
       new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
+      }),
+    drain: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
       }),
   };
 }
