@@ -1,9 +1,18 @@
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findBrowserSkip } from '../support/browser.js';
 import { checkAndShoot } from './check-and-shoot.js';
 import { openTab, signIn, startConsoleWorld, submitJob, type ConsoleWorld } from './console-fixture.js';
 
 const skip = findBrowserSkip();
+
+/** The text of the element that has the keyboard focus (this file is compiled without the DOM's types). */
+const focusedText = (page: Page) =>
+  page.evaluate(
+    () =>
+      (globalThis as unknown as { document: { activeElement: { textContent: string | null } | null } })
+        .document.activeElement?.textContent ?? null,
+  );
 
 /** TypeBox tries `new Function` once to see whether it may compile validators; the CSP says no and it interprets them. */
 const isTypeBoxProbe = (message: string) => message.includes("'unsafe-eval'");
@@ -20,12 +29,14 @@ spec:
 
 describe.skipIf(skip !== undefined)('the console’s pages, in English and French, in a real Chromium', () => {
   let world: ConsoleWorld;
+  let trainId: string;
 
   beforeAll(async () => {
     world = await startConsoleWorld();
     await world.call('PUT', '/v1/budgets/tenant', { key: world.ownerKey, json: { limit: '1000 EUR' } });
     // two simulated hours (two seconds here) on two H100s: usage, a cost and an invoice line
     const id = await submitJob(world, SIMULATED_JOB('simulated-train'), 'simulated-train');
+    trainId = id;
     // beforeAll has no expect.poll: wait for the end the plain way
     for (let status = ''; status !== 'succeeded'; await new Promise((r) => setTimeout(r, 250))) {
       status = (await world.call('GET', `/v1/jobs/${id}`, { key: world.ownerKey })).body['status'] as string;
@@ -121,6 +132,7 @@ describe.skipIf(skip !== undefined)('the console’s pages, in English and Frenc
       await signIn(page, world, world.ownerKey, '/costs');
       await page.getByTestId('invoice').first().waitFor();
       await page.getByTestId('usage-chart').locator('canvas').waitFor();
+      expect(await page.getByTestId('budgets').textContent()).toContain('tenant');
       expect(await page.getByTestId('usage').textContent()).toContain('vision');
       const total = await page.getByTestId('invoice-total').first().textContent();
       expect(total).toMatch(locale === 'fr' ? /\d,\d\d\s€/ : /€\d+\.\d\d/);
@@ -213,6 +225,35 @@ describe.skipIf(skip !== undefined)('the console’s pages, in English and Frenc
       await context.close();
     },
   );
+
+  it.each(['en', 'fr'] as const)('shows a finished job’s usage and its cost (%s)', async (locale) => {
+    const { page, context } = await openTab(world, locale);
+    await signIn(page, world, world.ownerKey, `/jobs/${trainId}`);
+    const usage = page.getByTestId('job-usage');
+    await usage.waitFor();
+    // 2 H100 × 2 simulated hours at 2.50 EUR
+    expect(await usage.textContent()).toMatch(locale === 'fr' ? /10,00\s€/ : /€10\.00/);
+    await checkAndShoot(page, `job-simulated-${locale}`);
+    await context.close();
+  });
+
+  it('can be used with the keyboard alone: sign in, skip to the content, follow the menu', async () => {
+    const { page, context } = await openTab(world, 'en');
+    await page.goto(world.factory.url);
+    await page.locator('#api-key').waitFor();
+    await page.keyboard.press('Tab');
+    expect(await focusedText(page)).toBe('Skip to the content');
+    await page.locator('#api-key').focus();
+    await page.keyboard.type(world.ownerKey);
+    await page.keyboard.press('Enter');
+    await page.getByTestId('role').waitFor();
+    for (let i = 0; i < 10 && (await focusedText(page)) !== 'Jobs'; i++) await page.keyboard.press('Tab');
+    expect(await focusedText(page)).toBe('Jobs');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/jobs$/);
+    await page.getByTestId('jobs').waitFor();
+    await context.close();
+  });
 
   it('offers a viewer only the pages its role may use', async () => {
     const { page, context } = await openTab(world, 'en');

@@ -1,4 +1,5 @@
 import { useEffect, useState, type ReactNode } from 'react';
+import { PageErrorBoundary } from './components/page-error-boundary.js';
 import { ProblemAlert } from './components/problem-alert.js';
 import { LOCALES, useLocale, type Locale } from './i18n/locale.js';
 import type { MessageKey } from './i18n/en.js';
@@ -114,7 +115,7 @@ export function App() {
           </>
         }
       >
-        <main id="content">
+        <main id="content" tabIndex={-1}>
           <Page session={session} />
         </main>
       </Frame>
@@ -122,10 +123,20 @@ export function App() {
   );
 }
 
-/** The page at the current address, if the key may use it. */
+/** The page at the current address, a failure while drawing it shown in its place. */
 function Page({ session }: { session: Session }) {
   const { t } = useLocale();
   const { path } = useLocation();
+  return (
+    <PageErrorBoundary key={path} title={t('app.pageFailed')}>
+      <PageAt path={path} session={session} />
+    </PageErrorBoundary>
+  );
+}
+
+/** The page at `path`, if the key may use it. */
+function PageAt({ path, session }: { path: string; session: Session }) {
+  const { t } = useLocale();
   const job = /^\/jobs\/([^/]+)$/.exec(path);
   if (job?.[1] && session.may('job.read')) return <JobPage jobId={decodeURIComponent(job[1])} />;
   const page = PAGES.find((p) => p.path === path);

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { InvoiceView } from '../../../src/api/metering-schemas.js';
+import { BudgetTable } from '../components/budget-table.js';
 import { ProblemAlert } from '../components/problem-alert.js';
 import { UsageChart } from '../components/usage-chart.js';
 import { useLocale } from '../i18n/locale.js';
@@ -17,6 +18,7 @@ export function CostsPage() {
   const [days] = useApi(() => client.getUsage({ groupBy: 'day' }), [client]);
   const [grouped] = useApi(() => client.getUsage({ groupBy: group }), [client, group]);
   const [invoices] = useApi(() => client.listInvoices(), [client]);
+  const [budgets] = useApi(() => client.listBudgets(), [client]);
   return (
     <>
       <h1>{t('costs.title')}</h1>
@@ -66,6 +68,11 @@ export function CostsPage() {
             </tbody>
           </table>
         ) : null}
+      </section>
+      <section aria-labelledby="budgets-title">
+        <h2 id="budgets-title">{t('overview.budgets')}</h2>
+        {budgets.state === 'failed' ? <ProblemAlert error={budgets.error} /> : null}
+        {budgets.state === 'ready' ? <BudgetTable items={budgets.value.items} /> : null}
       </section>
       <section aria-labelledby="invoices-title">
         <h2 id="invoices-title">{t('costs.invoices')}</h2>

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { isFinished, type JobStatus } from '../../../src/domain/jobs/lifecycle.js';
 import { JobEvents } from '../components/job-events.js';
 import { JobLogs } from '../components/job-logs.js';
+import { JobUsage } from '../components/job-usage.js';
 import { isPlacementView, PlacementExplanation } from '../components/placement-explanation.js';
 import { ProblemAlert } from '../components/problem-alert.js';
 import { StatusBadge } from '../components/status-badge.js';
@@ -11,7 +12,7 @@ import { useApi } from '../use-api.js';
 
 /** One job: where it went and why, what it waits for, its events and logs live; cancel. */
 export function JobPage({ jobId }: { jobId: string }) {
-  const { client, may } = useSession();
+  const { client, caller, may } = useSession();
   const { t, dateTime } = useLocale();
   const [loaded, reload] = useApi(() => client.getJob(jobId), [client, jobId]);
   const [cancelError, setCancelError] = useState<unknown>(undefined);
@@ -89,6 +90,9 @@ export function JobPage({ jobId }: { jobId: string }) {
         {cancelError !== undefined ? <ProblemAlert error={cancelError} /> : null}
       </section>
       {isPlacementView(job.placement) ? <PlacementExplanation placement={job.placement} /> : null}
+      {may('usage.read') && caller.tenantId !== null ? (
+        <JobUsage client={client} jobId={job.id} round={job.updatedAt} />
+      ) : null}
       <JobEvents client={client} jobId={job.id} onEvent={reload} />
       <JobLogs client={client} jobId={job.id} />
     </>

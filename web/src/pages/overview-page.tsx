@@ -1,49 +1,66 @@
-import type { BudgetStatusView } from '../../../src/api/metering-schemas.js';
+import type { FactorySummaryView } from '../../../src/api/metering-schemas.js';
+import { BudgetTable } from '../components/budget-table.js';
 import type { SiteView } from '../../../src/api/schemas.js';
-import type { UsineClient } from '../../../src/sdk/usine-client.js';
 import { ProblemAlert } from '../components/problem-alert.js';
 import { useLocale } from '../i18n/locale.js';
 import { useSession } from '../session.js';
 import { useApi, type Loaded } from '../use-api.js';
 
-/** Counted up to this many per state: a queue longer than that is shown as "500+". */
-const QUEUE_LIMIT = 500;
-
 /** The federation at a glance: its sites and their GPUs, the queue, and this month's spend against budgets. */
 export function OverviewPage() {
-  const { client, caller, may } = useSession();
-  const { t } = useLocale();
+  const { client } = useSession();
+  const { t, money } = useLocale();
   const [sites] = useApi(() => client.listSites(), [client]);
-  const [queue] = useApi(() => (may('job.read') ? countQueue(client) : Promise.resolve(undefined)), [client]);
-  const [budgets] = useApi(
-    // budgets are a tenant's: the operator's keys have none
-    () => (may('usage.read') && caller.tenantId !== null ? client.listBudgets() : Promise.resolve(undefined)),
-    [client],
-  );
+  const [summary] = useApi(() => client.getSummary(), [client]);
+  const jobs = summary.state === 'ready' ? summary.value : undefined;
   return (
     <>
       <h1>{t('overview.title')}</h1>
-      <Sites loaded={sites} />
-      {queue.state === 'ready' && queue.value ? (
+      <Sites loaded={sites} summary={jobs} />
+      {summary.state === 'failed' ? <ProblemAlert error={summary.error} /> : null}
+      {jobs ? (
         <section aria-labelledby="queue-title">
           <h2 id="queue-title">{t('overview.queue')}</h2>
           <dl className="facts" data-testid="queue">
-            {queue.value.map(({ status, count, isMore }) => (
+            {Object.entries(jobs.jobs).map(([status, count]) => (
               <div key={status} className="fact">
-                <dt>{t(`status.${status}`)}</dt>
-                <dd>{isMore ? `${count}+` : count}</dd>
+                <dt>{t(`status.${status as 'queued'}`)}</dt>
+                <dd>{count}</dd>
               </div>
             ))}
           </dl>
         </section>
       ) : null}
-      {budgets.state === 'failed' ? <ProblemAlert error={budgets.error} /> : null}
-      {budgets.state === 'ready' && budgets.value ? <Budgets items={budgets.value.items} /> : null}
+      {jobs?.spend?.map((tenant) => (
+        <section key={tenant.tenantId} aria-label={tenant.tenant}>
+          <h2>
+            {t('overview.budgets')}
+            {jobs.scope === 'factory' ? ` — ${tenant.tenant}` : ''}
+          </h2>
+          <p>
+            {tenant.invoiced.length === 0
+              ? t('costs.noInvoice')
+              : tenant.invoiced
+                  .map(
+                    (i) =>
+                      `${money(`${i.total} ${i.currency}`)} (${t(`costs.status.${i.status as 'draft'}`)})`,
+                  )
+                  .join(', ')}
+          </p>
+          <BudgetTable items={tenant.budgets} />
+        </section>
+      ))}
     </>
   );
 }
 
-function Sites({ loaded }: { loaded: Loaded<{ items: SiteView[] }> }) {
+function Sites({
+  loaded,
+  summary,
+}: {
+  loaded: Loaded<{ items: SiteView[] }>;
+  summary: FactorySummaryView | undefined;
+}) {
   const { t, number } = useLocale();
   if (loaded.state === 'loading') return <p role="status">{t('app.loading')}</p>;
   if (loaded.state === 'failed') return <ProblemAlert error={loaded.error} />;
@@ -61,6 +78,7 @@ function Sites({ loaded }: { loaded: Loaded<{ items: SiteView[] }> }) {
             <th scope="col">{t('overview.gpus')}</th>
             <th scope="col">{t('overview.used')}</th>
             <th scope="col">{t('overview.free')}</th>
+            <th scope="col">{t('overview.runningWaiting')}</th>
           </tr>
         </thead>
         <tbody>
@@ -89,6 +107,7 @@ function Sites({ loaded }: { loaded: Loaded<{ items: SiteView[] }> }) {
               </td>
               <td>{number(site.gpusAllocated, 2)}</td>
               <td>{number(site.gpusFree, 2)}</td>
+              <td>{describeLoad(summary, site.name)}</td>
             </tr>
           ))}
         </tbody>
@@ -97,50 +116,8 @@ function Sites({ loaded }: { loaded: Loaded<{ items: SiteView[] }> }) {
   );
 }
 
-function Budgets({ items }: { items: readonly BudgetStatusView[] }) {
-  const { t, money, number } = useLocale();
-  return (
-    <section aria-labelledby="budgets-title">
-      <h2 id="budgets-title">{t('overview.budgets')}</h2>
-      {items.length === 0 ? (
-        <p>{t('overview.noBudget')}</p>
-      ) : (
-        <table data-testid="budgets">
-          <thead>
-            <tr>
-              <th scope="col">{t('overview.scope')}</th>
-              <th scope="col">{t('overview.limit')}</th>
-              <th scope="col">{t('overview.spent')}</th>
-              <th scope="col">{t('overview.alerts')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((b) => (
-              <tr key={b.scope}>
-                <th scope="row">{b.scope}</th>
-                <td>{typeof b.limit === 'string' ? money(b.limit) : `${number(b.limit.gpuHours)} GPU-h`}</td>
-                <td>
-                  <meter min={0} max={100} value={Math.min(b.percent, 100)} aria-label={b.scope} />{' '}
-                  {number(b.percent, 0)} %
-                </td>
-                <td>
-                  {b.exhausted ? t('overview.exhausted') : b.alerts.map((a) => `${a} %`).join(', ') || '—'}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-    </section>
-  );
-}
-
-async function countQueue(client: UsineClient) {
-  const states = ['queued', 'placed', 'admitted', 'running'] as const;
-  return Promise.all(
-    states.map(async (status) => {
-      const page = await client.listJobs({ status, limit: String(QUEUE_LIMIT) });
-      return { status, count: page.items.length, isMore: page.nextCursor !== null };
-    }),
-  );
+/** `3 / 1`: the jobs running at a site and those placed there that wait. */
+function describeLoad(summary: FactorySummaryView | undefined, site: string): string {
+  const load = summary?.sites.find((s) => s.site === site);
+  return load ? `${load.running} / ${load.waiting}` : '—';
 }

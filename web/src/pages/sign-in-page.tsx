@@ -21,7 +21,7 @@ export function SignInPage({ onSignedIn }: { onSignedIn: (session: Session) => v
     }
   };
   return (
-    <main id="content" className="sign-in">
+    <main id="content" className="sign-in" tabIndex={-1}>
       <h1>{t('signIn.title')}</h1>
       <p>{t('signIn.intro')}</p>
       <form onSubmit={submit}>
