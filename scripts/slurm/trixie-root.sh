@@ -14,6 +14,9 @@ if [ ! -e "$D/usr/lib/x86_64-linux-gnu/slurm-wlm/auth_jwt.so" ]; then
   chroot "$D" /bin/sh -c 'export DEBIAN_FRONTEND=noninteractive; apt-get update -qq &&
     apt-get install -y -qq --no-install-recommends slurmctld slurmd slurmrestd slurm-client slurm-wlm-jwt-plugin munge curl > /dev/null'
 fi
+# names as the host resolves them: without /etc/hosts, every lookup of localhost (SlurmctldHost, the
+# nodes) goes to DNS and slurmctld stalls for seconds at a time
+cp /etc/hosts "$D/etc/hosts"
 # slurmd finds its jobs' processes in /proc (proctrack/linuxproc); shared by every cluster in this root
 mountpoint -q "$D/proc" || mount -t proc proc "$D/proc"
 chroot "$D" slurmctld -V
