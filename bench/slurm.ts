@@ -1,19 +1,24 @@
 // Slurm submission benchmark: job submissions per second through Usine's Slurm executor
-// (launch: job dir, batch script, POST /job/submit to slurmrestd, submitted.json) against
-// `sbatch` in a loop, on the same machine and cluster, side by side. Each job is `true` on one
-// node without GPUs; every job is cancelled at the end. The last line is one JSON object.
-// Needs a Slurm (../shared/slurm/slurm-up.sh): USINE_SLURM_URL (default http://127.0.0.1:6820),
-// USINE_SLURM_TOKEN_FILE or SLURM_CONF (a token is made with `scontrol token`),
-// USINE_SLURM_WORK_DIR (default /tmp/usine-slurm/jobs), USINE_SLURM_PARTITION (default gpu).
+// (launch: job dir, batch script, POST /job/submit to slurmrestd in the negotiated REST API
+// version, submitted.json) against `sbatch` in a loop, on the same machine and cluster, side by
+// side, and the submit → running latency of both. Each job is `true` on one node without GPUs;
+// every job is cancelled at the end. The last line is one JSON object.
+// Clusters: USINE_SLURM_ROOTS (`:`-separated folders of scripts/slurm/up.sh, as the tests read
+// them: 22.05 and 24.11 in CI), each benched in turn; without it one cluster from USINE_SLURM_URL
+// (default http://127.0.0.1:6820), USINE_SLURM_TOKEN_FILE or SLURM_CONF (a token is made with
+// `scontrol token`), USINE_SLURM_WORK_DIR (default /tmp/usine-slurm/jobs), USINE_SLURM_PARTITION
+// (default gpu).
 // BENCH_JOBS (default 200) per mode and round; BENCH_CONCURRENCY (default 8) for the concurrent mode;
 // BENCH_ROUNDS (default 3): the modes alternate, each mode's median is reported.
-// Then, once, end to end through an in-process `usine up` (HTTP API, reconciler, executor):
-// BENCH_END_TO_END_JOBS (default 100) jobs of 1 GPU posted, timed until all have succeeded.
+// BENCH_LATENCY_JOBS (default 20): jobs submitted one at a time, each timed until Slurm runs it.
+// Then, once per cluster, end to end through an in-process `usine up` (HTTP API, reconciler,
+// executor): BENCH_END_TO_END_JOBS (default 100) jobs of 1 GPU posted, timed until all have succeeded.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import type { LaunchRequest } from '../src/app/ports/executor.js';
 import { readDocuments } from '../src/app/read-documents.js';
@@ -24,21 +29,53 @@ const run = promisify(execFile);
 const JOBS = Number(process.env.BENCH_JOBS ?? 200);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const LATENCY_JOBS = Number(process.env.BENCH_LATENCY_JOBS ?? 20);
 const END_TO_END = Number(process.env.BENCH_END_TO_END_JOBS ?? 100);
 const ROOT = process.env.SLURM_ROOT ?? '/tmp/usine-slurm';
-const url = process.env.USINE_SLURM_URL ?? 'http://127.0.0.1:6820';
 const partition = process.env.USINE_SLURM_PARTITION ?? 'gpu';
-const slurmConf =
-  process.env.SLURM_CONF ??
-  (existsSync(join(ROOT, 'etc/slurm.conf')) ? join(ROOT, 'etc/slurm.conf') : undefined);
-const slurmEnv = { ...process.env, ...(slurmConf ? { SLURM_CONF: slurmConf } : {}) };
 
-async function tokenFile(): Promise<string> {
-  if (process.env.USINE_SLURM_TOKEN_FILE) return process.env.USINE_SLURM_TOKEN_FILE;
-  const { stdout } = await run('scontrol', ['token', 'username=root', 'lifespan=3600'], { env: slurmEnv });
-  const file = join(mkdtempSync(join(tmpdir(), 'usine-bench-token-')), 'jwt');
-  writeFileSync(file, stdout.trim(), { mode: 0o600 });
-  return file;
+/** One cluster to bench: its slurmrestd, a token, where jobs write, and its own commands. */
+interface Cluster {
+  readonly label: string;
+  readonly url: string;
+  readonly tokenFile: string;
+  readonly workRoot: string;
+  /** `sbatch`, `squeue`… of the cluster's version. */
+  command(name: string): string;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+async function findClusters(): Promise<Cluster[]> {
+  const roots = (process.env.USINE_SLURM_ROOTS ?? '').split(':').filter(Boolean);
+  if (roots.length > 0)
+    return roots.map((root) => ({
+      label: readFileSync(join(root, 'version'), 'utf8').trim(),
+      url: readFileSync(join(root, 'rest-url'), 'utf8').trim(),
+      tokenFile: join(root, 'jwt'),
+      workRoot: join(root, 'jobs'),
+      command: (name) => join(root, 'bin', name),
+      env: { ...process.env, SLURM_CONF: join(root, 'etc/slurm.conf') },
+    }));
+  const slurmConf =
+    process.env.SLURM_CONF ??
+    (existsSync(join(ROOT, 'etc/slurm.conf')) ? join(ROOT, 'etc/slurm.conf') : undefined);
+  const env = { ...process.env, ...(slurmConf ? { SLURM_CONF: slurmConf } : {}) };
+  let tokenFile = process.env.USINE_SLURM_TOKEN_FILE;
+  if (!tokenFile) {
+    const { stdout } = await run('scontrol', ['token', 'username=root', 'lifespan=3600'], { env });
+    tokenFile = join(mkdtempSync(join(tmpdir(), 'usine-bench-token-')), 'jwt');
+    writeFileSync(tokenFile, stdout.trim(), { mode: 0o600 });
+  }
+  return [
+    {
+      label: 'slurm',
+      url: process.env.USINE_SLURM_URL ?? 'http://127.0.0.1:6820',
+      tokenFile,
+      workRoot: process.env.USINE_SLURM_WORK_DIR ?? join(ROOT, 'jobs'),
+      command: (name) => name,
+      env,
+    },
+  ];
 }
 
 function request(jobId: string): LaunchRequest {
@@ -79,41 +116,82 @@ async function timeUsine(executor: SlurmExecutor, prefix: string, concurrency: n
   return figure(`usine executor, ${concurrency} at a time`, JOBS, performance.now() - started);
 }
 
-async function timeSbatch(workDir: string): Promise<Figure | undefined> {
+/** `sbatch` of one `true` job; its Slurm job id. */
+async function sbatch(cluster: Cluster, workDir: string, command = 'true'): Promise<string> {
+  const { stdout } = await run(
+    cluster.command('sbatch'),
+    [
+      '--parsable',
+      '-J',
+      'usine-bench-sbatch',
+      '-p',
+      partition,
+      '-t',
+      '2',
+      '-o',
+      join(workDir, 'sbatch-%j.out'),
+      '--wrap',
+      command,
+    ],
+    { env: cluster.env },
+  );
+  return stdout.trim();
+}
+
+async function timeSbatch(cluster: Cluster, workDir: string): Promise<Figure | undefined> {
   try {
-    await run('sbatch', ['--version'], { env: slurmEnv });
+    await run(cluster.command('sbatch'), ['--version'], { env: cluster.env });
   } catch {
     return undefined;
   }
   const started = performance.now();
-  for (let i = 0; i < JOBS; i += 1)
-    await run(
-      'sbatch',
-      [
-        '--parsable',
-        '-J',
-        'usine-bench-sbatch',
-        '-p',
-        partition,
-        '-t',
-        '2',
-        '-o',
-        join(workDir, 'sbatch-%j.out'),
-        '--wrap',
-        'true',
-      ],
-      { env: slurmEnv },
-    );
+  for (let i = 0; i < JOBS; i += 1) await sbatch(cluster, workDir);
   return figure('sbatch in a loop, 1 at a time', JOBS, performance.now() - started);
 }
 
-async function cancelAll(executor: SlurmExecutor): Promise<void> {
+/**
+ * Submit → running, one job at a time (a `sleep` that outlives the poll): Usine's `launch` then
+ * `status` until running, against `sbatch` then `squeue` until `RUNNING`. The median in ms.
+ */
+async function timeLatency(
+  cluster: Cluster,
+  executor: SlurmExecutor,
+  workDir: string,
+): Promise<{ usineMs: number; sbatchMs: number }> {
+  const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+  const usine: number[] = [];
+  const slurm: number[] = [];
+  for (let i = 0; i < LATENCY_JOBS; i += 1) {
+    let started = performance.now();
+    const handle = await executor.launch({ ...request(`bench_latency_${i}`), command: ['sleep', '30'] });
+    while ((await executor.status(handle)).state === 'pending') await sleep(10);
+    usine.push(performance.now() - started);
+    await executor.cancel(handle);
+    started = performance.now();
+    const id = await sbatch(cluster, workDir, 'sleep 30');
+    for (;;) {
+      const { stdout } = await run(cluster.command('squeue'), ['-h', '-j', id, '-o', '%T'], {
+        env: cluster.env,
+      });
+      if (stdout.trim() !== 'PENDING') break;
+      await sleep(10);
+    }
+    slurm.push(performance.now() - started);
+    await run(cluster.command('scancel'), [id], { env: cluster.env });
+  }
+  return { usineMs: Math.round(median(usine)), sbatchMs: Math.round(median(slurm)) };
+}
+
+async function cancelAll(cluster: Cluster, executor: SlurmExecutor): Promise<void> {
   for (const handle of await executor.reconcile()) await executor.cancel(handle);
-  await run('scancel', ['-n', 'usine-bench-sbatch'], { env: slurmEnv }).catch(() => undefined);
+  await run(cluster.command('scancel'), ['-n', 'usine-bench-sbatch'], { env: cluster.env }).catch(
+    () => undefined,
+  );
 }
 
 /** POST /v1/jobs → placed → admitted → launched in Slurm → ran → succeeded, for every job. */
-async function timeEndToEnd(token: string, workRoot: string): Promise<Figure> {
+async function timeEndToEnd(cluster: Cluster): Promise<Figure> {
+  const { url, tokenFile: token, workRoot } = cluster;
   const dataDir = mkdtempSync(join(tmpdir(), 'usine-bench-slurm-'));
   const workDir = mkdtempSync(join(workRoot, 'bench-e2e-'));
   const catalogText = `apiVersion: usine/v1
@@ -198,57 +276,80 @@ spec:
   }
 }
 
-async function main(): Promise<void> {
-  const workRoot = process.env.USINE_SLURM_WORK_DIR ?? join(ROOT, 'jobs');
-  mkdirSync(workRoot, { recursive: true });
-  const workDir = mkdtempSync(join(workRoot, 'bench-'));
-  const token = await tokenFile();
-  const executor = new SlurmExecutor({ url, user: 'root', tokenFile: token, partition, workDir });
+async function benchCluster(cluster: Cluster) {
+  mkdirSync(cluster.workRoot, { recursive: true });
+  const workDir = mkdtempSync(join(cluster.workRoot, 'bench-'));
+  const executor = new SlurmExecutor({
+    url: cluster.url,
+    user: 'root',
+    tokenFile: cluster.tokenFile,
+    partition,
+    workDir,
+  });
   await executor.ping();
+  const api = (await executor.describeApi()).version;
   const rounds: Figure[][] = [];
+  let latency: { usineMs: number; sbatchMs: number } | undefined;
   try {
     for (let round = 0; round < ROUNDS; round += 1) {
       const figures: Figure[] = [];
       figures.push(await timeUsine(executor, `seq${round}`, 1));
-      await cancelAll(executor);
+      await cancelAll(cluster, executor);
       figures.push(await timeUsine(executor, `par${round}`, CONCURRENCY));
-      await cancelAll(executor);
-      const sbatch = await timeSbatch(workDir);
-      if (sbatch) figures.push(sbatch);
-      await cancelAll(executor);
+      await cancelAll(cluster, executor);
+      const sbatchFigure = await timeSbatch(cluster, workDir);
+      if (sbatchFigure) figures.push(sbatchFigure);
+      await cancelAll(cluster, executor);
       rounds.push(figures);
     }
+    if (LATENCY_JOBS > 0) latency = await timeLatency(cluster, executor, workDir);
   } finally {
-    await cancelAll(executor);
+    await cancelAll(cluster, executor);
     await executor.close();
     rmSync(workDir, { recursive: true, force: true });
   }
-  const endToEnd = END_TO_END > 0 ? await timeEndToEnd(token, workRoot) : undefined;
+  const endToEnd = END_TO_END > 0 ? await timeEndToEnd(cluster) : undefined;
   const modes = (rounds[0] ?? []).map((f) => f.mode);
   const summary = modes.map((mode) => {
     const rates = rounds.map((r) => r.find((f) => f.mode === mode)?.perSecond ?? 0).sort((x, y) => x - y);
     return { mode, medianPerSecond: rates[Math.floor(rates.length / 2)] ?? 0, perSecond: rates };
   });
+  const rate = (mode: string) => summary.find((m) => m.mode.startsWith(mode))?.medianPerSecond ?? 0;
+  const sbatchRate = rate('sbatch');
+  const ratio = sbatchRate > 0 ? Number((rate('usine executor, 1') / sbatchRate).toFixed(2)) : null;
   console.log(
-    `Slurm submissions: ${JOBS} jobs per mode and round, ${ROUNDS} rounds (\`true\`, 1 node, no GPU), ${cpus().length} cores, ${url}`,
+    `Slurm ${cluster.label} (${cluster.url}, REST ${api}): ${JOBS} jobs per mode and round, ${ROUNDS} rounds (\`true\`, 1 node, no GPU), ${cpus().length} cores`,
   );
   for (const m of summary)
     console.log(
       `  ${m.mode.padEnd(34)} median ${String(m.medianPerSecond).padStart(7)} jobs/s  (rounds: ${m.perSecond.join(', ')})`,
     );
+  if (ratio !== null)
+    console.log(`  ${'usine 1 at a time / sbatch'.padEnd(34)} ${String(ratio).padStart(14)}×`);
+  if (latency)
+    console.log(
+      `  ${'submit → running, median'.padEnd(34)} usine ${latency.usineMs} ms, sbatch+squeue ${latency.sbatchMs} ms (${LATENCY_JOBS} jobs)`,
+    );
   if (endToEnd)
     console.log(
       `  ${endToEnd.mode.padEnd(34)} ${String(endToEnd.perSecond).padStart(7)} jobs/s  (${endToEnd.jobs} jobs, ${endToEnd.seconds} s)`,
     );
+  return {
+    cluster: cluster.label,
+    url: cluster.url,
+    api,
+    modes: summary,
+    usineOverSbatch: ratio,
+    latency,
+    endToEnd,
+  };
+}
+
+async function main(): Promise<void> {
+  const results = [];
+  for (const cluster of await findClusters()) results.push(await benchCluster(cluster));
   console.log(
-    JSON.stringify({
-      bench: 'slurm',
-      jobs: JOBS,
-      rounds: ROUNDS,
-      cores: cpus().length,
-      modes: summary,
-      endToEnd,
-    }),
+    JSON.stringify({ bench: 'slurm', jobs: JOBS, rounds: ROUNDS, cores: cpus().length, clusters: results }),
   );
 }
 
