@@ -61,6 +61,61 @@ export const UsageEvent = Type.Object(
 export const UsageEventBatch = Type.Array(UsageEvent, { maxItems: 10000 });
 export const UsageIngested = Type.Object({ accepted: Type.Integer(), duplicates: Type.Integer() });
 
+export const CorrectionBody = Type.Object(
+  {
+    of: Type.String({ minLength: 1, maxLength: 500, description: 'The key of the record corrected.' }),
+    kind: Type.Enum(['void', 'adjust']),
+    reason: Type.String({ minLength: 1, maxLength: 1000 }),
+    gpus: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 100000 })),
+    start: Type.Optional(Type.String({ format: 'date-time' })),
+    end: Type.Optional(Type.String({ format: 'date-time' })),
+    energyWh: Type.Optional(DecimalText),
+  },
+  {
+    additionalProperties: false,
+    description: 'A void takes a record back whole; an adjustment replaces its GPUs, interval or energy.',
+  },
+);
+
+export const UsageRecordView = Type.Object({
+  key: Type.String(),
+  tenantId: Type.String(),
+  project: Type.String(),
+  job: Type.Union([Type.String(), Type.Null()]),
+  site: Type.String(),
+  gpuModel: Type.String(),
+  offering: Type.String(),
+  gpus: Type.String({ description: 'Negative on a compensating record.' }),
+  start: Type.String(),
+  end: Type.String(),
+  gpuSeconds: Type.String(),
+  energyWh: Type.String(),
+  pricePerGpuHour: Type.String(),
+  simulated: Type.Boolean(),
+  invoiceMonth: Type.Union([Type.String(), Type.Null()]),
+  correction: Type.Union([
+    Type.Object({
+      of: Type.String(),
+      kind: Type.String(),
+      reason: Type.String(),
+      by: Type.String(),
+      at: Type.String(),
+    }),
+    Type.Null(),
+  ]),
+});
+export const UsageRecordList = Type.Object({ items: Type.Array(UsageRecordView) });
+export type UsageRecordView = Static<typeof UsageRecordView>;
+export type CorrectionBodyView = Static<typeof CorrectionBody>;
+export const Correction = Type.Object({ corrected: Type.String(), records: Type.Array(UsageRecordView) });
+export type CorrectionView = Static<typeof Correction>;
+export const UsageRecordQuery = Type.Object({
+  tenant: Type.Optional(Type.String({ description: "The operator's key: whose records (a tenant id)." })),
+  job: Type.Optional(Type.String()),
+  from: Type.Optional(Type.String({ format: 'date-time' })),
+  to: Type.Optional(Type.String({ format: 'date-time' })),
+});
+
 const InvoiceLine = Type.Object({
   period: Type.Union([Month, Type.Null()], {
     description: 'null: usage of the invoice’s month; a month: an adjustment for late usage of that month.',

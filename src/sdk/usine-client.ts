@@ -3,7 +3,10 @@ import type { FleetNodeView } from '../api/agent-schemas.js';
 import type { ProviderScorecardsView } from '../api/provider-schemas.js';
 import type {
   BudgetStatusView,
+  CorrectionBodyView,
+  CorrectionView,
   FactorySummaryView,
+  UsageRecordView,
   InvoiceView,
   UsageSummaryView,
 } from '../api/metering-schemas.js';
@@ -178,6 +181,21 @@ export class UsineClient {
   async getProviderRfp(name: string, lang: 'en' | 'fr'): Promise<string> {
     const response = await this.send('GET', `/v1/providers/${encodeURIComponent(name)}/rfp?lang=${lang}`, {});
     return response.text();
+  }
+
+  /** A tenant's usage records, each with its key (the operator names the tenant). */
+  listUsageRecords(query: {
+    tenant?: string | undefined;
+    job?: string | undefined;
+    from?: string | undefined;
+    to?: string | undefined;
+  }): Promise<{ items: UsageRecordView[] }> {
+    return this.call('GET', `/v1/usage/records?${new URLSearchParams(withDefined(query)).toString()}`);
+  }
+
+  /** The operator voids or adjusts a record: compensating records, never an edit. */
+  correctUsage(body: CorrectionBodyView): Promise<CorrectionView> {
+    return this.call('POST', '/v1/usage/corrections', { json: body });
   }
 
   /** Jobs by state and site, and this month's spend against budgets (`usine top`). */

@@ -129,6 +129,19 @@ export async function sumUsage(sql: SqlClient, tenantId: string, range: UsageRan
   }));
 }
 
+export async function lockUsageRecord(sql: SqlClient, key: string): Promise<UsageRecord | undefined> {
+  const [row] = await sql.query(
+    `SELECT ${USAGE_READ_COLUMNS} FROM usage_records WHERE idempotency_key = $1 FOR UPDATE`,
+    [key],
+  );
+  return row && readUsage(row);
+}
+
+export async function isUsageCorrected(sql: SqlClient, key: string): Promise<boolean> {
+  const rows = await sql.query('SELECT 1 FROM usage_records WHERE corrects = $1 LIMIT 1', [key]);
+  return rows.length > 0;
+}
+
 export async function selectLastUsageOfJob(sql: SqlClient, jobId: string): Promise<LastUsage | undefined> {
   const [row] = await sql.query(
     `SELECT job_seq, ended_at, is_final FROM usage_records

@@ -57,6 +57,10 @@ export const ALLOWED: Readonly<Record<string, readonly Role[]>> = {
   listAuditCheckpoints: ['admin', 'owner', 'auditor'],
   getUsage: ['owner', 'auditor'],
   postUsage: ['admin', 'metering'],
+  listUsageRecords: ['admin', 'owner', 'auditor'],
+  // the operator only; the matrix holds no usage record, so its admin key gets past the role to 404
+  // (NOT_FOUND_FOR; test/server/usage-corrections.test.ts corrects real ones)
+  correctUsage: [],
   listInvoices: ['owner', 'auditor'],
   getInvoice: ['owner', 'auditor'],
   putBudget: ['owner'],
@@ -79,6 +83,7 @@ export const ALLOWED: Readonly<Record<string, readonly Role[]>> = {
 export const NOT_FOUND_FOR: Readonly<Record<string, readonly Role[]>> = {
   reportAgentLaunch: ['agent'],
   shipAgentLaunchLog: ['agent'],
+  correctUsage: ['admin'],
 };
 
 /** The agent the matrix's agent key speaks for: its site is the key's. */
@@ -126,6 +131,8 @@ export function bodyOf(route: RouteSpec): { text: string; type: string } | undef
       return json({ replicas: 1 });
     case 'postUsage':
       return json([]);
+    case 'correctUsage':
+      return json({ of: 'job_matrix#1', kind: 'void', reason: 'matrix' });
     case 'putBudget':
       return json({ limit: '100 EUR' });
     case 'putBilling':

@@ -31,6 +31,7 @@ export const ACTIONS = [
   'audit.read',
   'usage.read',
   'usage.write',
+  'usage.correct',
   'budget.write',
   'agent.work',
   'tenant.export',
@@ -57,6 +58,7 @@ const GRANTS: Readonly<Record<Role, readonly Action[]>> = {
     'usage.read',
     // the operator corrects and backfills the ledger; a tenant's key never writes it
     'usage.write',
+    'usage.correct',
     'tenant.export',
   ],
   owner: [

@@ -44,6 +44,10 @@ export interface MeteringStoreTx {
    */
   sumUsage(tenantId: string, range: UsageRange): Promise<UsageTotal[]>;
   lastUsageOfJob(jobId: string): Promise<LastUsage | undefined>;
+  /** The record of this key, locked until the transaction ends (a correction reads it). */
+  lockUsageRecord(key: string): Promise<UsageRecord | undefined>;
+  /** Whether a compensating record names this one already. */
+  isUsageCorrected(key: string): Promise<boolean>;
   /**
    * Jobs whose ledger is not closed: running, or finished after they started and without a
    * final record yet; oldest start first.

@@ -9,6 +9,7 @@ import { registerExplain } from './explain.js';
 import { registerExport, registerImport } from './export.js';
 import { registerJobActions } from './job-actions.js';
 import { registerJobs } from './jobs.js';
+import { registerLedger } from './ledger.js';
 import { registerMetering } from './metering.js';
 import { registerPlace } from './place.js';
 import { registerProviders } from './providers.js';
@@ -50,6 +51,7 @@ export function registerCommands(program: Command, io: CliIo, setExit: SetExit):
   registerKeys(program, io, setExit);
   registerAudit(program, io, setExit);
   registerMetering(program, io, setExit);
+  registerLedger(program, io, setExit);
   registerExport(program, io, setExit);
   registerImport(program, io, setExit);
   registerReport(program, io, setExit);

@@ -4,12 +4,18 @@ import {
   BudgetBody,
   BudgetList,
   BudgetView,
+  Correction,
+  CorrectionBody,
   Invoice,
   InvoiceList,
   UsageEventBatch,
   UsageIngested,
+  UsageRecordList,
+  UsageRecordQuery,
   UsageSummary,
 } from '../../api/metering-schemas.js';
+import { correctUsage, listUsageRecords } from '../../app/metering/correct-usage.js';
+import { monthBoundsMs, monthOf } from '../../domain/metering/month.js';
 import { Problem } from '../../api/schemas.js';
 import type { AppContext } from '../../app/context.js';
 import { UsineError } from '../../app/errors.js';
@@ -72,6 +78,49 @@ export function listMeteringRoutes(ctx: AppContext): RouteSpec[] {
       },
       handle: async (request, _reply, principal) =>
         ingestUsageEvents(ctx, principal, parseJsonBody(request, UsageEventBatch)),
+    },
+    {
+      method: 'GET',
+      url: '/v1/usage/records',
+      operationId: 'listUsageRecords',
+      summary:
+        'A tenant’s usage records (default: this month), each with its key and, for a compensating record, what it corrects and why',
+      tag: 'metering',
+      auth: true,
+      query: UsageRecordQuery,
+      responses: { 200: { description: 'Records, in ledger order', schema: UsageRecordList }, ...problems },
+      handle: async (request, _reply, principal) => {
+        const q = request.query as { tenant?: string; job?: string; from?: string; to?: string };
+        const month = monthBoundsMs(monthOf(ctx.clock.now()));
+        const items = await listUsageRecords(ctx, principal, {
+          ...(q.tenant ? { tenant: q.tenant } : {}),
+          ...(q.job ? { job: q.job } : {}),
+          from: q.from ?? new Date(month.startMs).toISOString(),
+          to: q.to ?? new Date(month.endMs).toISOString(),
+        });
+        return { items };
+      },
+    },
+    {
+      method: 'POST',
+      url: '/v1/usage/corrections',
+      operationId: 'correctUsage',
+      summary:
+        'The operator voids or adjusts a usage record by appending compensating records (audited); the original stays',
+      tag: 'metering',
+      auth: true,
+      body: CorrectionBody,
+      responses: {
+        201: { description: 'The compensating records appended', schema: Correction },
+        404: { description: 'No such record', schema: Problem },
+        409: { description: 'The record is corrected already', schema: Problem },
+        ...problems,
+      },
+      handle: async (request, reply, principal) => {
+        const done = await correctUsage(ctx, principal, parseJsonBody(request, CorrectionBody));
+        reply.code(201);
+        return done;
+      },
     },
     {
       method: 'GET',
