@@ -159,11 +159,41 @@ describe.skipIf(skip !== undefined)('the console’s pages, in English and Frenc
         .getByRole('button', { name: locale === 'fr' ? 'Vérifier la chaîne' : 'Verify the chain' })
         .click();
       expect(await page.getByTestId('verification').getAttribute('data-ok')).toBe('true');
+      // and again here: the entries hashed anew and the checkpoints' signatures checked in Chromium
+      await page
+        .getByRole('button', {
+          name: locale === 'fr' ? 'Vérifier dans ce navigateur' : 'Verify in this browser',
+        })
+        .click();
+      const here = page.getByTestId('browser-verification');
+      await here.waitFor();
+      expect(await here.getAttribute('data-ok')).toBe('true');
       expect(await page.getByTestId('audit-entries').locator('tbody tr').count()).toBeGreaterThan(0);
       await checkAndShoot(page, `audit-${locale}`);
       await context.close();
     },
   );
+
+  it('verifies the whole chain in the browser with the operator’s key', async () => {
+    const { page, context } = await openTab(world, 'en');
+    await signIn(page, world, world.factory.adminKey, '/audit');
+    await page.getByRole('button', { name: 'Verify in this browser' }).click();
+    const here = page.getByTestId('browser-verification');
+    await here.waitFor({ timeout: 60_000 });
+    expect(await here.getAttribute('data-ok')).toBe('true');
+    expect(await here.textContent()).toMatch(/Verified in this browser: [\d,]+ entries/);
+    // an entry edited on its way to the browser (a server that lies, a proxy): found, at its number
+    await page.route(/\/v1\/audit\?/, async (route) => {
+      const response = await route.fetch();
+      const page = (await response.json()) as { items: { seq: number; subject: string }[] };
+      for (const entry of page.items) if (entry.seq === 3) entry.subject = 'ten_someone_else';
+      await route.fulfill({ response, json: page });
+    });
+    await page.getByRole('button', { name: 'Verify in this browser' }).click();
+    await expect.poll(() => here.getAttribute('data-ok')).toBe('false');
+    expect(await here.textContent()).toContain('Broken at entry 3');
+    await context.close();
+  });
 
   it.each(['en', 'fr'] as const)(
     'lets the operator (%s) create a tenant and a key, revoke it, and see the nodes',

@@ -169,7 +169,7 @@ export const EN = {
   'audit.title': 'Audit',
   'audit.chain': 'The chain',
   'audit.intro':
-    'Every decision and change is an entry of a hash chain anchored by signed checkpoints (docs/audit.md). The server verifies it on demand.',
+    'Every decision and change is an entry of a hash chain anchored by signed checkpoints (docs/audit.md). The server verifies it on demand, and this browser can too, with the factory’s public key.',
   'audit.verify': 'Verify the chain',
   'audit.ok': 'Intact: {n} entries verified ({scope}).',
   'audit.broken': 'Broken at entry {n} ({kind}).',
@@ -249,6 +249,9 @@ export const EN = {
   'submit.would.placed': 'Submitted now, it would be placed as below (nothing was submitted).',
   'submit.would.queued': 'Submitted now, it would wait: no site can start it yet (nothing was submitted).',
   'submit.would.unplaceable': 'Submitted now, no site could take it (nothing was submitted).',
+  'audit.verifyHere': 'Verify in this browser',
+  'audit.okHere':
+    'Verified in this browser: {n} entries hashed again, {checkpoints} signed checkpoint(s) checked with key {key} (Ed25519).',
 } as const;
 
 export type MessageKey = keyof typeof EN;

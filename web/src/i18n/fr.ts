@@ -171,7 +171,7 @@ export const FR: Readonly<Record<MessageKey, string>> = {
   'audit.title': 'Audit',
   'audit.chain': 'La chaîne',
   'audit.intro':
-    'Chaque décision et chaque changement est une entrée d’une chaîne de hachage ancrée par des points de contrôle signés (docs/audit.md). Le serveur la vérifie à la demande.',
+    'Chaque décision et chaque changement est une entrée d’une chaîne de hachage ancrée par des points de contrôle signés (docs/audit.md). Le serveur la vérifie à la demande, et ce navigateur aussi, avec la clé publique de l’usine.',
   'audit.verify': 'Vérifier la chaîne',
   'audit.ok': 'Intacte : {n} entrées vérifiées ({scope}).',
   'audit.broken': 'Rompue à l’entrée {n} ({kind}).',
@@ -252,4 +252,7 @@ export const FR: Readonly<Record<MessageKey, string>> = {
   'submit.would.queued':
     'Soumise maintenant, elle attendrait : aucun site ne peut encore la démarrer (rien n’a été soumis).',
   'submit.would.unplaceable': 'Soumise maintenant, aucun site ne pourrait la prendre (rien n’a été soumis).',
+  'audit.verifyHere': 'Vérifier dans ce navigateur',
+  'audit.okHere':
+    'Vérifiée dans ce navigateur : {n} entrées hachées à nouveau, {checkpoints} point(s) de contrôle signé(s) vérifié(s) avec la clé {key} (Ed25519).',
 };

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { AuditVerificationView } from '../../../src/api/schemas.js';
+import { verifyInBrowser, type BrowserVerification } from '../audit/verify-in-browser.js';
 import { ProblemAlert } from '../components/problem-alert.js';
 import { useLocale } from '../i18n/locale.js';
 import { Link, useLocation } from '../router.js';
@@ -10,7 +11,7 @@ const PAGE_SIZE = 100;
 
 /** The tamper-evident log: the chain's state, a verification on demand, the entries (oldest first). */
 export function AuditPage() {
-  const { client } = useSession();
+  const { client, caller } = useSession();
   const { t, dateTime, number } = useLocale();
   const { query } = useLocation();
   const cursor = query.get('cursor') ?? undefined;
@@ -18,6 +19,7 @@ export function AuditPage() {
   const [verification, setVerification] = useState<AuditVerificationView | undefined>(undefined);
   const [error, setError] = useState<unknown>(undefined);
   const [isBusy, setBusy] = useState(false);
+  const [local, setLocal] = useState<BrowserVerification | undefined>(undefined);
   const [actor, setActor] = useState('');
   const [action, setAction] = useState('');
   const verify = async () => {
@@ -31,15 +33,31 @@ export function AuditPage() {
       setBusy(false);
     }
   };
+  const verifyHere = async () => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      setLocal(await verifyInBrowser(client, caller.tenantId !== null));
+    } catch (failure) {
+      setError(failure);
+    } finally {
+      setBusy(false);
+    }
+  };
   return (
     <>
       <h1>{t('audit.title')}</h1>
       <section aria-labelledby="verify-title">
         <h2 id="verify-title">{t('audit.chain')}</h2>
         <p>{t('audit.intro')}</p>
-        <button type="button" onClick={() => void verify()} disabled={isBusy}>
-          {t('audit.verify')}
-        </button>
+        <p className="downloads">
+          <button type="button" onClick={() => void verify()} disabled={isBusy}>
+            {t('audit.verify')}
+          </button>
+          <button type="button" onClick={() => void verifyHere()} disabled={isBusy}>
+            {t('audit.verifyHere')}
+          </button>
+        </p>
         {error !== undefined ? <ProblemAlert error={error} /> : null}
         {verification ? (
           <div role="status" data-testid="verification" data-ok={verification.ok}>
@@ -60,6 +78,20 @@ export function AuditPage() {
                 })}
               </p>
             ) : null}
+          </div>
+        ) : null}
+        {local ? (
+          <div role="status" data-testid="browser-verification" data-ok={local.ok}>
+            <p className={local.ok ? 'valid' : 'invalid'}>
+              {local.ok
+                ? t('audit.okHere', {
+                    n: number(local.entries, 0),
+                    checkpoints: number(local.checkpointsChecked, 0),
+                    key: local.keyId,
+                  })
+                : t('audit.broken', { n: local.firstBadEntry ?? '?', kind: local.kind ?? '' })}
+            </p>
+            {local.problem ? <p>{local.problem}</p> : null}
           </div>
         ) : null}
       </section>
