@@ -221,6 +221,11 @@ describe('the Slurm executor without slurmrestd', () => {
         executor.launch(buildRequest('job_new', { command: ['true'], env: {}, durationSeconds: 1 })),
       ).rejects.toThrow(/did not answer GET \/openapi\/v3/); // no version to speak in
       expect(await executor.inventory()).toEqual([]);
+      // no version agreed, and why, for the site's health
+      const api = await executor.describeApi();
+      expect(api).toMatchObject({ version: null, offered: [] });
+      expect(api.spoken).toEqual(['v0.0.42', 'v0.0.41', 'v0.0.40', 'v0.0.38']);
+      expect(api.problem).toMatch(/^slurmrestd at http:\/\/127\.0\.0\.1:9 did not answer GET \/openapi\/v3/);
     } finally {
       await executor.close();
       rmSync(workDir, { recursive: true, force: true });
