@@ -58,6 +58,25 @@ export const Service = Type.Object({
     promptTokens: Type.Integer(),
     completionTokens: Type.Integer(),
   }),
+  tokens: Type.Object(
+    {
+      requests: Type.Integer(),
+      promptTokens: Type.Integer(),
+      completionTokens: Type.Integer(),
+      byKey: Type.Array(
+        Type.Object({
+          keyId: Type.String({ description: "The calling key's id; empty for a public endpoint." }),
+          requests: Type.Integer(),
+          promptTokens: Type.Integer(),
+          completionTokens: Type.Integer(),
+        }),
+      ),
+    },
+    {
+      description:
+        'What the replicas reported in their answers, as every gateway metered it (openai endpoints).',
+    },
+  ),
   events: Type.Array(ServiceEvent, { description: 'The latest first (empty in lists).' }),
   createdAt: Instant,
   updatedAt: Instant,

@@ -2,7 +2,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Authenticate } from '../app/auth/authenticate.js';
 import { UsineError } from '../app/errors.js';
 import { authoriseServiceCall } from '../app/services/authorise-service-call.js';
+import { askForStreamUsage } from '../domain/services/ask-for-usage.js';
 import { forwardRequest } from './forward-request.js';
+import { meterAnswer } from './meter-answer.js';
 import type { ServiceGateway } from './service-gateway.js';
 
 export interface GatewayRouteOptions {
@@ -32,16 +34,33 @@ export function registerGatewayRoutes(app: FastifyInstance, options: GatewayRout
       const params = request.params as { tenant: string; service: string; '*'?: string };
       const entry = await options.gateway.lookup(params.tenant, params.service);
       if (!entry) throw new UsineError('USINE_NOT_FOUND', `no service ${params.tenant}/${params.service}`);
+      let keyId = '';
       if (entry.settings.endpoint.auth === 'keys') {
         const principal = await options.authenticate(request.headers.authorization);
         authoriseServiceCall(principal, entry.service);
+        keyId = principal.keyId;
       }
       const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : '';
       const path = `/${params['*'] ?? ''}${query}`;
-      const body = Buffer.isBuffer(request.body) ? request.body : undefined;
-      return forwardRequest(options.gateway, entry, request, reply, path, {
+      let body = Buffer.isBuffer(request.body) ? request.body : undefined;
+      const metered = entry.settings.endpoint.openai && request.method === 'POST';
+      if (metered && body) {
+        // a streamed answer says its usage only when asked: ask, so its tokens can be counted
+        const asked = askForStreamUsage(body.toString('utf8'));
+        if (asked !== undefined) body = Buffer.from(asked);
+      }
+      const gateway = options.gateway;
+      return forwardRequest(gateway, entry, request, reply, path, {
         holdMs: options.holdMs ?? 30_000,
         body,
+        ...(metered
+          ? {
+              observe: (status, headers, answer) =>
+                status >= 200 && status < 300
+                  ? meterAnswer(headers, answer, (usage) => gateway.countTokens(entry, keyId, usage))
+                  : answer,
+            }
+          : {}),
       });
     };
     scope.route({ method: [...METHODS], url: '/s/:tenant/:service', handler });

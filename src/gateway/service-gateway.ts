@@ -5,7 +5,9 @@ import type { RoutedService } from '../app/ports/service-store.js';
 import type { ReplicaTraffic, ServiceMeasures, ServiceTraffic } from '../app/ports/service-traffic.js';
 import { chooseReplica } from '../domain/services/choose-replica.js';
 import type { ServiceSettings } from '../domain/spec/service-spec.js';
+import type { TokenUsage } from '../domain/services/read-usage.js';
 import { probeReplica } from './probe-replica.js';
+import { TokenMeter } from './token-meter.js';
 import { TrafficWindow } from './traffic-window.js';
 
 export interface GatewayOptions {
@@ -67,11 +69,14 @@ export class ServiceGateway implements ServiceTraffic {
   private probeTimer: NodeJS.Timeout | undefined;
   private refreshing: Promise<void> | undefined;
   private stopped = false;
+  private readonly meter: TokenMeter;
 
   constructor(
     private readonly ctx: Pick<AppContext, 'store' | 'executors' | 'clock'>,
     private readonly options: GatewayOptions = {},
-  ) {}
+  ) {
+    this.meter = new TokenMeter(ctx.store, ctx.clock);
+  }
 
   start(): void {
     const refresh = () => {
@@ -83,6 +88,7 @@ export class ServiceGateway implements ServiceTraffic {
       this.refreshTimer.unref();
     };
     void this.refresh().finally(refresh);
+    this.meter.start();
     this.probeTimer = setInterval(() => this.probeDue(), 50);
     this.probeTimer.unref();
   }
@@ -92,6 +98,7 @@ export class ServiceGateway implements ServiceTraffic {
     clearTimeout(this.refreshTimer);
     clearInterval(this.probeTimer);
     await this.refreshing;
+    await this.meter.stop();
     for (const entry of this.byId.values()) for (const waiter of entry.waiters) waiter();
     await Promise.all([...this.replicas.values()].map((r) => r.pool.destroy().catch(() => undefined)));
     this.replicas.clear();
@@ -142,6 +149,18 @@ export class ServiceGateway implements ServiceTraffic {
     replica.inflight--;
     entry.inflight--;
     if (latencyMs !== undefined) entry.traffic.record(Date.now(), latencyMs);
+  }
+
+  /** An answered request of an OpenAI-style endpoint: its tokens, counted for the calling key. */
+  countTokens(entry: RoutedEntry, keyId: string, usage: TokenUsage | undefined): void {
+    entry.traffic.promptTokens += usage?.promptTokens ?? 0;
+    entry.traffic.completionTokens += usage?.completionTokens ?? 0;
+    this.meter.count(entry.service, keyId, usage);
+  }
+
+  /** Counted tokens go to the store now (tests, shutdown). */
+  flushTokens(): Promise<void> {
+    return this.meter.flush();
   }
 
   /** A replica that refused a connection takes no traffic until its readiness probe passes again. */

@@ -13,7 +13,8 @@ export function toServiceView(
   tenantName: string,
   detail: ServiceDetail,
 ): ServiceView {
-  const { service, replicas, events } = detail;
+  const { service, replicas, events, tokens } = detail;
+  const sum = (pick: (t: (typeof tokens)[number]) => number) => tokens.reduce((n, t) => n + pick(t), 0);
   const settings = readStoredSpec(`${service.id}@${service.revision}`, service.document).service;
   const items = replicas.map((job) => {
     const traffic = ctx.traffic?.describeReplica(job.id);
@@ -60,6 +61,12 @@ export function toServiceView(
       requests: 0,
       promptTokens: 0,
       completionTokens: 0,
+    },
+    tokens: {
+      requests: sum((t) => t.requests),
+      promptTokens: sum((t) => t.promptTokens),
+      completionTokens: sum((t) => t.completionTokens),
+      byKey: tokens.map((t) => ({ ...t })),
     },
     events: events.map((e) => ({ seq: e.seq, at: e.at, type: e.type, data: e.data })),
     createdAt: service.createdAt,

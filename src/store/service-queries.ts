@@ -1,4 +1,6 @@
 import type {
+  TokenTotals,
+  TokenUsageRow,
   CreateServiceResult,
   RoutedService,
   ServiceEventRecord,
@@ -183,6 +185,37 @@ export async function selectLiveReplicas(sql: SqlClient, serviceId: string): Pro
     [serviceId],
   );
   return rows.map(readJob);
+}
+
+export async function upsertTokenUsage(sql: SqlClient, rows: readonly TokenUsageRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  // one statement for the batch; counts add up, so two servers' rows for one minute both count
+  await sql.query(
+    `INSERT INTO service_token_usage (service_id, tenant_id, key_id, minute, requests, prompt_tokens, completion_tokens)
+     SELECT v->>'serviceId', v->>'tenantId', v->>'keyId', (v->>'minute')::timestamptz,
+            (v->>'requests')::bigint, (v->>'promptTokens')::bigint, (v->>'completionTokens')::bigint
+     FROM jsonb_array_elements($1::jsonb) AS v
+     ON CONFLICT (service_id, key_id, minute) DO UPDATE SET
+       requests = service_token_usage.requests + excluded.requests,
+       prompt_tokens = service_token_usage.prompt_tokens + excluded.prompt_tokens,
+       completion_tokens = service_token_usage.completion_tokens + excluded.completion_tokens`,
+    [toJsonParam(rows)],
+  );
+}
+
+export async function selectTokenTotals(sql: SqlClient, serviceId: string): Promise<TokenTotals[]> {
+  const rows = await sql.query(
+    `SELECT key_id, sum(requests)::text AS requests, sum(prompt_tokens)::text AS prompt,
+            sum(completion_tokens)::text AS completion
+     FROM service_token_usage WHERE service_id = $1 GROUP BY key_id ORDER BY key_id`,
+    [serviceId],
+  );
+  return rows.map((row) => ({
+    keyId: text(row, 'key_id'),
+    requests: Number(text(row, 'requests')),
+    promptTokens: Number(text(row, 'prompt')),
+    completionTokens: Number(text(row, 'completion')),
+  }));
 }
 
 export async function selectLaunchEndpoint(sql: SqlClient, jobId: string): Promise<string | null> {

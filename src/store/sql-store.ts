@@ -72,6 +72,8 @@ import {
   insertServiceEvent,
   selectActiveServices,
   selectLaunchEndpoint,
+  selectTokenTotals,
+  upsertTokenUsage,
   selectLiveReplicas,
   selectRoutedService,
   selectService,
@@ -299,5 +301,7 @@ function bindStoreTx(sql: SqlClient, mac: AuditMac): StoreTx {
     listServiceEvents: (serviceId, limit) => selectServiceEvents(sql, serviceId, limit),
     listLiveReplicas: (serviceId) => selectLiveReplicas(sql, serviceId),
     getLaunchEndpoint: (jobId) => selectLaunchEndpoint(sql, jobId),
+    addTokenUsage: (rows) => upsertTokenUsage(sql, rows),
+    sumTokenUsage: (serviceId) => selectTokenTotals(sql, serviceId),
   };
 }

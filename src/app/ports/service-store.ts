@@ -32,6 +32,21 @@ export interface ServiceEventRecord {
   readonly data: unknown;
 }
 
+/** Tokens counted by a gateway for one service, one calling key and one minute. */
+export interface TokenUsageRow {
+  readonly serviceId: string;
+  readonly tenantId: string;
+  /** '' for a public endpoint. */
+  readonly keyId: string;
+  /** The minute's first instant (RFC 3339). */
+  readonly minute: string;
+  readonly requests: number;
+  readonly promptTokens: number;
+  readonly completionTokens: number;
+}
+
+export type TokenTotals = Pick<TokenUsageRow, 'keyId' | 'requests' | 'promptTokens' | 'completionTokens'>;
+
 export type CreateServiceResult =
   | { readonly outcome: 'created'; readonly service: ServiceRecord }
   | { readonly outcome: 'exists'; readonly service: ServiceRecord };
@@ -59,6 +74,10 @@ export interface ServiceStoreTx {
   listServiceEvents(serviceId: string, limit: number): Promise<ServiceEventRecord[]>;
   /** The service's replicas that have not finished, oldest first. */
   listLiveReplicas(serviceId: string): Promise<JobRecord[]>;
+  /** Adds the counts to what is stored for each (service, key, minute). */
+  addTokenUsage(rows: readonly TokenUsageRow[]): Promise<void>;
+  /** A service's metered tokens, per calling key. */
+  sumTokenUsage(serviceId: string): Promise<TokenTotals[]>;
   /** Where the agent said the replica of `jobId` listens; null when not (yet) known. */
   getLaunchEndpoint(jobId: string): Promise<string | null>;
 }

@@ -2,7 +2,7 @@ import type { AppContext } from '../context.js';
 import { UsineError } from '../errors.js';
 import { requireAllowed, requireTenant, type Action, type Principal } from '../auth/principal.js';
 import type { JobRecord } from '../ports/records.js';
-import type { ServiceEventRecord, ServiceRecord } from '../ports/service-store.js';
+import type { ServiceEventRecord, ServiceRecord, TokenTotals } from '../ports/service-store.js';
 
 /** A service of the caller's tenant (and project, for a member key); 404 otherwise, never 403. */
 export async function findService(
@@ -24,6 +24,8 @@ export interface ServiceDetail {
   readonly service: ServiceRecord;
   readonly replicas: readonly JobRecord[];
   readonly events: readonly ServiceEventRecord[];
+  /** The tokens every gateway metered, per calling key. */
+  readonly tokens: readonly TokenTotals[];
 }
 
 /** A service with its live replicas and its latest events. */
@@ -37,6 +39,7 @@ export async function getServiceDetail(
     service,
     replicas: await tx.listLiveReplicas(service.id),
     events: await tx.listServiceEvents(service.id, 20),
+    tokens: await tx.sumTokenUsage(service.id),
   }));
 }
 
@@ -51,6 +54,7 @@ export async function listServiceDetails(ctx: AppContext, principal: Principal):
         service,
         replicas: await tx.listLiveReplicas(service.id),
         events: [],
+        tokens: await tx.sumTokenUsage(service.id),
       })),
     );
   });

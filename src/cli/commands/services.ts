@@ -135,7 +135,13 @@ export function describeService(service: ServiceView, now: Date): string {
     `endpoint:  ${service.endpoint.url}  (auth ${service.endpoint.auth}${service.endpoint.openai ? ', OpenAI API, tokens metered' : ''})`,
     `replicas:  ${service.replicas.ready} ready of ${service.replicas.desired} wanted (min ${service.replicas.min}, max ${service.replicas.max})`,
     `traffic:   ${t.rps.toFixed(1)} req/s, ${t.inflight} in flight, p50 ${formatMs(t.p50Ms)}, p99 ${formatMs(t.p99Ms)}; ` +
-      `${t.requests} requests, ${t.promptTokens} prompt + ${t.completionTokens} completion tokens (this server)`,
+      `${t.requests} requests since this server started`,
+    ...(service.endpoint.openai
+      ? [
+          `tokens:    ${service.tokens.promptTokens} prompt + ${service.tokens.completionTokens} completion in ${service.tokens.requests} metered requests` +
+            (service.tokens.byKey.length > 1 ? ` (${service.tokens.byKey.length} keys)` : ''),
+        ]
+      : []),
   ];
   if (service.replicas.items.length > 0) {
     lines.push(

@@ -10,6 +10,7 @@ import { migration0009 } from './0009-idempotency-per-project.js';
 import { migration0010 } from './0010-foreign-audit-segments.js';
 import { migration0011 } from './0011-services.js';
 import { migration0012 } from './0012-energy-measured.js';
+import { migration0013 } from './0013-service-tokens.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in the order they apply; ids are 1, 2, 3… without gaps. */
@@ -26,4 +27,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0010,
   migration0011,
   migration0012,
+  migration0013,
 ];
