@@ -7,6 +7,12 @@ export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   plugins: [react()],
   logLevel: 'warn',
+  // `npm run console:dev`: hot reload against a running `usine up` (USINE_URL, default :7777)
+  server: {
+    proxy: Object.fromEntries(
+      ['/v1', '/s'].map((path) => [path, process.env.USINE_URL ?? 'http://127.0.0.1:7777']),
+    ),
+  },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -144,6 +144,15 @@ describe.skipIf(skip !== undefined)('the console’s pages, in English and Frenc
           .click(),
       ]);
       expect(download.suggestedFilename()).toMatch(/^inv_.*\.csv$/);
+      const [archive] = await Promise.all([
+        page.waitForEvent('download'),
+        page
+          .getByRole('button', {
+            name: locale === 'fr' ? 'Télécharger l’export (tar)' : 'Download the export (tar)',
+          })
+          .click(),
+      ]);
+      expect(archive.suggestedFilename()).toBe('usine-export.tar');
       await checkAndShoot(page, `costs-${locale}`);
       await context.close();
     },
@@ -293,6 +302,18 @@ describe.skipIf(skip !== undefined)('the console’s pages, in English and Frenc
     for (const hidden of ['Submit', 'Costs', 'Audit', 'Operator']) expect(menu).not.toContain(hidden);
     await page.goto(new URL('/submit', world.factory.url).href);
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('may not use this page');
+    await context.close();
+  });
+
+  it('switches language on the page, and keeps the choice through a reload', async () => {
+    const { page, context } = await openTab(world, 'en');
+    await signIn(page, world, world.ownerKey, '/jobs');
+    await page.getByRole('heading', { name: 'Jobs', level: 1 }).waitFor();
+    await page.getByLabel('Language').selectOption('fr');
+    await page.getByRole('heading', { name: 'Tâches', level: 1 }).waitFor();
+    expect(await page.locator('html').getAttribute('lang')).toBe('fr');
+    await page.reload();
+    await page.getByRole('heading', { name: 'Tâches', level: 1 }).waitFor();
     await context.close();
   });
 

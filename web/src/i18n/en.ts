@@ -252,6 +252,10 @@ export const EN = {
   'audit.verifyHere': 'Verify in this browser',
   'audit.okHere':
     'Verified in this browser: {n} entries hashed again, {checkpoints} signed checkpoint(s) checked with key {key} (Ed25519).',
+  'costs.export': 'Leave with everything',
+  'costs.exportIntro':
+    'One archive of all the tenant owns: jobs with their decisions and events, specs, logs, usage, invoices, budgets, keys (no secret) and audit entries, signed by the factory; `usine export verify` checks it offline.',
+  'costs.exportDownload': 'Download the export (tar)',
 } as const;
 
 export type MessageKey = keyof typeof EN;

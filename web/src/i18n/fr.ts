@@ -255,4 +255,8 @@ export const FR: Readonly<Record<MessageKey, string>> = {
   'audit.verifyHere': 'Vérifier dans ce navigateur',
   'audit.okHere':
     'Vérifiée dans ce navigateur : {n} entrées hachées à nouveau, {checkpoints} point(s) de contrôle signé(s) vérifié(s) avec la clé {key} (Ed25519).',
+  'costs.export': 'Partir avec tout',
+  'costs.exportIntro':
+    'Une archive de tout ce que possède le locataire : tâches avec décisions et événements, specs, journaux, consommation, factures, budgets, clés (sans secret) et entrées d’audit, signée par l’usine ; `usine export verify` la vérifie hors ligne.',
+  'costs.exportDownload': 'Télécharger l’export (tar)',
 };

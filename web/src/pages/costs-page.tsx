@@ -12,7 +12,7 @@ type Group = (typeof GROUPS)[number];
 
 /** What was used and what it costs: usage over time and by group, the invoices with their lines and downloads. */
 export function CostsPage() {
-  const { client } = useSession();
+  const { client, may } = useSession();
   const { t, money, number } = useLocale();
   const [group, setGroup] = useState<Group>('project');
   const [days] = useApi(() => client.getUsage({ groupBy: 'day' }), [client]);
@@ -74,6 +74,7 @@ export function CostsPage() {
         {budgets.state === 'failed' ? <ProblemAlert error={budgets.error} /> : null}
         {budgets.state === 'ready' ? <BudgetTable items={budgets.value.items} /> : null}
       </section>
+      {may('tenant.export') ? <ExportSection /> : null}
       <section aria-labelledby="invoices-title">
         <h2 id="invoices-title">{t('costs.invoices')}</h2>
         {invoices.state === 'failed' ? <ProblemAlert error={invoices.error} /> : null}
@@ -165,5 +166,41 @@ function Invoice({ invoice }: { invoice: InvoiceView }) {
       </p>
       {error !== undefined ? <ProblemAlert error={error} /> : null}
     </article>
+  );
+}
+
+/** Everything the tenant owns in one signed archive: the way to leave (docs/export-format.md). */
+function ExportSection() {
+  const { client } = useSession();
+  const { t } = useLocale();
+  const [error, setError] = useState<unknown>(undefined);
+  const [isBusy, setBusy] = useState(false);
+  const download = async () => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      const chunks: Uint8Array[] = [];
+      for await (const chunk of client.exportTenant()) chunks.push(chunk);
+      const url = URL.createObjectURL(new Blob(chunks as BlobPart[], { type: 'application/x-tar' }));
+      const link = document.createElement('a');
+      link.href = url;
+      link.download = 'usine-export.tar';
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(url), 1000);
+    } catch (failure) {
+      setError(failure);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section aria-labelledby="export-title">
+      <h2 id="export-title">{t('costs.export')}</h2>
+      <p>{t('costs.exportIntro')}</p>
+      <button type="button" disabled={isBusy} onClick={() => void download()}>
+        {t('costs.exportDownload')}
+      </button>
+      {error !== undefined ? <ProblemAlert error={error} /> : null}
+    </section>
   );
 }
