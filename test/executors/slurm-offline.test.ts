@@ -25,6 +25,10 @@ describe("Slurm's job states, as Usine's", () => {
   it.each([
     [facts('PENDING', { reason: 'Resources' }), { state: 'pending', reason: 'pending in Slurm: Resources' }],
     [facts('PENDING', { reason: 'None' }), { state: 'pending', reason: 'pending in Slurm: queued' }],
+    [
+      facts('PENDING', { reason: 'JobHeldAdmin', reasonDetail: 'held for maintenance' }),
+      { state: 'pending', reason: 'pending in Slurm: JobHeldAdmin (held for maintenance)' },
+    ],
     [facts('RUNNING'), { state: 'running', reason: null }],
     [facts('COMPLETING'), { state: 'running' }],
     [facts('COMPLETED'), { state: 'succeeded', exitCode: 0 }],

@@ -20,6 +20,8 @@ export interface SlurmFacts {
   readonly restarts: number;
   /** Slurm's own time limit, when known (an operator may have changed it). */
   readonly timeLimitMinutes?: number | null;
+  /** Slurm's reason in words (`state_description`), when it gives one. */
+  readonly reasonDetail?: string;
 }
 
 export interface MapContext {
@@ -80,7 +82,7 @@ export function mapSlurmState(facts: SlurmFacts, context: MapContext): Execution
       ...base,
       startedAt: null,
       state: 'pending',
-      reason: `pending in Slurm: ${facts.reason === '' || facts.reason === 'None' ? 'queued' : facts.reason}`,
+      reason: `pending in Slurm: ${facts.reason === '' || facts.reason === 'None' ? 'queued' : facts.reason}${facts.reasonDetail ? ` (${facts.reasonDetail})` : ''}`,
     };
   if (RUNNING.has(state)) return { ...base, state: 'running', reason: null };
   const done = { startedAt, finishedAt };
@@ -132,7 +134,10 @@ export function mapSlurmState(facts: SlurmFacts, context: MapContext): Execution
         ...done,
         state: 'failed',
         exitCode,
-        reason: exitCode !== null ? `exit code ${exitCode}` : `failed in Slurm (${facts.reason})`,
+        reason:
+          exitCode !== null
+            ? `exit code ${exitCode}`
+            : `failed in Slurm (${[facts.reason, facts.reasonDetail].filter(Boolean).join(': ')})`,
       };
     }
     default:
