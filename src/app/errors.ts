@@ -49,3 +49,8 @@ export class UsineError extends Error {
     this.status = ERROR_CODES[code].status;
   }
 }
+
+/** A request refused for one field: `path: message`, with the field named for a client to show. */
+export function invalidField(path: string, message: string): UsineError {
+  return new UsineError('USINE_INVALID_REQUEST', `${path}: ${message}`, [{ path, message }]);
+}

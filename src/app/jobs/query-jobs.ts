@@ -2,7 +2,7 @@ import type { JobStatus } from '../../domain/jobs/lifecycle.js';
 import { JOB_STATUSES } from '../../domain/jobs/lifecycle.js';
 import { parseLabelSelector } from '../../domain/jobs/label-selector.js';
 import type { AppContext } from '../context.js';
-import { UsineError } from '../errors.js';
+import { invalidField, UsineError } from '../errors.js';
 import { requireAllowed, type Principal } from '../auth/principal.js';
 import type { JobRecord } from '../ports/records.js';
 
@@ -42,15 +42,11 @@ export async function listJobs(
   if (principal.tenantId !== null && query.tenant !== undefined && query.tenant !== principal.tenantId)
     return { items: [], nextCursor: null };
   if (query.status !== undefined && !JOB_STATUSES.includes(query.status as JobStatus)) {
-    throw new UsineError('USINE_INVALID_REQUEST', `status: must be one of ${JOB_STATUSES.join(', ')}`, [
-      { path: 'status', message: `must be one of ${JOB_STATUSES.join(', ')}` },
-    ]);
+    throw invalidField('status', `must be one of ${JOB_STATUSES.join(', ')}`);
   }
   const selector = query.label === undefined ? undefined : parseLabelSelector(query.label);
   if (selector && !selector.ok) {
-    throw new UsineError('USINE_INVALID_REQUEST', `label: ${selector.message}`, [
-      { path: 'label', message: selector.message },
-    ]);
+    throw invalidField('label', selector.message);
   }
   const project = principal.project ?? query.project;
   if (principal.project !== null && query.project !== undefined && query.project !== principal.project) {

@@ -1,5 +1,5 @@
 import type { AppContext } from '../context.js';
-import { UsineError } from '../errors.js';
+import { invalidField, UsineError } from '../errors.js';
 import { hashSecret } from '../auth/hash-secret.js';
 import { requireAllowed, type Principal } from '../auth/principal.js';
 import { SITE_ROLES, type ApiKeyRecord, type Role } from '../ports/records.js';
@@ -93,7 +93,7 @@ function checkTenantKey(principal: Principal, tenantId: string, request: KeyRequ
   }
   const allowed = principal.role === 'admin' ? TENANT_ROLES : OWNER_MAY_CREATE;
   if ((SITE_ROLES as readonly string[]).includes(request.role)) {
-    throw invalid(
+    throw invalidField(
       'role',
       `a ${request.role} key is a site credential: the operator creates it with POST /v1/keys`,
     );
@@ -106,12 +106,12 @@ function checkTenantKey(principal: Principal, tenantId: string, request: KeyRequ
         `an ${principal.role} key may create ${allowed.join(', ')} keys only`,
       );
     }
-    throw invalid('role', detail);
+    throw invalidField('role', detail);
   }
   if (request.site !== undefined)
-    throw invalid('site', 'only a site credential (agent, metering) has a site');
+    throw invalidField('site', 'only a site credential (agent, metering) has a site');
   if (request.role === 'member' && request.project === undefined) {
-    throw invalid('project', 'required for a member key: the project it may use');
+    throw invalidField('project', 'required for a member key: the project it may use');
   }
   return { role: request.role as Role, project: request.project ?? null, site: null };
 }
@@ -119,21 +119,17 @@ function checkTenantKey(principal: Principal, tenantId: string, request: KeyRequ
 function checkSiteKey(ctx: AppContext, principal: Principal, request: KeyRequest): KeyScope {
   requireAllowed(principal, 'site-key.create');
   if (!(SITE_ROLES as readonly string[]).includes(request.role)) {
-    throw invalid(
+    throw invalidField(
       'role',
       `must be one of ${SITE_ROLES.join(', ')}: tenant keys are created under /v1/tenants/{id}/keys`,
     );
   }
   if (request.site === undefined)
-    throw invalid('site', `required: the site this ${request.role} key acts for`);
+    throw invalidField('site', `required: the site this ${request.role} key acts for`);
   if (!ctx.catalog.sites.some((s) => s.name === request.site)) {
     const known = ctx.catalog.sites.map((s) => s.name).join(', ');
-    throw invalid('site', `no site ${request.site} in the catalog (known: ${known || 'none'})`);
+    throw invalidField('site', `no site ${request.site} in the catalog (known: ${known || 'none'})`);
   }
-  if (request.project !== undefined) throw invalid('project', 'a site credential has no project');
+  if (request.project !== undefined) throw invalidField('project', 'a site credential has no project');
   return { role: request.role as Role, project: null, site: request.site };
-}
-
-function invalid(path: string, message: string): UsineError {
-  return new UsineError('USINE_INVALID_REQUEST', `${path}: ${message}`, [{ path, message }]);
 }

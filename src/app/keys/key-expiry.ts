@@ -1,5 +1,6 @@
 import { parseDuration } from '../../domain/time/duration.js';
-import { UsineError } from '../errors.js';
+import type { UsineError } from '../errors.js';
+import { invalidField } from '../errors.js';
 
 const LATEST = Date.UTC(10_000, 0, 1);
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
@@ -26,5 +27,5 @@ export function readKeyExpiry(expires: string | undefined, now: Date): string | 
 }
 
 function invalidExpiry(message: string): UsineError {
-  return new UsineError('USINE_INVALID_REQUEST', `expires: ${message}`, [{ path: 'expires', message }]);
+  return invalidField('expires', message);
 }

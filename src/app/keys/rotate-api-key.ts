@@ -2,7 +2,7 @@ import { parseDuration } from '../../domain/time/duration.js';
 import { hashSecret } from '../auth/hash-secret.js';
 import type { Principal } from '../auth/principal.js';
 import type { AppContext } from '../context.js';
-import { UsineError } from '../errors.js';
+import { invalidField, UsineError } from '../errors.js';
 import type { ApiKeyRecord } from '../ports/records.js';
 import type { CreatedKey } from './create-api-key.js';
 import { isLive, toKeyView, type KeyView } from './key-view.js';
@@ -67,7 +67,7 @@ function readGrace(grace: string | undefined): number {
   const seconds = /^0+[dhms]?$/.test(grace) ? 0 : parseDuration(grace);
   if (seconds === undefined || seconds > MAX_ROTATION_GRACE_SECONDS) {
     const message = `must be a duration from 0s to 7d, such as 1h or 30m`;
-    throw new UsineError('USINE_INVALID_REQUEST', `grace: ${message}`, [{ path: 'grace', message }]);
+    throw invalidField('grace', message);
   }
   return seconds;
 }

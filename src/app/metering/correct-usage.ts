@@ -4,7 +4,7 @@ import { formatDecimal, parseDecimal } from '../../domain/money/decimal.js';
 import { formatMoney } from '../../domain/money/money.js';
 import { requireAllowed, type Principal } from '../auth/principal.js';
 import type { AppContext } from '../context.js';
-import { UsineError } from '../errors.js';
+import { invalidField, UsineError } from '../errors.js';
 
 export interface CorrectionBody {
   /** The key of the record corrected. */
@@ -31,7 +31,10 @@ export async function correctUsage(
   const now = ctx.clock.now();
   const energyWh = body.energyWh === undefined ? undefined : parseDecimal(body.energyWh);
   if (body.energyWh !== undefined && energyWh === undefined)
-    throw invalid('energyWh', `must be a decimal number of watt-hours, not ${JSON.stringify(body.energyWh)}`);
+    throw invalidField(
+      'energyWh',
+      `must be a decimal number of watt-hours, not ${JSON.stringify(body.energyWh)}`,
+    );
   const records = await ctx.store.transaction(async (tx) => {
     const original = await tx.lockUsageRecord(body.of);
     if (!original) throw new UsineError('USINE_NOT_FOUND', `no usage record ${body.of}`);
@@ -53,7 +56,7 @@ export async function correctUsage(
         : undefined,
       now,
     );
-    if (!result.ok) throw invalid(result.path, result.message);
+    if (!result.ok) throw invalidField(result.path, result.message);
     await tx.appendUsage(result.records);
     await tx.appendAudit({
       at: now.toISOString(),
@@ -87,7 +90,8 @@ export async function listUsageRecords(
 ): Promise<UsageRecordView[]> {
   requireAllowed(principal, 'usage.read');
   const tenantId = principal.tenantId ?? query.tenant;
-  if (tenantId === undefined) throw invalid('tenant', "the operator's key names the tenant (?tenant=ID)");
+  if (tenantId === undefined)
+    throw invalidField('tenant', "the operator's key names the tenant (?tenant=ID)");
   if (principal.tenantId !== null && query.tenant !== undefined && query.tenant !== principal.tenantId)
     return [];
   const records = await ctx.store.read((tx) => tx.listUsage(tenantId, { from: query.from, to: query.to }));
@@ -115,8 +119,4 @@ function toUsageRecordView(r: UsageRecord) {
     invoiceMonth: r.invoiceMonth,
     correction: r.correction,
   };
-}
-
-function invalid(path: string, message: string): UsineError {
-  return new UsineError('USINE_INVALID_REQUEST', `${path}: ${message}`, [{ path, message }]);
 }

@@ -7,7 +7,7 @@ import { decimalFromNumber, formatDecimal, parseDecimal } from '../../domain/mon
 import { formatMoney, parseMoney } from '../../domain/money/money.js';
 import { requireAllowed, requireTenant, type Principal } from '../auth/principal.js';
 import type { AppContext } from '../context.js';
-import { UsineError } from '../errors.js';
+import { invalidField, UsineError } from '../errors.js';
 import { checkBudgets, type BudgetCheck } from './check-budgets.js';
 
 /** Sets the monthly budget of `tenant` or `project:NAME` (an owner's act, audited). */
@@ -113,10 +113,7 @@ export async function putBillingSettings(
     };
     const decimal = (text: string) => parseDecimal(text) ?? { coefficient: 0n, scale: 0 };
     const tax = body.taxRate === undefined ? undefined : parseTaxRate(body.taxRate);
-    if (tax && !tax.ok)
-      throw new UsineError('USINE_INVALID_REQUEST', `${tax.path}: ${tax.message}`, [
-        { path: tax.path, message: tax.message },
-      ]);
+    if (tax && !tax.ok) throw invalidField(tax.path, tax.message);
     const settings: BillingSettings = {
       taxRate: tax ? tax.rate : current.taxRate,
       taxLabel: tax ? tax.label : current.taxLabel,
