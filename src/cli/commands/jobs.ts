@@ -82,7 +82,7 @@ export function registerJobs(program: Command, io: CliIo, setExit: SetExit): voi
 }
 
 /** A job's placement as stored (JSON): the decision and its reasons; a peer's under `remote`. */
-interface StoredPlacement {
+export interface StoredPlacement {
   decision?: {
     site: string;
     provider: string;
@@ -109,7 +109,27 @@ export function describeJob(job: JobView, now: Date): string {
   ];
   if (job.waiting) lines.push(`waiting:    ${job.waiting.code} — ${job.waiting.message}`);
   else if (job.reason) lines.push(`reason:     ${job.reason}`);
-  const placement = job.placement as StoredPlacement | null;
+  lines.push(...describePlacement(job.placement as StoredPlacement | null));
+  if (job.allocation) {
+    const nodes = job.allocation.nodes.map(
+      (n) =>
+        `${n.node} GPU ${n.gpuIndices.join(',')}${n.milliGpus % 1000 ? ` (${n.milliGpus / 1000} GPU)` : ''}`,
+    );
+    lines.push(`allocation: ${nodes.join('; ')}${job.allocation.virtual ? ' [virtual GPUs]' : ''}`);
+  }
+  lines.push(
+    `created:    ${job.createdAt} (${formatAge(job.createdAt, now)} ago)`,
+    ...(job.startedAt ? [`started:    ${job.startedAt}`] : []),
+    ...(job.finishedAt ? [`finished:   ${job.finishedAt}`] : []),
+  );
+  const waiting = describeWait(job);
+  if (waiting) lines.push(`waiting for: ${waiting}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** A placement decision for a person: the chosen site, its estimate, what else fit, every site rejected and why. */
+export function describePlacement(placement: StoredPlacement | null): string[] {
+  const lines: string[] = [];
   if (placement?.decision) {
     const d = placement.decision;
     lines.push(
@@ -133,21 +153,7 @@ export function describeJob(job: JobView, now: Date): string {
     );
     for (const r of remote.placement?.rejected ?? []) lines.push(`  rejected there: ${describeRejection(r)}`);
   }
-  if (job.allocation) {
-    const nodes = job.allocation.nodes.map(
-      (n) =>
-        `${n.node} GPU ${n.gpuIndices.join(',')}${n.milliGpus % 1000 ? ` (${n.milliGpus / 1000} GPU)` : ''}`,
-    );
-    lines.push(`allocation: ${nodes.join('; ')}${job.allocation.virtual ? ' [virtual GPUs]' : ''}`);
-  }
-  lines.push(
-    `created:    ${job.createdAt} (${formatAge(job.createdAt, now)} ago)`,
-    ...(job.startedAt ? [`started:    ${job.startedAt}`] : []),
-    ...(job.finishedAt ? [`finished:   ${job.finishedAt}`] : []),
-  );
-  const waiting = describeWait(job);
-  if (waiting) lines.push(`waiting for: ${waiting}`);
-  return `${lines.join('\n')}\n`;
+  return lines;
 }
 
 /** Where a queued or placed job stands: what it waits for, in a few words. */

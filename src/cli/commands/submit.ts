@@ -5,6 +5,7 @@ import { lacksDataRules, NO_DATA_RULES_WARNING } from '../../domain/spec/data-wa
 import { addClientOptions, withClient } from '../client-config.js';
 import { CliExit, ExitCode, type CliIo } from '../io.js';
 import { readInputFile } from '../read-input-files.js';
+import { describePlacement, type StoredPlacement } from './jobs.js';
 import { reconnectNotice } from '../reconnect-notice.js';
 import type { SetExit } from './index.js';
 
@@ -21,13 +22,21 @@ export function registerSubmit(program: Command, io: CliIo, setExit: SetExit): v
       .argument('<file>', 'the spec; - reads it from standard input')
       .option('--idempotency-key <key>', 'make retries safe (default: a fresh UUID)')
       .option('--wait', 'follow the job until it finishes; exit 0 only if it succeeded')
+      .option('--dry-run', 'say where it would go and why, as the server decides now; submit nothing')
       .option('--json', 'print the job as JSON'),
   )
     .addHelpText('after', '\nExample:\n  usine submit examples/jobs/local-hello.yaml --wait')
     .action(
       async (
         file: string,
-        options: { idempotencyKey?: string; wait?: boolean; json?: boolean; url?: string; apiKey?: string },
+        options: {
+          idempotencyKey?: string;
+          wait?: boolean;
+          dryRun?: boolean;
+          json?: boolean;
+          url?: string;
+          apiKey?: string;
+        },
       ) => {
         const input = readInputFile(file, io);
         if (input.problem) throw new CliExit(ExitCode.error, `${input.name}: ${input.problem}`);
@@ -36,6 +45,20 @@ export function registerSubmit(program: Command, io: CliIo, setExit: SetExit): v
           options,
           async (client) => {
             const isJson = file === '-' ? /^\s*\{/.test(input.text) : /\.json$/i.test(file);
+            if (options.dryRun) {
+              // kubectl's --dry-run=server: the server's own checks and decision, nothing stored
+              const preview = await client.previewPlacement(input.text, isJson);
+              if (options.json) io.stdout(`${JSON.stringify(preview, null, 2)}\n`);
+              else {
+                const lines = [
+                  `dry run: it would be ${preview.status}${preview.reason ? `: ${preview.reason}` : ''}`,
+                  ...describePlacement(preview.placement as StoredPlacement | null),
+                ];
+                io.stdout(`${lines.join('\n')}\n`);
+              }
+              setExit(preview.status === 'unplaceable' ? ExitCode.notFound : ExitCode.ok);
+              return;
+            }
             const { job, created } = await client.submitJob(
               input.text,
               options.idempotencyKey ?? randomUUID(),
