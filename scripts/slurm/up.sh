@@ -40,16 +40,17 @@ fi
 VERSION=$("${IN[@]}" slurmctld -V | awk '{print $2}')
 spawn() { local name=$1; shift; setsid "${IN[@]}" "$@" > "$R/log/$name.out" 2>&1 < /dev/null & echo $! > "$R/run/$name.bgpid"; }
 
-# slurmrestd refuses root: -u drops to nobody after binding. Only the slurmctld endpoints (the
+# slurmrestd refuses root: -u/-g drop to nobody after binding. Only the slurmctld endpoints (the
 # slurmdbd ones need accounting). SLURM_JWT=daemon: it talks JWT to slurmctld.
 # SLURM_REST_VERSIONS (24.11: data_parser/v0.0.40,...) restricts the versions it serves.
 start_rest() {
   local args
   case "$VERSION" in
-    22.*) args=(-s openapi/v0.0.38) ;;
-    *) args=(-s openapi/slurmctld ${SLURM_REST_VERSIONS:+-d "$SLURM_REST_VERSIONS"}) ;;
+    22.*) args=(-s openapi/v0.0.38 -u nobody) ;;
+    # 26.05 no longer resolves `-u nobody` in a chroot: numeric ids (nobody, nogroup)
+    *) args=(-s openapi/slurmctld ${SLURM_REST_VERSIONS:+-d "$SLURM_REST_VERSIONS"} -u 65534 -g 65534) ;;
   esac
-  SLURM_JWT=daemon spawn slurmrestd slurmrestd -a rest_auth/jwt "${args[@]}" -u nobody "127.0.0.1:$REST_PORT"
+  SLURM_JWT=daemon spawn slurmrestd slurmrestd -a rest_auth/jwt "${args[@]}" "127.0.0.1:$REST_PORT"
 }
 rest_code() { curl -s -m 2 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$REST_PORT/openapi/v3" || true; }
 

@@ -40,16 +40,17 @@ describe('REST API version negotiation', () => {
   });
 
   it('takes the highest version both sides speak', () => {
-    expect(chooseSlurmApi(['v0.0.44', 'v0.0.43', 'v0.0.42', 'v0.0.41'], 'x').version).toBe('v0.0.42');
+    expect(chooseSlurmApi(['v0.0.44', 'v0.0.43', 'v0.0.42', 'v0.0.41'], 'x').version).toBe('v0.0.44');
+    expect(chooseSlurmApi(['v0.0.47', 'v0.0.46', 'v0.0.42'], 'x').version).toBe('v0.0.42');
     expect(chooseSlurmApi(['v0.0.40'], 'x')).toBe(SLURM_API_V0040);
     expect(chooseSlurmApi(['v0.0.39', 'v0.0.38'], 'x')).toBe(SLURM_API_V0038);
   });
 
   it('refuses a slurmrestd it shares no version with, listing what each side speaks', () => {
-    const refuse = () => chooseSlurmApi(['v0.0.44', 'v0.0.43'], 'http://hpc:6820');
+    const refuse = () => chooseSlurmApi(['v0.0.47', 'v0.0.46'], 'http://hpc:6820');
     expect(refuse).toThrow(SlurmVersionError);
     expect(refuse).toThrow(
-      'slurmrestd at http://hpc:6820 offers v0.0.44, v0.0.43; Usine speaks v0.0.42, v0.0.41, v0.0.40, v0.0.38',
+      'slurmrestd at http://hpc:6820 offers v0.0.47, v0.0.46; Usine speaks v0.0.45, v0.0.44, v0.0.43, v0.0.42, v0.0.41, v0.0.40, v0.0.38',
     );
     expect(() => chooseSlurmApi([], 'http://hpc:6820')).toThrow(/offers no slurm\/vX\.Y\.Z API/);
   });
@@ -147,6 +148,6 @@ describe("each version's JSON", () => {
 
   it('speaks each version once, highest first', () => {
     const versions = SPOKEN_SLURM_APIS.map((a) => a.version);
-    expect(versions).toEqual(['v0.0.42', 'v0.0.41', 'v0.0.40', 'v0.0.38']);
+    expect(versions).toEqual(['v0.0.45', 'v0.0.44', 'v0.0.43', 'v0.0.42', 'v0.0.41', 'v0.0.40', 'v0.0.38']);
   });
 });

@@ -228,7 +228,15 @@ describe('the Slurm executor without slurmrestd', () => {
       // no version agreed, and why, for the site's health
       const api = await executor.describeApi();
       expect(api).toMatchObject({ version: null, offered: [] });
-      expect(api.spoken).toEqual(['v0.0.42', 'v0.0.41', 'v0.0.40', 'v0.0.38']);
+      expect(api.spoken).toEqual([
+        'v0.0.45',
+        'v0.0.44',
+        'v0.0.43',
+        'v0.0.42',
+        'v0.0.41',
+        'v0.0.40',
+        'v0.0.38',
+      ]);
       expect(api.problem).toMatch(/^slurmrestd at http:\/\/127\.0\.0\.1:9 did not answer GET \/openapi\/v3/);
     } finally {
       await executor.close();

@@ -3,10 +3,16 @@ import { SLURM_API_V0038 } from './slurm-api-v0038.js';
 import { SLURM_API_V0040 } from './slurm-api-v0040.js';
 import { SLURM_API_V0041 } from './slurm-api-v0041.js';
 import { SLURM_API_V0042 } from './slurm-api-v0042.js';
+import { SLURM_API_V0043 } from './slurm-api-v0043.js';
+import { SLURM_API_V0044 } from './slurm-api-v0044.js';
+import { SLURM_API_V0045 } from './slurm-api-v0045.js';
 import { asObject } from './read-slurm-json.js';
 
 /** The slurmrestd versions Usine speaks, best first. */
 export const SPOKEN_SLURM_APIS: readonly SlurmApi[] = [
+  SLURM_API_V0045,
+  SLURM_API_V0044,
+  SLURM_API_V0043,
   SLURM_API_V0042,
   SLURM_API_V0041,
   SLURM_API_V0040,
