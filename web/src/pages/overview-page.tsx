@@ -41,10 +41,7 @@ export function OverviewPage() {
             {tenant.invoiced.length === 0
               ? t('costs.noInvoice')
               : tenant.invoiced
-                  .map(
-                    (i) =>
-                      `${money(`${i.total} ${i.currency}`)} (${t(`costs.status.${i.status as 'draft'}`)})`,
-                  )
+                  .map((i) => `${money(i.total)} (${t(`costs.status.${i.status as 'draft'}`)})`)
                   .join(', ')}
           </p>
           <BudgetTable items={tenant.budgets} />
@@ -88,9 +85,8 @@ function Sites({
               <td>{site.provider}</td>
               <td>{site.country}</td>
               <td>
-                {site.backend}
-                {site.backend === 'simulated' ? ` (${t('overview.simulated')})` : ''}
-                {site.virtual ? ` (${t('overview.virtual')})` : ''}
+                {site.backend === 'simulated' ? t('overview.simulated') : site.backend}
+                {site.virtual && site.backend !== 'simulated' ? ` (${t('overview.virtual')})` : ''}
                 {site.running ? '' : ` — ${t('overview.notRunning')}`}
               </td>
               <td>
