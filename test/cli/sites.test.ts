@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { startTestFactory } from '../server/factory-fixture.js';
 import { runUsine } from '../support/run-cli.js';
 
 const CATALOG = 'examples/federation.yaml';
@@ -37,5 +38,20 @@ describe('usine sites', () => {
     expect(stderr).toContain(
       'test/cli/fixtures/bad-site.yaml:7:8: spec.pue: must be a power usage effectiveness',
     );
+  });
+
+  it("without --catalog, lists the running server's sites: backend, API version, GPUs free, nodes", async () => {
+    const factory = await startTestFactory();
+    try {
+      const { code, stdout, stderr } = await runUsine(['sites'], {
+        env: { USINE_URL: factory.url, USINE_API_KEY: factory.adminKey },
+      });
+      expect(code, stderr).toBe(0);
+      expect(stdout.split('\n')[0]).toMatch(/^SITE\s+BACKEND\s+API\s+GPUS FREE\s+NODES USABLE\s+RUNNING/);
+      // a simulated partner site: no versioned API, no nodes of its own
+      expect(stdout).toMatch(/^sim-paris\s+simulated \(virtual\)\s+-\s+16\/16\s+-\s+yes/m);
+    } finally {
+      await factory.close();
+    }
   });
 });
