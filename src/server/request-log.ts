@@ -1,8 +1,18 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Principal } from '../app/auth/principal.js';
 
-/** Probes and scrapes come every few seconds: logged at `debug`, so `info` stays readable. */
-const QUIET = new Set(['/healthz', '/readyz', '/metrics']);
+/**
+ * Probes, scrapes and an agent's polling (a claim every 200 ms, a heartbeat every few seconds,
+ * each shipped chunk of output) come all the time: logged at `debug`, so `info` stays readable.
+ */
+const QUIET = new Set([
+  '/healthz',
+  '/readyz',
+  '/metrics',
+  '/v1/agent/heartbeat',
+  '/v1/agent/claim',
+  '/v1/agent/launches/:jobId/logs',
+]);
 
 /**
  * One line per answered request, at `info` (a 5xx at `error`, a 4xx at `info` too: a client's
