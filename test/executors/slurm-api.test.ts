@@ -18,6 +18,8 @@ const submission = {
   nodes: 2,
   gpusPerNode: { type: 'h100', count: 4 },
   timeLimitMinutes: 61,
+  memoryPerNodeMiB: 65_536,
+  cpusPerNode: 8,
   workingDirectory: '/shared/job_x',
   outputFile: '/shared/job_x/output.log',
   environment: { PATH: '/usr/bin', USINE_JOB_ID: 'job_x' },
@@ -60,7 +62,14 @@ describe("each version's JSON", () => {
   it('v0.0.38: the script beside the job, plain numbers, `gres`, the environment as an object', () => {
     expect(SLURM_API_V0038.buildSubmitBody(submission)).toMatchObject({
       script: submission.script,
-      job: { nodes: 2, gres: 'gpu:h100:4', time_limit: 61, environment: submission.environment },
+      job: {
+        nodes: 2,
+        gres: 'gpu:h100:4',
+        time_limit: 61,
+        memory_per_node: 65_536,
+        minimum_cpus_per_node: 8,
+        environment: submission.environment,
+      },
     });
   });
 
@@ -71,6 +80,8 @@ describe("each version's JSON", () => {
         nodes: '2',
         tres_per_node: 'gres/gpu:h100:4',
         time_limit: { set: true, infinite: false, number: 61 },
+        memory_per_node: { set: true, infinite: false, number: 65_536 },
+        minimum_cpus_per_node: 8,
         environment: ['PATH=/usr/bin', 'USINE_JOB_ID=job_x'],
         requeue: false,
       }),

@@ -69,7 +69,7 @@ export function describeSlurmCluster(slurm: TestSlurm): void {
       }
     });
 
-    it("runs a job in each version both sides speak, reading its state, exit code and GPUs in that version's terms", async () => {
+    it('runs a job in each version both sides speak: its GPUs, memory and CPUs asked, its state, exit code and allocation read', async () => {
       const { workDir, executor, done } = await setup();
       try {
         const { offered } = await executor.describeApi();
@@ -82,9 +82,14 @@ export function describeSlurmCluster(slurm: TestSlurm): void {
           const handle = await pinned.launch(
             buildRequest(id, bash(`echo "gpus=$CUDA_VISIBLE_DEVICES"; ${UNTIL_RELEASED}; exit 3`), {
               allocation: onNodes(1, 2),
+              limits: { memoryBytes: 2 * 2 ** 30, cpus: 3 },
             }),
           );
           await waitForRunning(pinned, handle);
+          // the spec's memory and CPUs, reserved by Slurm
+          const shown = slurmCommand(slurm, 'scontrol', ['show', 'job', handle.split(':')[1] ?? '']);
+          expect(shown, api.version).toMatch(/MinMemoryNode=2G\b/);
+          expect(shown, api.version).toMatch(/MinCPUsNode=3\b/);
           const usage = await pinned.usage(handle);
           release(workDir, id);
           expect(usage, api.version).toMatchObject({ nodes: 1, gpusPerNode: 2, gpus: 2 });

@@ -48,6 +48,8 @@ export function dataParserApi(differences: DataParserDifferences): SlurmApi {
         nodes: String(s.nodes),
         ...(s.gpusPerNode ? { tres_per_node: formatGres('gres/gpu', s.gpusPerNode) } : {}),
         ...(s.timeLimitMinutes !== undefined ? { time_limit: wrapInteger(s.timeLimitMinutes) } : {}),
+        ...(s.memoryPerNodeMiB !== undefined ? { memory_per_node: wrapInteger(s.memoryPerNodeMiB) } : {}),
+        ...(s.cpusPerNode !== undefined ? { minimum_cpus_per_node: s.cpusPerNode } : {}),
         current_working_directory: s.workingDirectory,
         standard_output: s.outputFile,
         standard_error: s.outputFile,

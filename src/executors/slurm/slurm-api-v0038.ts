@@ -28,6 +28,8 @@ export const SLURM_API_V0038: SlurmApi = {
         nodes: s.nodes,
         ...(s.gpusPerNode ? { gres: formatGres('gpu', s.gpusPerNode) } : {}),
         ...(s.timeLimitMinutes !== undefined ? { time_limit: s.timeLimitMinutes } : {}),
+        ...(s.memoryPerNodeMiB !== undefined ? { memory_per_node: s.memoryPerNodeMiB } : {}),
+        ...(s.cpusPerNode !== undefined ? { minimum_cpus_per_node: s.cpusPerNode } : {}),
         current_working_directory: s.workingDirectory,
         standard_output: s.outputFile,
         standard_error: s.outputFile,

@@ -15,6 +15,10 @@ export interface SlurmSubmission {
   /** GPUs per node, of `gpuType` (`h100`, or '' when unknown); undefined for no GPU. */
   readonly gpusPerNode: { readonly type: string; readonly count: number } | undefined;
   readonly timeLimitMinutes: number | undefined;
+  /** The job's memory per node in MiB (the spec's `memoryGiB`); undefined: the cluster's default. */
+  readonly memoryPerNodeMiB: number | undefined;
+  /** The job's CPUs per node (the spec's `cpus`); undefined: the cluster's default. */
+  readonly cpusPerNode: number | undefined;
   readonly workingDirectory: string;
   readonly outputFile: string;
   readonly environment: Readonly<Record<string, string>>;

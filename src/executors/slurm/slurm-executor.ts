@@ -361,6 +361,12 @@ export class SlurmExecutor implements Executor {
       gpusPerNode: perNode > 0 ? { type: types[0] ?? '', count: perNode } : undefined,
       // Usine's limit is enforced by the script; Slurm's is the backstop, a minute later
       timeLimitMinutes: limit !== undefined ? Math.ceil(limit / 60) + 1 : undefined,
+      // what the spec asks, so Slurm reserves it (and, with cgroups, holds the job to it)
+      memoryPerNodeMiB:
+        request.limits?.memoryBytes !== undefined
+          ? Math.ceil(request.limits.memoryBytes / 2 ** 20)
+          : undefined,
+      cpusPerNode: request.limits?.cpus !== undefined ? Math.ceil(request.limits.cpus) : undefined,
       workingDirectory: dir,
       outputFile: join(dir, 'output.log'),
       environment: {
