@@ -272,6 +272,11 @@ export class UsineClient {
     return response.text();
   }
 
+  /** Erases a tenant's personal data (GDPR Art. 17): what was erased, what is kept and why. */
+  eraseTenant(tenantId: string, reason: string): Promise<Record<string, unknown>> {
+    return this.call('POST', `/v1/tenants/${encodeURIComponent(tenantId)}/erasure`, { json: { reason } });
+  }
+
   /** The tenant's export as a ustar stream (the operator names the tenant). */
   async *exportTenant(tenant?: string): AsyncIterable<Uint8Array> {
     const query = tenant === undefined ? '' : `?tenant=${encodeURIComponent(tenant)}`;

@@ -167,6 +167,7 @@ export async function insertForeignAuditKey(
 const FOREIGN_TABLES: Record<ForeignAuditKind, string> = {
   entries: 'foreign_audit_entries',
   checkpoints: 'foreign_audit_checkpoints',
+  erasures: 'foreign_audit_erasures',
 };
 
 export async function insertForeignAudit(

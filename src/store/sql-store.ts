@@ -39,6 +39,15 @@ import {
   selectUsageAfter,
   selectUsageMonths,
 } from './exchange-queries.js';
+import {
+  applyAuditErasure,
+  deleteJobLogs,
+  selectAuditErasures,
+  selectTenantServiceDocuments,
+  updateErasedJobs,
+  updateLaunchEnv,
+  updateServiceDocument,
+} from './erasure-queries.js';
 import { insertJobEvent, selectJobEvents } from './job-event-queries.js';
 import { selectModelJobs, selectUsageOfJobs } from './report-queries.js';
 import {
@@ -248,6 +257,14 @@ function bindStoreTx(sql: SqlClient, mac: AuditMac): StoreTx {
     listUsageAfter: (tenantId, after, limit) => selectUsageAfter(sql, tenantId, after, limit),
     listUsageMonths: (tenantId) => selectUsageMonths(sql, tenantId),
     listModelJobs: (tenantId, model) => selectModelJobs(sql, tenantId, model),
+    eraseJobs: (jobs) => updateErasedJobs(sql, jobs),
+    eraseLaunchEnv: (jobIds) => updateLaunchEnv(sql, jobIds),
+    deleteJobLogs: (jobIds) => deleteJobLogs(sql, jobIds),
+    listTenantServiceDocuments: (tenantId) => selectTenantServiceDocuments(sql, tenantId),
+    eraseServiceDocument: (serviceId, revision, document) =>
+      updateServiceDocument(sql, serviceId, revision, document),
+    applyAuditErasure: (tenantId, entries) => applyAuditErasure(sql, tenantId, entries),
+    listAuditErasures: (tenantId) => selectAuditErasures(sql, tenantId),
     listUsageOfJobs: (jobIds, from, to) => selectUsageOfJobs(sql, jobIds, from, to),
     importJobs: (jobs) => insertImportedJobs(sql, jobs),
     importJobEvents: (events) => insertImportedEvents(sql, events),

@@ -82,7 +82,7 @@ describe('usine import: export → import into the other engine → export', () 
         DIFFERENT.filter((p) => p !== 'manifest.json' && p !== 'manifest.sig').sort(),
       );
       const firstKey = (JSON.parse(read(first.dir, 'manifest.json')) as ExportManifest).source.auditKeyId;
-      for (const file of ['entries.jsonl', 'tenant-checkpoints.jsonl', 'public-key.pem'])
+      for (const file of ['entries.jsonl', 'tenant-checkpoints.jsonl', 'erasures.jsonl', 'public-key.pem'])
         expect(read(second.dir, `audit/foreign/${firstKey}/${file}`)).toBe(
           read(first.dir, file === 'public-key.pem' ? file : `audit/${file}`),
         );

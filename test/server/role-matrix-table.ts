@@ -74,6 +74,7 @@ export const ALLOWED: Readonly<Record<string, readonly Role[]>> = {
   shipAgentLaunchLog: [],
   exportTenant: ['admin', 'owner'],
   reportCompute: ['owner', 'auditor'],
+  eraseTenant: ['admin'],
 };
 
 /**
@@ -135,6 +136,8 @@ export function bodyOf(route: RouteSpec): { text: string; type: string } | undef
       return json({ of: 'job_matrix#1', kind: 'void', reason: 'matrix' });
     case 'putBudget':
       return json({ limit: '100 EUR' });
+    case 'eraseTenant':
+      return json({ reason: 'the role matrix' });
     case 'putBilling':
       return json({ taxRate: '20%' });
     case 'registerAgentNode':

@@ -2,6 +2,7 @@ import { ChainScan, type AuditFailure } from '../../domain/audit/chain-scan.js';
 import { GENESIS_POSITION, type AuditEntry, type ChainPosition } from '../../domain/audit/chain.js';
 import type { SignedCheckpoint } from '../../domain/audit/checkpoint.js';
 import { sealedMacText } from '../../domain/audit/entry-mac.js';
+import type { ErasedEntry } from '../../domain/audit/erasure.js';
 import { encodeManifestStatement, type ManifestSignature } from '../../domain/exchange/export-manifest.js';
 import { foldTenantHead, TENANT_GENESIS } from '../../domain/audit/tenant-proof.js';
 import type { AuditWitness } from '../ports/audit-witness.js';
@@ -61,6 +62,8 @@ export class AuditVerifier {
   private readonly tenants = new Map<string, TenantFold>();
   private readonly changedTenants = new Set<string>();
   private rejections: number[] = [];
+  /** The entries erasures registered (GDPR Art. 17), read again before each scan. */
+  private erasures = new Map<number, ErasedEntry>();
   private running: Promise<AuditState> | undefined;
   private fullRun: Promise<AuditFailure | undefined> | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -192,6 +195,7 @@ export class AuditVerifier {
   /** Verifies the whole chain again from its first entry (for `usine audit verify --full`). */
   verifyFromStart(): Promise<AuditFailure | undefined> {
     this.fullRun ??= (async () => {
+      await this.loadErasures();
       const scan = this.newScan(GENESIS_POSITION, this.latestCount(), false);
       await this.readInto(scan, Infinity);
       const found = scan.finish();
@@ -210,6 +214,7 @@ export class AuditVerifier {
     await store.sealAudit();
     if (!this.bad) await this.checkPosition();
     if (!this.bad) {
+      await this.loadErasures();
       const scan = this.newScan(this.position, this.latestCount(), true);
       await this.readInto(scan, Infinity);
       this.position = scan.position;
@@ -274,6 +279,7 @@ export class AuditVerifier {
     const broken = candidates[low];
     const to = broken?.count ?? throughSeq;
     const from = before ? { seq: before.count, hash: before.headHash } : GENESIS_POSITION;
+    await this.loadErasures();
     const scan = this.newScan(from, from.seq, false, true);
     await this.readInto(scan, to);
     const found = scan.failure;
@@ -296,6 +302,7 @@ export class AuditVerifier {
   private newScan(from: ChainPosition, authenticateAfter: number, fold: boolean, strict = false): ChainScan {
     const { keys } = this.options;
     return new ChainScan(from, {
+      erasures: this.erasures,
       checkpoints: strict ? new Map() : this.trustedHeads,
       authenticateAfter,
       sha256: nativeSha256,
@@ -356,6 +363,11 @@ export class AuditVerifier {
     const checkpoint = await signCheckpoint(this.options, this.position, now, tenants);
     this.changedTenants.clear();
     this.trust(checkpoint);
+  }
+
+  private async loadErasures(): Promise<void> {
+    const listed = await this.options.store.read((tx) => tx.listAuditErasures());
+    this.erasures = new Map(listed.map((e) => [e.seq, e]));
   }
 
   private latestCount(): number {

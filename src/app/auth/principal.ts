@@ -35,6 +35,7 @@ export const ACTIONS = [
   'budget.write',
   'agent.work',
   'tenant.export',
+  'tenant.erase',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -60,6 +61,8 @@ const GRANTS: Readonly<Record<Role, readonly Action[]>> = {
     'usage.write',
     'usage.correct',
     'tenant.export',
+    // GDPR Art. 17 on a data subject's request: the operator's, as controller or processor
+    'tenant.erase',
   ],
   owner: [
     'tenant.read',

@@ -282,8 +282,18 @@ async function writeAudit(
     if (!last || page.length < AUDIT_PAGE) break;
     afterCount = last.count;
   }
-  return [await entries.close(), await checkpoints.close()];
+  const erasures = await open('audit/erasures.jsonl');
+  for (const e of await ctx.store.read((tx) => tx.listAuditErasures(tenantId)))
+    await erasures.writeLine({ seq: e.seq, erasure: e.erasureId, hash: e.hash, dataSha256: e.dataSha256 });
+  return [await entries.close(), await checkpoints.close(), await erasures.close()];
 }
+
+/** The files of a foreign segment, by what the store keeps of it. */
+export const FOREIGN_FILES = [
+  ['entries', 'entries.jsonl'],
+  ['checkpoints', 'tenant-checkpoints.jsonl'],
+  ['erasures', 'erasures.jsonl'],
+] as const;
 
 /** Each foreign segment an import kept, line for line as its factory exported it. */
 async function writeForeignSegments(
@@ -293,10 +303,8 @@ async function writeForeignSegments(
 ): Promise<ExportFileEntry[]> {
   const files: ExportFileEntry[] = [];
   for (const { keyId, publicKeyPem } of await ctx.store.read((tx) => tx.listForeignAuditKeys(tenantId))) {
-    for (const kind of ['entries', 'checkpoints'] as const) {
-      const file = await open(
-        foreignSegmentPath(keyId, kind === 'entries' ? 'entries.jsonl' : 'tenant-checkpoints.jsonl'),
-      );
+    for (const [kind, name] of FOREIGN_FILES) {
+      const file = await open(foreignSegmentPath(keyId, name));
       let after = 0;
       for (;;) {
         const page = await ctx.store.read((tx) =>

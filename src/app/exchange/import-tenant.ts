@@ -19,6 +19,7 @@ import {
   fromUsageLine,
 } from './export-lines.js';
 import { readLines, readWholeText, readYamlDocuments, type ExportSource } from './export-source.js';
+import { FOREIGN_FILES } from './export-tenant.js';
 import { verifyExport } from './verify-export.js';
 
 const BATCH = 5000;
@@ -316,11 +317,9 @@ async function importAuditSegments(
     const publicKeyPem = await readWholeText(source, segment.key);
     const { keyId } = readAuditPublicKey(publicKeyPem);
     await store.transaction((tx) => tx.putForeignAuditKey(keyId, publicKeyPem, at));
-    for (const [kind, file] of [
-      ['entries', 'entries.jsonl'],
-      ['checkpoints', 'tenant-checkpoints.jsonl'],
-    ] as const) {
+    for (const [kind, file] of FOREIGN_FILES) {
       const path = segment.dir === 'audit' ? `audit/${file}` : foreignSegmentPath(keyId, file);
+      if (!paths.includes(path)) continue; // an export made before erasures were listed
       let batch: ForeignAuditLine[] = [];
       let position = 0;
       const flush = async () => {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { AuditEntry } from '../../domain/audit/chain.js';
 import type { SignedTenantCheckpoint } from '../../domain/audit/checkpoint.js';
+import type { ErasedEntry } from '../../domain/audit/erasure.js';
 import { verifyTenantEntries } from '../../domain/audit/tenant-proof.js';
 import { checkFiles, type ExportProblem, type FoundFile } from '../../domain/exchange/check-manifest.js';
 import {
@@ -191,7 +192,13 @@ async function verifySegment(
   if (!verify) return { entries: 0, problem: `${segment}: no public key to check its checkpoints with` };
   const entries: AuditEntry[] = [];
   const checkpoints: SignedTenantCheckpoint[] = [];
+  const erasures = new Map<number, ErasedEntry>();
   try {
+    if ((await source.list()).includes(`${segment}/erasures.jsonl`))
+      for await (const line of readLines(source, `${segment}/erasures.jsonl`)) {
+        const e = JSON.parse(line) as { seq: number; erasure: string; hash: string; dataSha256: string };
+        erasures.set(e.seq, { seq: e.seq, erasureId: e.erasure, hash: e.hash, dataSha256: e.dataSha256 });
+      }
     for await (const line of readLines(source, `${segment}/entries.jsonl`))
       entries.push(JSON.parse(line) as AuditEntry);
     for await (const line of readLines(source, `${segment}/tenant-checkpoints.jsonl`))
@@ -206,7 +213,7 @@ async function verifySegment(
     return { entries: 0, problem: `${segment}: ${strangers} entries or checkpoints of another tenant` };
   if (entries.length > 0 && checkpoints.length === 0)
     return { entries: 0, problem: `${segment}: no signed tenant checkpoint covers the entries` };
-  const result = verifyTenantEntries(entries, checkpoints, verify, nativeSha256);
+  const result = verifyTenantEntries(entries, checkpoints, verify, nativeSha256, erasures);
   if (!result.ok)
     return {
       entries: 0,

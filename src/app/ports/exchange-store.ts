@@ -68,7 +68,7 @@ export interface ExchangeStoreTx {
   ): Promise<ForeignAuditLine[]>;
 }
 
-export type ForeignAuditKind = 'entries' | 'checkpoints';
+export type ForeignAuditKind = 'entries' | 'checkpoints' | 'erasures';
 
 /** One JSON line of a foreign segment, kept byte for byte, at its position (1, 2, 3…). */
 export interface ForeignAuditLine {

@@ -3,6 +3,7 @@ import type { LabelRequirement } from '../../domain/jobs/label-selector.js';
 import type { JobStatus } from '../../domain/jobs/lifecycle.js';
 import type { RemotePlacement } from './executor.js';
 import type { AuditStoreTx } from './audit-store.js';
+import type { ErasureStoreTx } from './erasure-store.js';
 import type { ExchangeStoreTx } from './exchange-store.js';
 import type { ReportStoreTx } from './report-store.js';
 import type { FleetStoreTx } from './fleet-store.js';
@@ -101,7 +102,14 @@ export interface JobTransition {
 }
 
 export interface StoreTx
-  extends MeteringStoreTx, AuditStoreTx, FleetStoreTx, ExchangeStoreTx, ServiceStoreTx, ReportStoreTx {
+  extends
+    MeteringStoreTx,
+    AuditStoreTx,
+    FleetStoreTx,
+    ExchangeStoreTx,
+    ServiceStoreTx,
+    ReportStoreTx,
+    ErasureStoreTx {
   // tenants and keys
   createTenant(tenant: TenantRecord): Promise<void>;
   getTenant(id: string): Promise<TenantRecord | undefined>;

@@ -9,6 +9,7 @@ import {
   type SignedTenantCheckpoint,
 } from '../../domain/audit/checkpoint.js';
 import { parseCheckpointLines } from '../../domain/audit/checkpoint-lines.js';
+import { listErasedEntries } from '../../domain/audit/erasure.js';
 import { verifyTenantEntries } from '../../domain/audit/tenant-proof.js';
 import type { UsineClient } from '../../sdk/usine-client.js';
 import { CliExit, ExitCode } from '../io.js';
@@ -81,7 +82,8 @@ async function verifyOwnEntries(
     if (!page.nextCursor) break;
     cursor = page.nextCursor;
   }
-  const own = verifyTenantEntries(entries, checkpoints, verify, nativeSha256);
+  // the tenant holds all its entries: erased ones are vouched for by their erasure's commitment
+  const own = verifyTenantEntries(entries, checkpoints, verify, nativeSha256, listErasedEntries(entries));
   if (!answer.ok) return { ...answer, entries: own.entries };
   return {
     ...answer,

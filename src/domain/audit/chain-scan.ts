@@ -5,6 +5,7 @@ import {
   type ChainPosition,
   type Sha256,
 } from './chain.js';
+import { ErasureCheck, type ErasedEntry } from './erasure.js';
 import { sha256Hex } from './sha256.js';
 
 export interface AuditFailure {
@@ -26,6 +27,8 @@ export interface ChainScanOptions {
   readonly sha256?: Sha256;
   /** Sees each entry found good, in order (the tenant heads are folded there). */
   readonly onEntry?: (entry: AuditEntry) => void;
+  /** The entries erasures registered, by seq (none: no entry may be marked erased). */
+  readonly erasures?: ReadonlyMap<number, ErasedEntry>;
 }
 
 /**
@@ -40,6 +43,7 @@ export class ChainScan {
   private readonly sha256: Sha256;
   /** The largest count a trusted checkpoint signed. */
   private readonly longest: number;
+  private readonly erasures: ErasureCheck;
 
   constructor(
     from: ChainPosition,
@@ -48,6 +52,7 @@ export class ChainScan {
     this.current = from;
     this.sha256 = options.sha256 ?? sha256Hex;
     this.longest = [...options.checkpoints.keys()].reduce((a, b) => Math.max(a, b), 0);
+    this.erasures = new ErasureCheck(options.erasures ?? new Map(), this.sha256);
   }
 
   get position(): ChainPosition {
@@ -62,7 +67,9 @@ export class ChainScan {
   add(entries: readonly AuditEntry[]): boolean {
     if (this.bad) return false;
     for (const entry of entries) {
-      const link = checkEntryLink(this.current, entry, this.sha256);
+      const erasure = this.erasures.check(entry);
+      if (erasure.problem) return this.fail(entry.seq, 'edited', erasure.problem);
+      const link = checkEntryLink(this.current, entry, this.sha256, erasure.erased);
       if (link)
         return this.fail(link.kind === 'missing' ? this.current.seq + 1 : entry.seq, link.kind, link.problem);
       const expected = this.options.checkpoints.get(entry.seq);
@@ -78,6 +85,9 @@ export class ChainScan {
 
   /** After the last entry: the chain must reach every trusted checkpoint. */
   finish(): AuditFailure | undefined {
+    if (this.bad) return this.bad;
+    const unproven = this.erasures.finish();
+    if (unproven) this.fail(unproven.seq, 'edited', unproven.problem);
     if (this.bad) return this.bad;
     const longest = this.longest;
     if (longest > this.current.seq)

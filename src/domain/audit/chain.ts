@@ -103,18 +103,23 @@ export interface LinkFailure {
   readonly problem: string;
 }
 
-/** Checks one link: undefined when `entry` rightly follows `previous`, else what is wrong. */
+/**
+ * Checks one link: undefined when `entry` rightly follows `previous`, else what is wrong. An
+ * erased entry (`erased`, vouched for by its erasure: `erasure.ts`) keeps its hash and link,
+ * but its content no longer hashes to it.
+ */
 export function checkEntryLink(
   previous: ChainPosition,
   entry: AuditEntry,
   sha256: Sha256 = sha256Hex,
+  erased = false,
 ): LinkFailure | undefined {
   const expectedSeq = previous.seq + 1;
   const { seq, prevHash, hash } = entry;
   if (seq !== expectedSeq) return { kind: 'missing', problem: `entry ${expectedSeq} is missing or moved` };
   if (prevHash !== previous.hash)
     return { kind: 'broken-link', problem: `entry ${seq} does not follow entry ${seq - 1}` };
-  if (hashEntry(prevHash, seq, eventOf(entry), sha256) !== hash)
+  if (!erased && hashEntry(prevHash, seq, eventOf(entry), sha256) !== hash)
     return { kind: 'edited', problem: `entry ${seq} was edited` };
   return undefined;
 }

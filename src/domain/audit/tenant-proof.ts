@@ -6,6 +6,7 @@ import {
   type Sha256,
 } from './chain.js';
 import { isTenantCheckpointSigned, type SignedTenantCheckpoint, type VerifySignature } from './checkpoint.js';
+import { ErasureCheck, type ErasedEntry } from './erasure.js';
 import { sha256Hex } from './sha256.js';
 
 /** A tenant's head before its first entry. */
@@ -32,7 +33,9 @@ export function verifyTenantEntries(
   checkpoints: readonly SignedTenantCheckpoint[],
   verifySignature: VerifySignature,
   sha256: Sha256 = sha256Hex,
+  erasures: ReadonlyMap<number, ErasedEntry> = new Map(),
 ): ChainVerification {
+  const erasure = new ErasureCheck(erasures, sha256);
   const expected = new Map<number, string>();
   for (const checkpoint of checkpoints) {
     if (!isTenantCheckpointSigned(checkpoint, verifySignature))
@@ -46,7 +49,9 @@ export function verifyTenantEntries(
   let head = TENANT_GENESIS;
   let lastGood = 0;
   for (const [index, entry] of entries.entries()) {
-    const link = checkEntryLink({ seq: entry.seq - 1, hash: entry.prevHash }, entry, sha256);
+    const erased = erasure.check(entry);
+    if (erased.problem) return bad(index + 1, 'edited', erased.problem, entry.seq);
+    const link = checkEntryLink({ seq: entry.seq - 1, hash: entry.prevHash }, entry, sha256, erased.erased);
     if (link) return bad(index + 1, link.kind, link.problem, entry.seq);
     head = foldTenantHead(head, entry.hash, sha256);
     const signed = expected.get(index + 1);
@@ -63,6 +68,8 @@ export function verifyTenantEntries(
       lastGood = index + 1;
     }
   }
+  const unproven = erasure.finish();
+  if (unproven) return bad(entries.length, 'edited', unproven.problem, unproven.seq);
   const longest = [...expected.keys()].reduce((a, b) => Math.max(a, b), 0);
   if (longest > entries.length)
     return bad(

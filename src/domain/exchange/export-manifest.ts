@@ -66,6 +66,10 @@ export const EXPORT_FILES: Readonly<Record<string, { format: ExportFileFormat; a
     format: 'jsonl',
     about: 'the signed tenant checkpoints that cover those entries',
   },
+  'audit/erasures.jsonl': {
+    format: 'jsonl',
+    about: 'the entries an erasure emptied: their hash and the SHA-256 of the data erased',
+  },
   'public-key.pem': { format: 'pem', about: 'the factory’s audit public key (Ed25519, SPKI)' },
 };
 
@@ -77,6 +81,7 @@ export const EXPORT_FILES: Readonly<Record<string, { format: ExportFileFormat; a
 export const FOREIGN_SEGMENT_FILES: Readonly<Record<string, ExportFileFormat>> = {
   'entries.jsonl': 'jsonl',
   'tenant-checkpoints.jsonl': 'jsonl',
+  'erasures.jsonl': 'jsonl',
   'public-key.pem': 'pem',
 };
 

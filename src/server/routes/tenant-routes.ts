@@ -1,6 +1,8 @@
 import type { AppContext } from '../../app/context.js';
 import { requireAllowed } from '../../app/auth/principal.js';
 import { createTenant } from '../../app/tenants/create-tenant.js';
+import { eraseTenant } from '../../app/tenants/erase-tenant.js';
+import { ErasureBody, ErasureReport } from '../../api/erasure-schemas.js';
 import { CreateTenantBody, Problem, Tenant, TenantList } from '../../api/schemas.js';
 import { parseJsonBody } from '../parse-body.js';
 import type { RouteSpec } from '../route-spec.js';
@@ -13,6 +15,26 @@ const problems = {
 
 export function listTenantRoutes(ctx: AppContext): RouteSpec[] {
   return [
+    {
+      method: 'POST',
+      url: '/v1/tenants/:id/erasure',
+      operationId: 'eraseTenant',
+      summary:
+        'Erase a tenant’s personal data (GDPR Art. 17): env values, labels, job names, logs, and the audit data naming them; the chain still verifies (operator)',
+      tag: 'tenants',
+      auth: true,
+      body: ErasureBody,
+      responses: {
+        200: { description: 'What was erased, what is kept and why', schema: ErasureReport },
+        ...problems,
+        404: { description: 'No such tenant', schema: Problem },
+      },
+      handle: async (request, _reply, principal) => {
+        requireAllowed(principal, 'tenant.erase');
+        const { reason } = parseJsonBody(request, ErasureBody);
+        return eraseTenant(ctx, principal, (request.params as { id: string }).id, reason);
+      },
+    },
     {
       method: 'POST',
       url: '/v1/tenants',

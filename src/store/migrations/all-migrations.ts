@@ -11,6 +11,7 @@ import { migration0010 } from './0010-foreign-audit-segments.js';
 import { migration0011 } from './0011-services.js';
 import { migration0012 } from './0012-energy-measured.js';
 import { migration0013 } from './0013-service-tokens.js';
+import { migration0014 } from './0014-erasure.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in the order they apply; ids are 1, 2, 3… without gaps. */
@@ -28,4 +29,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0011,
   migration0012,
   migration0013,
+  migration0014,
 ];
