@@ -99,6 +99,7 @@ export const JobList = Type.Object({
 export const JobListQuery = Type.Object({
   status: Type.Optional(Type.Enum(JOB_STATUSES)),
   project: Type.Optional(Type.String()),
+  site: Type.Optional(Type.String({ description: 'Jobs placed on this site.' })),
   tenant: Type.Optional(
     Type.String({ description: "The operator's key: one tenant's jobs (its id); default every tenant's." }),
   ),

@@ -137,6 +137,7 @@ export async function selectJobs(
   if (tenantId !== null) where.push(`tenant_id = ${param(tenantId)}`);
   if (filter.status !== undefined) where.push(`status = ${param(filter.status)}`);
   if (filter.project !== undefined) where.push(`project = ${param(filter.project)}`);
+  if (filter.site !== undefined) where.push(`site = ${param(filter.site)}`);
   for (const r of filter.labels ?? []) where.push(labelCondition(r, param));
   if (filter.cursor !== undefined) {
     const cursor = decodeJobCursor(filter.cursor);

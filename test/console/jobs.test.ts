@@ -108,6 +108,24 @@ spec:
     },
   );
 
+  it('filters the list by site from the form, the filter kept in the address', async () => {
+    const { page, context } = await openTab(world, 'en');
+    await signIn(page, world, world.ownerKey, '/jobs');
+    await page.getByTestId('jobs').waitFor();
+    await page.getByLabel('Site').fill('local');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.waitForURL(/\/jobs\?site=local$/);
+    await expect
+      .poll(() => page.getByTestId('jobs').locator('tbody tr td:nth-child(4)').allTextContents())
+      .not.toContain('—');
+    const sites = await page.getByTestId('jobs').locator('tbody tr td:nth-child(4)').allTextContents();
+    expect(sites.length).toBeGreaterThan(0);
+    expect(new Set(sites)).toEqual(new Set(['local']));
+    const api = await world.call('GET', '/v1/jobs?site=sim-paris', { key: world.ownerKey });
+    expect(api.body.items).toEqual([]);
+    await context.close();
+  });
+
   it('lets an owner cancel a running job, and shows a viewer no cancel button', async () => {
     const id = await submitJob(
       world,

@@ -222,6 +222,22 @@ describe.each(STORE_BACKENDS)('store on $name', (backend) => {
       expect(queued.items).toHaveLength(6);
     });
 
+    it('filters by the site a job was placed on', async () => {
+      const { tenantId, jobs } = await seedJobs();
+      const [first, second] = jobs;
+      for (const [job, site] of [
+        [first, 'paris-1'],
+        [second, 'local'],
+      ] as const)
+        await store.transaction((tx) =>
+          tx.transitionJob(job?.id ?? '', { from: 'queued', to: 'placed', at: '2026-11-01T10:00:00Z', site }),
+        );
+      const paris = await store.transaction((tx) => tx.listJobs(tenantId, { site: 'paris-1', limit: 10 }));
+      expect(paris.items.map((job) => job.id)).toEqual([first?.id]);
+      const nowhere = await store.transaction((tx) => tx.listJobs(tenantId, { site: 'lyon', limit: 10 }));
+      expect(nowhere.items).toEqual([]);
+    });
+
     it('refuses a cursor it did not give out', async () => {
       const { tenantId } = await seedJobs();
       await expect(

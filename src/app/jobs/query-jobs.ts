@@ -23,6 +23,8 @@ export async function getJob(ctx: AppContext, principal: Principal, id: string):
 export interface ListQuery {
   readonly status?: string;
   readonly project?: string;
+  /** Jobs placed on this site. */
+  readonly site?: string;
   /** The operator's view of one tenant (by id); a tenant's key sees its own jobs only. */
   readonly tenant?: string;
   /** A label selector: `key=value,key!=value,key in (a,b),key,!key`. */
@@ -56,6 +58,7 @@ export async function listJobs(
     tx.listJobs(tenantId, {
       ...(query.status ? { status: query.status as JobStatus } : {}),
       ...(project ? { project } : {}),
+      ...(query.site ? { site: query.site } : {}),
       ...(selector?.ok ? { labels: selector.requirements } : {}),
       ...(query.cursor ? { cursor: query.cursor } : {}),
       limit: Math.min(Math.max(query.limit ?? 50, 1), 500),

@@ -79,6 +79,8 @@ export type CreateJobResult =
 export interface JobFilter {
   readonly status?: JobStatus;
   readonly project?: string;
+  /** The site a job was placed on. */
+  readonly site?: string;
   /** Label selector requirements, all of them met. */
   readonly labels?: readonly LabelRequirement[];
   /** Opaque cursor from a previous page. */

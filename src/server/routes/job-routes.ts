@@ -93,6 +93,7 @@ export function listJobRoutes(ctx: AppContext): RouteSpec[] {
         const page = await listJobs(ctx, principal, {
           ...(q['status'] ? { status: q['status'] } : {}),
           ...(q['project'] ? { project: q['project'] } : {}),
+          ...(q['site'] ? { site: q['site'] } : {}),
           ...(q['tenant'] ? { tenant: q['tenant'] } : {}),
           ...(q['label'] ? { label: q['label'] } : {}),
           ...(q['cursor'] ? { cursor: q['cursor'] } : {}),

@@ -8,7 +8,7 @@ import { useSession } from '../session.js';
 import { useApi } from '../use-api.js';
 
 const PAGE_SIZE = 50;
-const FILTERS = ['status', 'project', 'label', 'tenant'] as const;
+const FILTERS = ['status', 'project', 'site', 'label', 'tenant'] as const;
 
 /**
  * The jobs the key may read, newest first, a page at a time (the API's cursor): the filters and
@@ -31,11 +31,12 @@ export function JobsPage() {
         status: filters.status || undefined,
         project: filters.project || undefined,
         label: filters.label || undefined,
+        site: filters.site || undefined,
         tenant: filters.tenant || undefined,
         cursor,
         limit: String(PAGE_SIZE),
       }),
-    [client, filters.status, filters.project, filters.label, filters.tenant, cursor],
+    [client, filters.status, filters.project, filters.site, filters.label, filters.tenant, cursor],
   );
   const [draft, setDraft] = useState(filters);
   const apply = (event: FormEvent) => {
@@ -60,6 +61,10 @@ export function JobsPage() {
         <label>
           {t('jobs.project')}
           <input value={draft.project} onChange={(e) => setDraft({ ...draft, project: e.target.value })} />
+        </label>
+        <label>
+          {t('jobs.site')}
+          <input value={draft.site} onChange={(e) => setDraft({ ...draft, site: e.target.value })} />
         </label>
         <label>
           {t('jobs.label')}
