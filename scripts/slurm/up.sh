@@ -65,6 +65,11 @@ if [ "${REST_ONLY:-0}" = 1 ]; then
   exit 0
 fi
 
+# a cluster already running here (or half started by a failed up.sh): its PIDs would be lost
+for f in "$R"/run/*.bgpid; do
+  [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null \
+    && { echo "a Slurm already runs under $R ($f): SLURM_ROOT=$R bash $HERE/down.sh first" >&2; exit 1; }
+done
 mkdir -p "$R"/{etc,munge,spool/ctld,spool/d,log,run,dev,jobs,bin}
 chmod 755 "$R" "$R/munge"
 chmod 1777 "$R/jobs"
