@@ -12,7 +12,9 @@ import { readBytes } from './read-fleet-rows.js';
 import { integer, readJob, readJobEvent, text } from './read-rows.js';
 import type { SqlClient } from './sql-client.js';
 import { toJsonParam, toTimestampParam } from './sql-values.js';
+import { readService } from './service-queries.js';
 import { readUsage, USAGE_READ_COLUMNS } from './usage-queries.js';
+import type { ServiceRecord } from '../app/ports/service-store.js';
 
 export async function selectTenantJobsAfter(
   sql: SqlClient,
@@ -215,4 +217,12 @@ export async function selectForeignAudit(
     [keyId, tenantId, afterPosition, limit],
   );
   return rows.map((row) => ({ position: integer(row, 'position'), line: text(row, 'line') }));
+}
+
+/** A tenant's services, deleted ones too, oldest first. */
+export async function selectTenantServices(sql: SqlClient, tenantId: string): Promise<ServiceRecord[]> {
+  const rows = await sql.query('SELECT * FROM services WHERE tenant_id = $1 ORDER BY created_at, id', [
+    tenantId,
+  ]);
+  return rows.map(readService);
 }

@@ -223,7 +223,7 @@ export async function selectLaunchEndpoint(sql: SqlClient, jobId: string): Promi
   return row ? nullableText(row, 'endpoint') : null;
 }
 
-function readService(row: Row): ServiceRecord {
+export function readService(row: Row): ServiceRecord {
   return {
     id: text(row, 'id'),
     tenantId: text(row, 'tenant_id'),

@@ -36,6 +36,7 @@ import {
   selectForeignAuditKeys,
   selectLogChunksOfJobs,
   selectTenantJobsAfter,
+  selectTenantServices,
   selectUsageAfter,
   selectUsageMonths,
 } from './exchange-queries.js';
@@ -256,6 +257,7 @@ function bindStoreTx(sql: SqlClient, mac: AuditMac): StoreTx {
     listLogChunksOfJobs: (jobIds) => selectLogChunksOfJobs(sql, jobIds),
     listUsageAfter: (tenantId, after, limit) => selectUsageAfter(sql, tenantId, after, limit),
     listUsageMonths: (tenantId) => selectUsageMonths(sql, tenantId),
+    listTenantServices: (tenantId) => selectTenantServices(sql, tenantId),
     listModelJobs: (tenantId, model) => selectModelJobs(sql, tenantId, model),
     eraseJobs: (jobs) => updateErasedJobs(sql, jobs),
     eraseLaunchEnv: (jobIds) => updateLaunchEnv(sql, jobIds),

@@ -7,7 +7,8 @@ import { verifyExport } from '../../src/app/exchange/verify-export.js';
 import type { ExportManifest } from '../../src/domain/exchange/export-manifest.js';
 import { EXPORT_FILES } from '../../src/domain/exchange/export-manifest.js';
 import { createDirectorySource } from '../../src/server/exchange/directory-source.js';
-import { api, startTestFactory } from '../server/factory-fixture.js';
+import { api, createOwner, startTestFactory } from '../server/factory-fixture.js';
+import { SERVICE } from '../server/role-matrix-table.js';
 import { runUsine } from '../support/run-cli.js';
 import { downloadExport, OLD_MONTH, seedTenant } from './exchange-fixture.js';
 
@@ -219,5 +220,27 @@ describe('usine export', () => {
     const damaged = await runUsine(['export', 'verify', 'out', '--json'], { cwd });
     expect(damaged.code).toBe(1);
     expect(JSON.parse(damaged.stdout)).toMatchObject({ ok: false });
+  });
+
+  it('writes each service with every revision of its spec', async () => {
+    const call = api(factory.url);
+    const owner = await createOwner(call, factory.adminKey, 'serving-co');
+    const served = await call('POST', '/v1/services', {
+      key: owner.key,
+      body: SERVICE('chat'),
+      headers: { 'content-type': 'application/yaml', 'idempotency-key': 'chat' },
+    });
+    expect(served.status).toBeLessThan(300);
+    const dir = (await downloadExport(factory.url, owner.key)).dir;
+    expect(lines(dir, 'services.jsonl')).toEqual([
+      expect.objectContaining({
+        name: 'chat',
+        state: 'active',
+        revisions: [
+          expect.objectContaining({ revision: 1, document: expect.objectContaining({ kind: 'Service' }) }),
+        ],
+      }),
+    ]);
+    expect((await verify(dir)).problems).toEqual([]);
   });
 });

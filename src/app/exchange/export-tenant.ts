@@ -102,6 +102,7 @@ export async function writeExport(
   await tenantFile.write(`${JSON.stringify(tenant, null, 2)}\n`);
   files.push(await tenantFile.close(1));
   files.push(...(await writeJobs(ctx, tenant.id, open)));
+  files.push(await writeServices(ctx, tenant.id, open));
   files.push(...(await writeUsage(ctx, tenant.id, open)));
   files.push(...(await writeInvoices(ctx, tenant.id, open)));
   files.push(...(await writeSettings(ctx, tenant.id, open)));
@@ -166,6 +167,31 @@ async function writeJobs(ctx: AppContext, tenantId: string, open: Open): Promise
     if (page.length < JOB_PAGE) break;
   }
   return [await jobs.close(), await specs.close(), await events.close(), await logs.close()];
+}
+
+/** services.jsonl: each service (its replicas are jobs of jobs.jsonl) with every revision of its spec. */
+async function writeServices(ctx: AppContext, tenantId: string, open: Open): Promise<ExportFileEntry> {
+  const file = await open('services.jsonl');
+  const { services, documents } = await ctx.store.transaction(async (tx) => ({
+    services: await tx.listTenantServices(tenantId),
+    documents: await tx.listTenantServiceDocuments(tenantId),
+  }));
+  for (const s of services)
+    await file.writeLine({
+      id: s.id,
+      project: s.project,
+      name: s.name,
+      revision: s.revision,
+      state: s.state,
+      desiredReplicas: s.desiredReplicas,
+      createdAt: s.createdAt,
+      updatedAt: s.updatedAt,
+      deletedAt: s.deletedAt,
+      revisions: documents
+        .filter((d) => d.serviceId === s.id && d.revision !== null)
+        .map((d) => ({ revision: d.revision, document: d.document })),
+    });
+  return file.close();
 }
 
 /** usage.jsonl and usage.csv, the same rows, in one pass over the ledger. */

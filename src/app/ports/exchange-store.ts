@@ -1,5 +1,6 @@
 import type { UsageRecord } from '../../domain/metering/usage-record.js';
 import type { JobEventRecord, JobRecord } from './records.js';
+import type { ServiceRecord } from './service-store.js';
 
 /** A job as an export carries it: the record and what made its submission idempotent. */
 export interface ExportedJob extends JobRecord {
@@ -39,6 +40,8 @@ export interface ExchangeStoreTx {
   listLogChunksOfJobs(jobIds: readonly string[]): Promise<LogChunk[]>;
   /** A tenant's ledger after `after`, by (start, key): an order the records carry themselves. */
   listUsageAfter(tenantId: string, after: UsagePosition | undefined, limit: number): Promise<UsageRecord[]>;
+  /** A tenant's services, deleted ones too, oldest first. */
+  listTenantServices(tenantId: string): Promise<ServiceRecord[]>;
   /** Months a tenant's invoices carry usage in (a record's start, or the later month it was billed in). */
   listUsageMonths(tenantId: string): Promise<string[]>;
 

@@ -160,11 +160,9 @@ async function listEntriesToErase(
     for (const entry of page) {
       const data = entry.data;
       const personal =
-        typeof data === 'object' &&
-        data !== null &&
         !readErasedData(data) &&
         !['tenant.create', ERASURE_ACTION].includes(entry.action) &&
-        ['name', 'labels', 'env'].some((key) => key in data);
+        holdsPersonalKey(data);
       if (personal)
         entries.push({
           seq: entry.seq,
@@ -178,6 +176,15 @@ async function listEntriesToErase(
     afterSeq = last.seq;
   }
   return entries;
+}
+
+/** Whether data holds a name, labels or an environment at any depth (a sealed report lists its jobs' names). */
+function holdsPersonalKey(data: unknown): boolean {
+  if (typeof data !== 'object' || data === null) return false;
+  if (Array.isArray(data)) return data.some(holdsPersonalKey);
+  return Object.entries(data).some(
+    ([key, value]) => ['name', 'labels', 'env'].includes(key) || holdsPersonalKey(value),
+  );
 }
 
 /** A spec without its personal fields: env values, labels, and (for a job) its name. */

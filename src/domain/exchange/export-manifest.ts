@@ -53,6 +53,7 @@ export const EXPORT_FILES: Readonly<Record<string, { format: ExportFileFormat; a
   'jobs.jsonl': { format: 'jsonl', about: 'jobs and services with their decision and outcome' },
   'specs.yaml': { format: 'yaml', about: 'each job’s spec as submitted, in the order of jobs.jsonl' },
   'events.jsonl': { format: 'jsonl', about: 'each job’s events, in job order then event order' },
+  'services.jsonl': { format: 'jsonl', about: 'services with every revision of their spec' },
   'logs.jsonl': { format: 'jsonl', about: 'job output shipped by agents, in chunks (base64)' },
   'usage.jsonl': { format: 'jsonl', about: 'the usage ledger, by start then key' },
   'usage.csv': { format: 'csv', about: 'the usage ledger as CSV, the same rows' },
