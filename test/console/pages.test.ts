@@ -240,6 +240,8 @@ describe.skipIf(skip !== undefined)('the console’s pages, in English and Frenc
       await jobs.waitFor();
       expect(await jobs.locator('thead').textContent()).toContain(locale === 'fr' ? 'Locataire' : 'Tenant');
       expect(await jobs.textContent()).toContain('simulated-train');
+      // whose each job is, by name
+      expect(await jobs.locator('tbody').textContent()).toContain('acme');
       await checkAndShoot(page, `operator-jobs-${locale}`);
       await context.close();
     },

@@ -38,6 +38,14 @@ export function JobsPage() {
       }),
     [client, filters.status, filters.project, filters.site, filters.label, filters.tenant, cursor],
   );
+  // the operator reads names, not ids: its key lists every tenant
+  const [tenants] = useApi(
+    () => (isOperator ? client.listTenants() : Promise.resolve({ items: [] })),
+    [client, isOperator],
+  );
+  const tenantName = (id: string) =>
+    (tenants.state === 'ready' ? tenants.value.items.find((tenant) => tenant.id === id)?.name : undefined) ??
+    id;
   const [draft, setDraft] = useState(filters);
   const apply = (event: FormEvent) => {
     event.preventDefault();
@@ -109,11 +117,7 @@ export function JobsPage() {
                     <td>
                       <StatusBadge status={job.status} />
                     </td>
-                    {isOperator ? (
-                      <td>
-                        <code>{job.tenantId}</code>
-                      </td>
-                    ) : null}
+                    {isOperator ? <td title={job.tenantId}>{tenantName(job.tenantId)}</td> : null}
                     <td>{job.project}</td>
                     <td>{job.site ?? '—'}</td>
                     <td>{dateTime(job.createdAt)}</td>
