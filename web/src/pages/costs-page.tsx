@@ -4,6 +4,7 @@ import { BudgetTable } from '../components/budget-table.js';
 import { ProblemAlert } from '../components/problem-alert.js';
 import { UsageChart } from '../components/usage-chart.js';
 import { useLocale } from '../i18n/locale.js';
+import { saveDownload } from '../save-download.js';
 import { useSession } from '../session.js';
 import { useApi } from '../use-api.js';
 
@@ -102,12 +103,7 @@ function Invoice({ invoice }: { invoice: InvoiceView }) {
           ? JSON.stringify(invoice, null, 2)
           : await client.getInvoiceText(invoice.id, format);
       const type = { csv: 'text/csv', html: 'text/html', json: 'application/json' }[format];
-      const url = URL.createObjectURL(new Blob([text], { type }));
-      const link = document.createElement('a');
-      link.href = url;
-      link.download = `${invoice.id}.${format}`;
-      link.click();
-      setTimeout(() => URL.revokeObjectURL(url), 1000);
+      saveDownload([text], type, `${invoice.id}.${format}`);
     } catch (failure) {
       setError(failure);
     }
@@ -181,12 +177,7 @@ function ExportSection() {
     try {
       const chunks: Uint8Array[] = [];
       for await (const chunk of client.exportTenant()) chunks.push(chunk);
-      const url = URL.createObjectURL(new Blob(chunks as BlobPart[], { type: 'application/x-tar' }));
-      const link = document.createElement('a');
-      link.href = url;
-      link.download = 'usine-export.tar';
-      link.click();
-      setTimeout(() => URL.revokeObjectURL(url), 1000);
+      saveDownload(chunks as BlobPart[], 'application/x-tar', 'usine-export.tar');
     } catch (failure) {
       setError(failure);
     } finally {

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { ProviderScorecardsView } from '../../../src/api/provider-schemas.js';
 import { ProblemAlert } from '../components/problem-alert.js';
 import { useLocale } from '../i18n/locale.js';
+import { saveDownload } from '../save-download.js';
 import { useSession } from '../session.js';
 import { useApi } from '../use-api.js';
 
@@ -88,12 +89,7 @@ function Dossier({ card, criteria }: { card: Card; criteria: readonly Criterion[
     setError(undefined);
     try {
       const text = await client.getProviderRfp(card.name, lang);
-      const url = URL.createObjectURL(new Blob([text], { type: 'text/markdown' }));
-      const link = document.createElement('a');
-      link.href = url;
-      link.download = `rfp-${card.name}-${lang}.md`;
-      link.click();
-      setTimeout(() => URL.revokeObjectURL(url), 1000);
+      saveDownload([text], 'text/markdown', `rfp-${card.name}-${lang}.md`);
     } catch (failure) {
       setError(failure);
     }
