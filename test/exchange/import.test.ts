@@ -111,6 +111,48 @@ describe('usine import: export → import into the other engine → export', () 
     }
   });
 
+  it('reports an invoice the imported usage no longer gives, and exits 1', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'usine-import-drift-'));
+    await importOffline(dir, first.dir);
+    // usage this Usine recorded for the tenant since: the old month's invoice would differ
+    const { openDataDir } = await import('../../src/server/data-dir/open-data-dir.js');
+    const { store, lock } = await openDataDir(dir, {});
+    const exported = JSON.parse(read(first.dir, 'invoices.json')) as { month: string; status: string }[];
+    const month = exported.find((i) => i.status === 'final')?.month ?? '';
+    await store.transaction((tx) =>
+      tx.appendUsage([
+        {
+          key: 'ext:drift',
+          tenantId: seeded.tenantId,
+          project: 'vision',
+          jobId: null,
+          site: 'sim-paris',
+          gpuModel: 'H100',
+          offering: 'on-demand',
+          milliGpus: 1000,
+          start: `${month}-12T08:00:00.000Z`,
+          end: `${month}-12T09:00:00.000Z`,
+          energyWh: { coefficient: 700n, scale: 0 },
+          pricePerGpuHour: { amount: { coefficient: 250n, scale: 2 }, currency: 'EUR' },
+          minimumSeconds: null,
+          isFinal: true,
+          timeScale: 1,
+          invoiceMonth: null,
+          correction: null,
+        },
+      ]),
+    );
+    await store.close();
+    await lock.release();
+    const cli = await runUsine(['import', first.dir, '--data-dir', dir, '--json'], { env: {} });
+    expect(cli.code).toBe(1);
+    const report = JSON.parse(cli.stdout) as { ok: boolean; invoices: { different: string[] } };
+    expect(report.ok).toBe(false);
+    expect(report.invoices.different).toEqual([
+      `inv_${month}_EUR: total 12.00 EUR from the imported usage, 9.00 EUR in the export`,
+    ]);
+  });
+
   it('refuses an export with an edited row, and writes nothing', async () => {
     const damaged = mkdtempSync(join(tmpdir(), 'usine-import-damaged-'));
     cpSync(first.dir, damaged, { recursive: true });
