@@ -13,8 +13,9 @@ const Expires = Type.String({
 
 export const CreateKeyBody = Type.Object(
   {
-    role: Type.Enum(['owner', 'member', 'viewer', 'auditor'], {
-      description: 'An owner may create member, viewer and auditor keys; the operator any of them.',
+    role: Type.Enum(['owner', 'member', 'viewer', 'auditor', 'service'], {
+      description:
+        'An owner may create member, viewer, auditor and service keys (a service key only calls its services, of its project when given); the operator any of them.',
     }),
     project: Type.Optional(Type.String({ minLength: 1, maxLength: 63 })),
     expires: Type.Optional(Expires),

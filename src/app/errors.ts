@@ -7,6 +7,7 @@ export const ERROR_CODES = {
   USINE_INVALID_REQUEST: { status: 400, title: 'The request is malformed' },
   USINE_IDEMPOTENCY_KEY_REQUIRED: { status: 400, title: 'An Idempotency-Key header is required' },
   USINE_UNAUTHENTICATED: { status: 401, title: 'A valid API key is required' },
+  USINE_BUDGET_SPENT: { status: 402, title: 'The budget that pays for this is spent' },
   USINE_FORBIDDEN: { status: 403, title: 'This key may not do that' },
   USINE_NOT_FOUND: { status: 404, title: 'No such resource' },
   USINE_REQUEST_TIMEOUT: { status: 408, title: 'The request took too long to arrive' },

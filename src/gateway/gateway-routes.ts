@@ -3,6 +3,9 @@ import type { Authenticate } from '../app/auth/authenticate.js';
 import { UsineError } from '../app/errors.js';
 import { authoriseServiceCall } from '../app/services/authorise-service-call.js';
 import { askForStreamUsage } from '../domain/services/ask-for-usage.js';
+import { RateLimited } from '../server/access-limiter.js';
+import { RateLimiter } from '../server/rate-limiter.js';
+import type { BudgetGate } from './budget-gate.js';
 import { forwardRequest } from './forward-request.js';
 import { meterAnswer } from './meter-answer.js';
 import type { ServiceGateway } from './service-gateway.js';
@@ -10,6 +13,17 @@ import type { ServiceGateway } from './service-gateway.js';
 export interface GatewayRouteOptions {
   readonly gateway: ServiceGateway;
   readonly authenticate: Authenticate;
+  /** Refuses the calls of a tenant whose budget is spent. */
+  readonly budgets: BudgetGate;
+  readonly limits?: GatewayLimits;
+}
+
+/** What one caller may ask of the gateway. */
+export interface GatewayLimits {
+  /** Calls per second (and burst) each calling key may make; default 1000 (2000). */
+  readonly keyRate?: { readonly perSecond: number; readonly burst: number };
+  /** How often a tenant's budgets are read again for its calls; default 30 s. */
+  readonly budgetRefreshMs?: number;
   /** How long a request waits for a ready replica; default 30 s. */
   readonly holdMs?: number;
   /** Largest request body sent on to a replica; default 16 MiB. */
@@ -23,11 +37,13 @@ const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'] as 
  * kept as bytes (they go on to the replica as they came, whatever their type).
  */
 export function registerGatewayRoutes(app: FastifyInstance, options: GatewayRouteOptions): void {
+  const rate = options.limits?.keyRate ?? { perSecond: 1000, burst: 2000 };
+  const perKey = new RateLimiter(rate.perSecond, rate.burst, () => Date.now());
   void app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser(
       '*',
-      { parseAs: 'buffer', bodyLimit: options.bodyLimitBytes ?? 16 * 1024 * 1024 },
+      { parseAs: 'buffer', bodyLimit: options.limits?.bodyLimitBytes ?? 16 * 1024 * 1024 },
       (_r, body, done) => done(null, body),
     );
     const handler = async (request: FastifyRequest, reply: FastifyReply) => {
@@ -39,7 +55,10 @@ export function registerGatewayRoutes(app: FastifyInstance, options: GatewayRout
         const principal = await options.authenticate(request.headers.authorization);
         authoriseServiceCall(principal, entry.service);
         keyId = principal.keyId;
+        const taken = perKey.take(keyId);
+        if (!taken.ok) throw new RateLimited(taken.retryAfterSeconds, 'for this key', rate.perSecond);
       }
+      await options.budgets.check(entry.service);
       const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : '';
       const path = `/${params['*'] ?? ''}${query}`;
       let body = Buffer.isBuffer(request.body) ? request.body : undefined;
@@ -51,7 +70,7 @@ export function registerGatewayRoutes(app: FastifyInstance, options: GatewayRout
       }
       const gateway = options.gateway;
       return forwardRequest(gateway, entry, request, reply, path, {
-        holdMs: options.holdMs ?? 30_000,
+        holdMs: options.limits?.holdMs ?? 30_000,
         body,
         ...(metered
           ? {

@@ -15,7 +15,8 @@ import type { RateLimits } from './rate-limits.js';
 import { ANONYMOUS, type RouteSpec } from './route-spec.js';
 import type { JobNotifier } from './job-notifier.js';
 import type { ServerMetrics } from './metrics.js';
-import { registerGatewayRoutes } from '../gateway/gateway-routes.js';
+import { BudgetGate } from '../gateway/budget-gate.js';
+import { registerGatewayRoutes, type GatewayLimits } from '../gateway/gateway-routes.js';
 import type { ServiceGateway } from '../gateway/service-gateway.js';
 import { listServiceRoutes } from './routes/service-routes.js';
 import { listAgentRoutes } from './routes/agent-routes.js';
@@ -47,6 +48,7 @@ export interface ServerOptions {
   readonly consoleDir?: string;
   /** Routes `/s/<tenant>/<service>/…` to the services' replicas (absent: no gateway here). */
   readonly gateway?: ServiceGateway;
+  readonly gatewayLimits?: GatewayLimits;
 }
 
 /**
@@ -173,7 +175,13 @@ export function buildServer(options: ServerOptions): { app: FastifyInstance; rou
     });
   }
 
-  if (options.gateway) registerGatewayRoutes(app, { gateway: options.gateway, authenticate });
+  if (options.gateway)
+    registerGatewayRoutes(app, {
+      gateway: options.gateway,
+      authenticate,
+      budgets: new BudgetGate(ctx, options.gatewayLimits?.budgetRefreshMs),
+      ...(options.gatewayLimits ? { limits: options.gatewayLimits } : {}),
+    });
 
   app.setErrorHandler((error, request, reply) => {
     const problem = toProblem(error, request.url);

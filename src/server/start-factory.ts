@@ -28,6 +28,7 @@ import { ReconcilerLoop } from './reconciler-loop.js';
 import { logJobMove } from './log-job-move.js';
 import { failReplica } from '../app/services/fail-replica.js';
 import { ServiceGateway } from '../gateway/service-gateway.js';
+import type { GatewayLimits } from '../gateway/gateway-routes.js';
 import { startEmbeddedAgents } from './start-embedded-agents.js';
 
 export interface FactoryOptions {
@@ -55,6 +56,8 @@ export interface FactoryOptions {
   readonly audit?: AuditOptions;
   /** Agents' heartbeat and grace period; default DEFAULT_FLEET_SETTINGS. */
   readonly fleet?: FleetSettings;
+  /** Per-key call rate and budget refresh of the gateway (default: see GatewayLimits). */
+  readonly gatewayLimits?: GatewayLimits;
   /** Run an agent in this process for each `local` site (default true; false: agents run elsewhere). */
   readonly embeddedAgents?: boolean;
   /** The built console served at `/` (default this checkout's web/dist). */
@@ -159,6 +162,7 @@ async function startOnStore(
     ...(options.metricsKey ? { metricsKey: options.metricsKey } : {}),
     ...(options.consoleDir ? { consoleDir: options.consoleDir } : {}),
     gateway,
+    ...(options.gatewayLimits ? { gatewayLimits: options.gatewayLimits } : {}),
   });
   wiring.log = app.log;
   if (audit.failure)

@@ -8,6 +8,7 @@ import { readDocuments } from '../../src/app/read-documents.js';
 import type { RateLimits } from '../../src/server/rate-limits.js';
 import type { AuditOptions } from '../../src/server/start-audit.js';
 import type { EdgeLimits } from '../../src/server/edge-options.js';
+import type { GatewayLimits } from '../../src/gateway/gateway-routes.js';
 import { startFactory, type RunningFactory } from '../../src/server/start-factory.js';
 
 /** A catalog with a local site of 2 virtual L40S and a simulated French site of 2 × 8 H100. */
@@ -60,6 +61,7 @@ export async function startTestFactory(
     embeddedAgents?: boolean;
     limits?: EdgeLimits;
     metricsKey?: string;
+    gatewayLimits?: GatewayLimits;
     consoleDir?: string;
     /** A fixed port (default: any free one). */
     port?: number;
@@ -86,6 +88,7 @@ export async function startTestFactory(
     ...(options.embeddedAgents === undefined ? {} : { embeddedAgents: options.embeddedAgents }),
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.metricsKey ? { metricsKey: options.metricsKey } : {}),
+    ...(options.gatewayLimits ? { gatewayLimits: options.gatewayLimits } : {}),
     ...(options.consoleDir ? { consoleDir: options.consoleDir } : {}),
   });
   const adminKey = factory.adminKey ?? readFileSync(join(dataDir, 'admin.key'), 'utf8').trim();

@@ -33,7 +33,7 @@ export const ALLOWED: Readonly<Record<string, readonly Role[]>> = {
   createSiteKey: ['admin'],
   listTenantKeys: ['admin', 'owner'],
   listKeys: ['admin', 'owner'],
-  getCaller: ['admin', 'owner', 'member', 'viewer', 'auditor', 'agent', 'metering'],
+  getCaller: ['admin', 'owner', 'member', 'viewer', 'auditor', 'service', 'agent', 'metering'],
   revokeKey: ['admin', 'owner'],
   rotateKey: ['admin', 'owner'],
   submitJob: ['owner', 'member'],

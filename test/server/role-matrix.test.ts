@@ -11,7 +11,7 @@ import { ALLOWED, bodyOf, NOT_FOUND_FOR, SERVICE, type MatrixContext } from './r
  * (role-matrix-table.ts) says who may call it.
  */
 const ROUTES = listApiRoutes().filter((route) => route.auth);
-const TENANT_ROLES = ['owner', 'member', 'viewer', 'auditor'] as const satisfies readonly Role[];
+const TENANT_ROLES = ['owner', 'member', 'viewer', 'auditor', 'service'] as const satisfies readonly Role[];
 
 interface Answer {
   readonly status: number;

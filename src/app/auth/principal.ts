@@ -92,6 +92,8 @@ const GRANTS: Readonly<Record<Role, readonly Action[]>> = {
   ],
   viewer: ['tenant.read', 'job.read', 'service.read', 'site.read'],
   auditor: ['tenant.read', 'site.read', 'audit.read', 'usage.read'],
+  // a service key calls its tenant's services through the gateway, and does nothing else
+  service: ['service.call'],
   agent: ['agent.work'],
   metering: ['usage.write'],
 };

@@ -7,13 +7,13 @@ import type { StoreTx } from '../ports/store.js';
 import { readKeyExpiry } from './key-expiry.js';
 import { toKeyView, type KeyView } from './key-view.js';
 
-const TENANT_ROLES: readonly Role[] = ['owner', 'member', 'viewer', 'auditor'];
+const TENANT_ROLES: readonly Role[] = ['owner', 'member', 'viewer', 'auditor', 'service'];
 /**
  * An owner may create keys weaker than its own, never another owner key: a leaked owner key,
  * once revoked, leaves no owner key behind that it minted. Only the operator creates owner
  * keys (an owner may still rotate its own, which replaces it).
  */
-const OWNER_MAY_CREATE: readonly Role[] = ['member', 'viewer', 'auditor'];
+const OWNER_MAY_CREATE: readonly Role[] = ['member', 'viewer', 'auditor', 'service'];
 
 export interface KeyRequest {
   readonly role: string;

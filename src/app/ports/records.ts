@@ -5,7 +5,16 @@ import type { JobStatus } from '../../domain/jobs/lifecycle.js';
  * Roles of an API key. `admin` is the operator's; `agent` and `metering` are site
  * credentials, the operator's too, each bound to one site; the others belong to a tenant.
  */
-export const ROLES = ['admin', 'owner', 'member', 'viewer', 'auditor', 'agent', 'metering'] as const;
+export const ROLES = [
+  'admin',
+  'owner',
+  'member',
+  'viewer',
+  'auditor',
+  'service',
+  'agent',
+  'metering',
+] as const;
 export type Role = (typeof ROLES)[number];
 /** The roles of a site credential: no tenant, exactly one site. */
 export const SITE_ROLES = ['agent', 'metering'] as const satisfies readonly Role[];
