@@ -208,11 +208,14 @@ export class UsineClient {
     return this.call('GET', '/v1/nodes');
   }
 
-  listAudit(cursor?: string, limit = 100): Promise<AuditPageView> {
-    return this.call(
-      'GET',
-      `/v1/audit?limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
-    );
+  /** The audit log a page at a time; `actor` exactly, `action` as a prefix (`job.`). */
+  listAudit(
+    cursor?: string,
+    limit = 100,
+    filter: { actor?: string | undefined; action?: string | undefined } = {},
+  ): Promise<AuditPageView> {
+    const params = new URLSearchParams({ limit: String(limit), ...withDefined({ cursor, ...filter }) });
+    return this.call('GET', `/v1/audit?${params}`);
   }
 
   /** `expect`: a checkpoint the caller trusts; `full`: recompute from the first entry. */

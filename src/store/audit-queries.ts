@@ -1,4 +1,5 @@
 import type { AuditMac } from '../app/audit/audit-keys.js';
+import type { AuditFilter } from '../app/ports/audit-store.js';
 import { nativeSha256 } from '../app/audit/native-sha256.js';
 import type { AuditEntry, AuditEvent, ChainPosition } from '../domain/audit/chain.js';
 import { chainEntry } from '../domain/audit/chain.js';
@@ -144,15 +145,20 @@ export async function selectAuditEntries(
   sql: SqlClient,
   afterSeq: number,
   limit: number,
-  tenantId?: string,
+  filter: AuditFilter & { readonly tenantId?: string } = {},
 ): Promise<AuditEntry[]> {
-  const rows =
-    tenantId === undefined
-      ? await sql.query('SELECT * FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2', [afterSeq, limit])
-      : await sql.query(
-          'SELECT * FROM audit_log WHERE tenant_id = $3 AND seq > $1 ORDER BY tenant_id, seq LIMIT $2',
-          [afterSeq, limit, tenantId],
-        );
+  const params: unknown[] = [afterSeq, limit];
+  const where = ['seq > $1'];
+  // tenant_id first where it is given: the (tenant_id, seq) index serves a tenant's page
+  if (filter.tenantId !== undefined) where.unshift(`tenant_id = $${params.push(filter.tenantId)}`);
+  if (filter.actor !== undefined) where.push(`actor = $${params.push(filter.actor)}`);
+  if (filter.actionPrefix !== undefined)
+    where.push(`action LIKE $${params.push(`${filter.actionPrefix.replace(/[\\%_]/g, '\\$&')}%`)}`);
+  const order = filter.tenantId !== undefined ? 'tenant_id, seq' : 'seq';
+  const rows = await sql.query(
+    `SELECT * FROM audit_log WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT $2`,
+    params,
+  );
   return rows.map(readAuditEntry);
 }
 

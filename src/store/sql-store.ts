@@ -238,9 +238,10 @@ function bindStoreTx(sql: SqlClient, mac: AuditMac): StoreTx {
     listJobEvents: (jobId, afterSeq, limit) => selectJobEvents(sql, jobId, afterSeq, limit),
 
     appendAudit: (event) => insertPendingAudit(sql, event, mac),
-    listAudit: (afterSeq, limit) => selectAuditEntries(sql, afterSeq, limit),
+    listAudit: (afterSeq, limit, filter) => selectAuditEntries(sql, afterSeq, limit, filter),
     countPendingAudit: () => countPendingAudit(sql),
-    listTenantAudit: (tenantId, afterSeq, limit) => selectAuditEntries(sql, afterSeq, limit, tenantId),
+    listTenantAudit: (tenantId, afterSeq, limit, filter) =>
+      selectAuditEntries(sql, afterSeq, limit, { ...filter, tenantId }),
     auditHead: () => selectAuditHead(sql),
     auditHashAt: (seq) => selectAuditHash(sql, seq),
     listAuditRejections: (limit) => selectAuditRejections(sql, limit),

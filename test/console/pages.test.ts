@@ -178,6 +178,18 @@ describe.skipIf(skip !== undefined)('the console’s pages, in English and Frenc
       await here.waitFor();
       expect(await here.getAttribute('data-ok')).toBe('true');
       expect(await page.getByTestId('audit-entries').locator('tbody tr').count()).toBeGreaterThan(0);
+      // filtered by the server, the filter in the address
+      await page.getByLabel(locale === 'fr' ? 'Action' : 'Action').fill('job.submit');
+      await page.getByRole('button', { name: locale === 'fr' ? 'Appliquer' : 'Apply' }).click();
+      await page.waitForURL(/\/audit\?action=job.submit$/);
+      await expect
+        .poll(
+          async () =>
+            new Set(
+              await page.getByTestId('audit-entries').locator('tbody td:nth-child(4)').allTextContents(),
+            ),
+        )
+        .toEqual(new Set(['job.submit']));
       await checkAndShoot(page, `audit-${locale}`);
       await context.close();
     },

@@ -1,5 +1,6 @@
 import type { AuditEntry } from '../../domain/audit/chain.js';
 import type { AppContext } from '../context.js';
+import type { AuditFilter } from '../ports/audit-store.js';
 import { requireAllowed, type Principal } from '../auth/principal.js';
 import { UsineError } from '../errors.js';
 
@@ -14,13 +15,16 @@ export async function listAudit(
   principal: Principal,
   cursor: string | undefined,
   limit: number,
+  filter: AuditFilter = {},
 ): Promise<{ items: AuditEntry[]; nextCursor: string | null }> {
   requireAllowed(principal, 'audit.read');
   const after = readCursor(cursor);
   await ctx.store.sealAudit();
   const tenantId = principal.tenantId;
   const page = await ctx.store.read((tx) =>
-    tenantId === null ? tx.listAudit(after, limit + 1) : tx.listTenantAudit(tenantId, after, limit + 1),
+    tenantId === null
+      ? tx.listAudit(after, limit + 1, filter)
+      : tx.listTenantAudit(tenantId, after, limit + 1, filter),
   );
   const items = page.slice(0, limit);
   const last = items[items.length - 1];

@@ -6,10 +6,21 @@ export interface TenantHead extends SignedTenantCheckpoint {
   readonly throughSeq: number;
 }
 
+/** Entries of one actor, and of actions starting with a prefix (`job.` or `job.submit`). */
+export interface AuditFilter {
+  readonly actor?: string;
+  readonly actionPrefix?: string;
+}
+
 /** What the audit verifier and the checkpoints need of the store, beyond the chain itself. */
 export interface AuditStoreTx {
   /** One tenant's sealed entries after `afterSeq`, in chain order. */
-  listTenantAudit(tenantId: string, afterSeq: number, limit: number): Promise<AuditEntry[]>;
+  listTenantAudit(
+    tenantId: string,
+    afterSeq: number,
+    limit: number,
+    filter?: AuditFilter,
+  ): Promise<AuditEntry[]>;
   /** The last sealed entry; undefined while the chain is empty. */
   auditHead(): Promise<ChainPosition | undefined>;
   /** The hash of entry `seq`; undefined when there is none. */

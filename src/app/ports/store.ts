@@ -2,7 +2,7 @@ import type { AuditEntry, AuditEvent } from '../../domain/audit/chain.js';
 import type { LabelRequirement } from '../../domain/jobs/label-selector.js';
 import type { JobStatus } from '../../domain/jobs/lifecycle.js';
 import type { RemotePlacement } from './executor.js';
-import type { AuditStoreTx } from './audit-store.js';
+import type { AuditFilter, AuditStoreTx } from './audit-store.js';
 import type { ErasureStoreTx } from './erasure-store.js';
 import type { ExchangeStoreTx } from './exchange-store.js';
 import type { ReportStoreTx } from './report-store.js';
@@ -199,8 +199,8 @@ export interface StoreTx
    * records; it takes no lock. `Store.sealAudit` gives it its place in the chain.
    */
   appendAudit(event: AuditEvent): Promise<void>;
-  /** Sealed entries after `afterSeq`, in chain order. */
-  listAudit(afterSeq: number, limit: number): Promise<AuditEntry[]>;
+  /** Sealed entries after `afterSeq`, in chain order (those the filter keeps). */
+  listAudit(afterSeq: number, limit: number, filter?: AuditFilter): Promise<AuditEntry[]>;
   /** Entries committed and not sealed yet. */
   countPendingAudit(): Promise<number>;
 }

@@ -17,6 +17,20 @@ const PAGE_QUERY = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
 });
 
+const AUDIT_QUERY = Type.Object({
+  ...PAGE_QUERY.properties,
+  actor: Type.Optional(
+    Type.String({ minLength: 1, maxLength: 200, description: 'Entries of this actor only.' }),
+  ),
+  action: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 100,
+      description: 'Entries whose action starts with this: `job.` or `job.submit`.',
+    }),
+  ),
+});
+
 function readLimit(query: { limit?: string | number }): number {
   return Math.min(Math.max(Number(query.limit ?? 100) || 100, 1), 1000);
 }
@@ -50,14 +64,17 @@ export function listAuditRoutes(ctx: AppContext): RouteSpec[] {
       summary: 'The audit log, oldest first (the operator sees all, a tenant its own entries)',
       tag: 'audit',
       auth: true,
-      query: PAGE_QUERY,
+      query: AUDIT_QUERY,
       responses: {
         200: { description: 'A page', schema: AuditPage },
         403: { description: 'Not allowed', schema: Problem },
       },
       handle: async (request, _reply, principal) => {
-        const q = request.query as { cursor?: string; limit?: string };
-        return listAudit(ctx, principal, q.cursor, readLimit(q));
+        const q = request.query as { cursor?: string; limit?: string; actor?: string; action?: string };
+        return listAudit(ctx, principal, q.cursor, readLimit(q), {
+          ...(q.actor ? { actor: q.actor } : {}),
+          ...(q.action ? { actionPrefix: q.action } : {}),
+        });
       },
     },
     {

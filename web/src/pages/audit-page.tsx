@@ -3,7 +3,7 @@ import type { AuditVerificationView } from '../../../src/api/schemas.js';
 import { verifyInBrowser, type BrowserVerification } from '../audit/verify-in-browser.js';
 import { ProblemAlert } from '../components/problem-alert.js';
 import { useLocale } from '../i18n/locale.js';
-import { Link, useLocation } from '../router.js';
+import { Link, navigate, useLocation } from '../router.js';
 import { useSession } from '../session.js';
 import { useApi } from '../use-api.js';
 
@@ -15,13 +15,17 @@ export function AuditPage() {
   const { t, dateTime, number } = useLocale();
   const { query } = useLocation();
   const cursor = query.get('cursor') ?? undefined;
-  const [entries] = useApi(() => client.listAudit(cursor, PAGE_SIZE), [client, cursor]);
+  const actor = query.get('actor') ?? '';
+  const action = query.get('action') ?? '';
+  const [entries] = useApi(
+    () => client.listAudit(cursor, PAGE_SIZE, { actor: actor || undefined, action: action || undefined }),
+    [client, cursor, actor, action],
+  );
+  const [draft, setDraft] = useState({ actor, action });
   const [verification, setVerification] = useState<AuditVerificationView | undefined>(undefined);
   const [error, setError] = useState<unknown>(undefined);
   const [isBusy, setBusy] = useState(false);
   const [local, setLocal] = useState<BrowserVerification | undefined>(undefined);
-  const [actor, setActor] = useState('');
-  const [action, setAction] = useState('');
   const verify = async () => {
     setBusy(true);
     setError(undefined);
@@ -97,15 +101,27 @@ export function AuditPage() {
       </section>
       <section aria-labelledby="entries-title">
         <h2 id="entries-title">{t('audit.entries')}</h2>
-        <form className="filters" aria-label={t('jobs.filters')} onSubmit={(e) => e.preventDefault()}>
+        <form
+          className="filters"
+          aria-label={t('jobs.filters')}
+          onSubmit={(e) => {
+            e.preventDefault();
+            navigate(addressOf(draft));
+          }}
+        >
           <label>
             {t('audit.actor')}
-            <input value={actor} onChange={(e) => setActor(e.target.value)} />
+            <input value={draft.actor} onChange={(e) => setDraft({ ...draft, actor: e.target.value })} />
           </label>
           <label>
             {t('audit.action')}
-            <input value={action} onChange={(e) => setAction(e.target.value)} />
+            <input
+              value={draft.action}
+              placeholder="job."
+              onChange={(e) => setDraft({ ...draft, action: e.target.value })}
+            />
           </label>
+          <button type="submit">{t('jobs.apply')}</button>
         </form>
         {entries.state === 'loading' ? <p role="status">{t('app.loading')}</p> : null}
         {entries.state === 'failed' ? <ProblemAlert error={entries.error} /> : null}
@@ -123,22 +139,20 @@ export function AuditPage() {
                 </tr>
               </thead>
               <tbody>
-                {entries.value.items
-                  .filter((e) => e.actor.includes(actor) && e.action.includes(action))
-                  .map((e) => (
-                    <tr key={e.seq}>
-                      <td>{e.seq}</td>
-                      <td>{dateTime(e.at)}</td>
-                      <td>{e.actor}</td>
-                      <td>
-                        <code>{e.action}</code>
-                      </td>
-                      <td>{e.subject}</td>
-                      <td>
-                        <code title={e.hash}>{e.hash.slice(0, 12)}…</code>
-                      </td>
-                    </tr>
-                  ))}
+                {entries.value.items.map((e) => (
+                  <tr key={e.seq}>
+                    <td>{e.seq}</td>
+                    <td>{dateTime(e.at)}</td>
+                    <td>{e.actor}</td>
+                    <td>
+                      <code>{e.action}</code>
+                    </td>
+                    <td>{e.subject}</td>
+                    <td>
+                      <code title={e.hash}>{e.hash.slice(0, 12)}…</code>
+                    </td>
+                  </tr>
+                ))}
               </tbody>
             </table>
             <nav className="pager" aria-label={t('audit.entries')}>
@@ -154,4 +168,10 @@ export function AuditPage() {
       </section>
     </>
   );
+}
+
+function addressOf(filters: { actor: string; action: string }, cursor?: string): string {
+  const params = new URLSearchParams(Object.entries(filters).filter(([, v]) => v !== ''));
+  if (cursor) params.set('cursor', cursor);
+  return params.size > 0 ? `/audit?${params}` : '/audit';
 }
