@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runUsine } from '../support/run-cli.js';
 import { api, createOwner, JOB_YAML, startTestFactory } from './factory-fixture.js';
 
 describe('GET /v1/audit filtered by actor and action', () => {
@@ -46,5 +47,14 @@ describe('GET /v1/audit filtered by actor and action', () => {
   it('takes % and _ as themselves, not as patterns', async () => {
     expect(await entries('action=%25')).toEqual([]);
     expect(await entries('action=job_submit')).toEqual([]);
+  });
+
+  it('is what usine audit list --action asks for', async () => {
+    const listed = await runUsine(['audit', 'list', '--action', 'job.submit', '--json'], {
+      env: { USINE_URL: factory.url, USINE_API_KEY: factory.adminKey },
+    });
+    expect(listed.code).toBe(0);
+    const page = JSON.parse(listed.stdout) as { items: { action: string }[] };
+    expect(page.items.map((e) => e.action)).toEqual(['job.submit', 'job.submit']);
   });
 });

@@ -58,11 +58,24 @@ export function registerAudit(program: Command, io: CliIo, setExit: SetExit): vo
       .summary('the entries, oldest first')
       .option('--cursor <seq>', 'after this entry')
       .option('--limit <n>', 'how many', '50')
+      .option('--actor <actor>', "this actor's entries only (key:ID, placement, …)")
+      .option('--action <prefix>', 'entries whose action starts with this (job., job.submit)')
       .option('--json', 'print JSON'),
   ).action(
-    async (options: { cursor?: string; limit: string; json?: boolean; url?: string; apiKey?: string }) => {
+    async (options: {
+      cursor?: string;
+      limit: string;
+      actor?: string;
+      action?: string;
+      json?: boolean;
+      url?: string;
+      apiKey?: string;
+    }) => {
       await withClient(io, options, async (client) => {
-        const page = await client.listAudit(options.cursor, Number(options.limit));
+        const page = await client.listAudit(options.cursor, Number(options.limit), {
+          actor: options.actor,
+          action: options.action,
+        });
         io.stdout(
           options.json
             ? `${JSON.stringify(page, null, 2)}\n`
