@@ -20,6 +20,8 @@ export interface SlurmClientOptions {
   readonly tokenFile: string | undefined;
   /** Milliseconds before a request is abandoned; default 15 000. */
   readonly timeoutMs?: number;
+  /** How long a refusal (no version in common) is answered again before slurmrestd is asked anew; default 30 000. */
+  readonly refusalCoolDownMs?: number;
 }
 
 /** An answer from slurmrestd that says it failed, with Slurm's own error numbers. */
@@ -61,6 +63,8 @@ export class SlurmClient {
   private agreed: SlurmApi | undefined;
   private offered: readonly string[] = [];
   private problem: string | null = null;
+  /** The last refusal and when (monotonic ms): its OpenAPI document is 660 KB on 24.11, not read on every call. */
+  private refused: { readonly error: SlurmVersionError; readonly atMs: number } | undefined;
   private readonly negotiation = new SingleFlight<SlurmApi>();
 
   constructor(private readonly options: SlurmClientOptions) {
@@ -79,7 +83,10 @@ export class SlurmClient {
 
   /** The agreed version, negotiated first when there is none. */
   async api(): Promise<SlurmApi> {
-    return this.agreed ?? this.negotiation.run('negotiate', () => this.negotiate());
+    if (this.agreed) return this.agreed;
+    const coolDown = this.options.refusalCoolDownMs ?? 30_000;
+    if (this.refused && performance.now() - this.refused.atMs < coolDown) throw this.refused.error;
+    return this.negotiation.run('negotiate', () => this.negotiate());
   }
 
   /**
@@ -149,10 +156,14 @@ export class SlurmClient {
     try {
       this.agreed = chooseSlurmApi(offered, this.options.url);
     } catch (error) {
-      if (error instanceof SlurmVersionError) this.problem = error.message;
+      if (error instanceof SlurmVersionError) {
+        this.problem = error.message;
+        this.refused = { error, atMs: performance.now() };
+      }
       throw error;
     }
     this.problem = null;
+    this.refused = undefined;
     return this.agreed;
   }
 
