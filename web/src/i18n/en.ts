@@ -26,6 +26,7 @@ export const EN = {
   'role.viewer': 'viewer',
   'role.auditor': 'auditor',
   'role.agent': 'agent',
+  'role.service': 'service',
   'role.metering': 'metering',
   'status.queued': 'queued',
   'status.placed': 'placed',

@@ -28,6 +28,7 @@ export const FR: Readonly<Record<MessageKey, string>> = {
   'role.viewer': 'lecteur',
   'role.auditor': 'auditeur',
   'role.agent': 'agent',
+  'role.service': 'service',
   'role.metering': 'comptage',
   'status.queued': 'en file',
   'status.placed': 'placée',

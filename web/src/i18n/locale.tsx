@@ -54,8 +54,9 @@ function makeTools(locale: Locale, setLocale: (l: Locale) => void): LocaleTools 
   return {
     locale,
     setLocale,
+    // a key made up at run time (a role or state the server added since) reads as itself
     t: (key, values) =>
-      messages[key].replace(/\{(\w+)\}/g, (whole, name: string) => String(values?.[name] ?? whole)),
+      (messages[key] ?? key).replace(/\{(\w+)\}/g, (whole, name: string) => String(values?.[name] ?? whole)),
     money: (text) => formatMoneyText(locale, text),
     number: (value, digits = 3) =>
       new Intl.NumberFormat(locale, { maximumFractionDigits: digits }).format(value),
