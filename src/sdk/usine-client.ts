@@ -129,6 +129,22 @@ export class UsineClient {
     return { service: (await response.json()) as ServiceView, created: response.status === 201 };
   }
 
+  /** Applies a Service spec: created, revised (a rollout starts) or unchanged. */
+  async applyService(
+    name: string,
+    text: string,
+    isJson: boolean,
+  ): Promise<{ service: ServiceView; outcome: string }> {
+    const response = await this.send('PUT', `/v1/services/${encodeURIComponent(name)}`, {
+      body: text,
+      headers: { 'content-type': isJson ? 'application/json' : 'application/yaml' },
+    });
+    return {
+      service: (await response.json()) as ServiceView,
+      outcome: response.headers.get('usine-apply') ?? '',
+    };
+  }
+
   listServices(): Promise<{ items: ServiceView[] }> {
     return this.call('GET', '/v1/services');
   }

@@ -123,6 +123,47 @@ export async function updateDesiredReplicas(
   return row && readService(row);
 }
 
+export async function updateServiceRevision(
+  sql: SqlClient,
+  id: string,
+  document: unknown,
+  requestHash: string,
+  at: string,
+): Promise<ServiceRecord | undefined> {
+  const [row] = await sql.query(
+    `WITH revised AS (
+       -- numbered after every revision so far (a rolled-back one keeps its number)
+       UPDATE services SET revision = (SELECT max(revision) + 1 FROM service_revisions WHERE service_id = $1),
+                           document = $2::jsonb, request_hash = $3,
+                           updated_at = $4::timestamptz
+       WHERE id = $1 AND state = 'active' RETURNING *
+     ), kept AS (
+       INSERT INTO service_revisions (service_id, revision, document, request_hash, created_at)
+       SELECT id, revision, document, request_hash, updated_at FROM revised
+     )
+     SELECT * FROM revised`,
+    [id, toJsonParam(document), requestHash, toTimestampParam(at, 'revise.at')],
+  );
+  return row && readService(row);
+}
+
+export async function updateServiceRollBack(
+  sql: SqlClient,
+  id: string,
+  revision: number,
+  at: string,
+): Promise<ServiceRecord | undefined> {
+  const [row] = await sql.query(
+    `UPDATE services s SET revision = r.revision, document = r.document, request_hash = r.request_hash,
+                           updated_at = $3::timestamptz
+     FROM service_revisions r
+     WHERE s.id = $1 AND s.state = 'active' AND r.service_id = s.id AND r.revision = $2
+     RETURNING s.*`,
+    [id, revision, toTimestampParam(at, 'rollback.at')],
+  );
+  return row && readService(row);
+}
+
 export async function updateReplicaSeq(sql: SqlClient, id: string): Promise<number> {
   const [row] = await sql.query(
     `UPDATE services SET replica_seq = replica_seq + 1 WHERE id = $1 RETURNING replica_seq`,

@@ -92,6 +92,8 @@ import {
   selectServices,
   updateDesiredReplicas,
   updateReplicaSeq,
+  updateServiceRevision,
+  updateServiceRollBack,
   updateServiceDeleted,
 } from './service-queries.js';
 import type { SqlClient, SqlDatabase } from './sql-client.js';
@@ -316,6 +318,9 @@ function bindStoreTx(sql: SqlClient, mac: AuditMac): StoreTx {
     listActiveServices: () => selectActiveServices(sql),
     setDesiredReplicas: (id, replicas, at) => updateDesiredReplicas(sql, id, replicas, at),
     takeReplicaNumber: (id) => updateReplicaSeq(sql, id),
+    reviseService: (id, document, requestHash, at) =>
+      updateServiceRevision(sql, id, document, requestHash, at),
+    rollBackService: (id, revision, at) => updateServiceRollBack(sql, id, revision, at),
     deleteService: (id, at) => updateServiceDeleted(sql, id, at),
     appendServiceEvent: (serviceId, at, type, data) => insertServiceEvent(sql, serviceId, at, type, data),
     listServiceEvents: (serviceId, limit) => selectServiceEvents(sql, serviceId, limit),

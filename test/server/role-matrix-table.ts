@@ -47,6 +47,7 @@ export const ALLOWED: Readonly<Record<string, readonly Role[]>> = {
   listServices: ['owner', 'member', 'viewer'],
   getService: ['owner', 'member', 'viewer'],
   scaleService: ['owner', 'member'],
+  applyService: ['owner', 'member'],
   deleteService: ['owner', 'member'],
   listSites: ['admin', 'owner', 'member', 'viewer', 'auditor'],
   listProviders: ['admin', 'owner', 'member', 'viewer', 'auditor'],
@@ -128,6 +129,8 @@ export function bodyOf(route: RouteSpec): { text: string; type: string } | undef
       return { text: SPEC(`matrix-${unique}`), type: 'application/yaml' };
     case 'serveService':
       return { text: SERVICE(`matrix-${unique}`), type: 'application/yaml' };
+    case 'applyService':
+      return { text: SERVICE('service-b', 'project-b'), type: 'application/yaml' };
     case 'scaleService':
       return json({ replicas: 1 });
     case 'postUsage':

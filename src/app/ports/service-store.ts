@@ -65,6 +65,15 @@ export interface ServiceStoreTx {
   listActiveServices(): Promise<RoutedService[]>;
   /** Sets the desired count if the service is live; undefined otherwise. */
   setDesiredReplicas(id: string, replicas: number, at: string): Promise<ServiceRecord | undefined>;
+  /** Makes `document` the service's next revision; undefined when it is not live. */
+  reviseService(
+    id: string,
+    document: unknown,
+    requestHash: string,
+    at: string,
+  ): Promise<ServiceRecord | undefined>;
+  /** Makes an earlier revision's spec current again (its number too); undefined when not live. */
+  rollBackService(id: string, revision: number, at: string): Promise<ServiceRecord | undefined>;
   /** Takes the next replica number (1, 2, …): the idempotency key of the replica it names. */
   takeReplicaNumber(id: string): Promise<number>;
   /** Marks it deleted (its name free again); undefined when it was not live. */

@@ -21,7 +21,7 @@ export function registerKeys(program: Command, io: CliIo, setExit: SetExit): voi
       .summary('create a key; its secret is printed once')
       .requiredOption(
         '--role <role>',
-        'owner, member, viewer, auditor; or a site credential: agent, metering',
+        'owner, member, viewer, auditor, service (calls services only); or a site credential: agent, metering',
       )
       .option('--tenant <tenant>', 'the tenant, by id (ten_…) or name (not for agent and metering keys)')
       .option('--project <project>', 'the project a member key is limited to')

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
 import type { ServiceView } from '../../api/service-schemas.js';
+import { readDocuments } from '../../app/read-documents.js';
 import { addClientOptions, withClient } from '../client-config.js';
 import { formatAge } from '../format-age.js';
 import { CliExit, ExitCode, type CliIo } from '../io.js';
@@ -44,6 +45,40 @@ export function registerServices(program: Command, io: CliIo, setExit: SetExit):
         { file: input.name },
       );
     });
+
+  addClientOptions(
+    program
+      .command('apply')
+      .summary('apply a Service spec: serve it, or roll out its new revision')
+      .description(
+        'Apply a Service spec (YAML or JSON): served when no service has its name, else made its next\n' +
+          'revision, rolled out replica by replica (spec.rollout) and rolled back if the new replicas fail.',
+      )
+      .argument('<file>', 'the spec; - reads it from standard input')
+      .option('--json', 'print the service as JSON'),
+  ).action(async (file: string, options: ClientFlags) => {
+    const input = readInputFile(file, io);
+    if (input.problem) throw new CliExit(ExitCode.error, `${input.name}: ${input.problem}`);
+    // the name says which service: read from the spec, as the server will read it
+    const name = readDocuments([{ name: input.name, text: input.text }]).specs[0]?.spec.name;
+    if (!name)
+      throw new CliExit(ExitCode.error, `${input.name}: not one valid Service (usine validate says why)`);
+    await withClient(
+      io,
+      options,
+      async (client) => {
+        const isJson = file === '-' ? /^\s*\{/.test(input.text) : /\.json$/i.test(file);
+        const { service, outcome } = await client.applyService(name, input.text, isJson);
+        io.stdout(
+          options.json
+            ? `${JSON.stringify(service, null, 2)}\n`
+            : `service ${service.name} ${outcome === 'revised' ? `revision ${service.revision} rolling out` : outcome}\n`,
+        );
+        setExit(ExitCode.ok);
+      },
+      { file: input.name },
+    );
+  });
 
   addClientOptions(
     program

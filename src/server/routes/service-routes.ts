@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app/context.js';
 import { requireTenant, type Principal } from '../../app/auth/principal.js';
+import { applyService } from '../../app/services/apply-service.js';
 import { deleteService } from '../../app/services/delete-service.js';
 import { getServiceDetail, listServiceDetails } from '../../app/services/query-services.js';
 import { scaleService } from '../../app/services/scale-service.js';
@@ -83,6 +84,32 @@ export function listServiceRoutes(ctx: AppContext): RouteSpec[] {
       auth: true,
       responses: { 200: { description: 'The service', schema: Service }, ...problems, ...notFound },
       handle: (request, _reply, principal) => view(request, principal, nameOf(request)),
+    },
+    {
+      method: 'PUT',
+      url: '/v1/services/:name',
+      operationId: 'applyService',
+      summary:
+        'Apply a Service spec: served when new, else its next revision, rolled out replica by replica (rolled back when it fails)',
+      tag: 'services',
+      auth: true,
+      body: 'spec',
+      responses: {
+        201: { description: 'Created: its replicas start', schema: Service },
+        200: { description: 'A new revision rolls out, or the spec was already current', schema: Service },
+        ...problems,
+        409: { description: 'The service belongs to another project', schema: Problem },
+        422: { description: 'Invalid spec, or its name is not the path’s', schema: Problem },
+      },
+      handle: async (request, reply, principal) => {
+        const key = request.headers['idempotency-key'];
+        const { service, outcome } = await applyService(ctx, principal, nameOf(request), {
+          text: readBodyText(request),
+          idempotencyKey: (Array.isArray(key) ? key[0] : key) ?? `apply-${nameOf(request)}`,
+        });
+        reply.code(outcome === 'created' ? 201 : 200).header('usine-apply', outcome);
+        return view(request, principal, service.name);
+      },
     },
     {
       method: 'POST',
