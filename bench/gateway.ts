@@ -3,8 +3,9 @@
 // Service of one replica (the tests' OpenAI-compatible stand-in, a real process run by the agent),
 // then BENCH_CONCURRENCY closed-loop clients in this process (undici, keep-alive) POST
 // /v1/chat/completions for BENCH_DURATION_S per round, alternating direct and gateway rounds
-// (BENCH_ROUNDS each, after a warm-up of each). Through the gateway every request carries the
-// tenant's key (authenticated, the route looked up, a replica chosen, the answer streamed back).
+// (BENCH_ROUNDS each, after a warm-up of each). Through the gateway every request carries one of
+// the tenant's service keys (4 connections a key; authenticated, rate limited, the budget checked,
+// a replica chosen, the answer streamed back and its tokens metered).
 // Prints each round, then throughput ratio and the latency the gateway adds (p50, p99); the last
 // line is one JSON object. The load generator shares the machine with both: on a loaded machine
 // compare the ratio, not the absolute figures.
@@ -90,6 +91,15 @@ async function main(): Promise<void> {
     key = (await call('POST', `/v1/tenants/${String(tenant['id'])}/keys`, admin, { role: 'owner' }))[
       'key'
     ] as string;
+    // callers' service keys, 4 connections each: each key stays under the gateway's per-key rate
+    const serviceKeys: string[] = [];
+    for (let i = 0; i < Math.ceil(CONCURRENCY / 4); i++) {
+      serviceKeys.push(
+        (await call('POST', `/v1/tenants/${String(tenant['id'])}/keys`, admin, { role: 'service' }))[
+          'key'
+        ] as string,
+      );
+    }
     const command = await prepareReplicaCommand();
     const spec = `apiVersion: usine/v1
 kind: Service
@@ -125,27 +135,39 @@ spec:
       gateway: {
         pool: new Pool(usine.url, { connections: CONCURRENCY }),
         path: '/s/bench/chat/v1/chat/completions',
-        auth: { authorization: `Bearer ${key}` },
+        auth: {},
       },
     };
     const probe = { pool: targets.gateway.pool, path: '/healthz', auth: {} };
+    const reported = { requests: 0, prompt: 0, completion: 0 };
     const runRound = async (path: 'direct' | 'gateway' | 'healthz', seconds: number): Promise<Round> => {
       const target = path === 'healthz' ? probe : targets[path];
       const method = path === 'healthz' ? 'GET' : 'POST';
       const latencies: number[] = [];
       let errors = 0;
+      const counted = path === 'gateway';
       const until = performance.now() + seconds * 1000;
-      const worker = async () => {
+      const worker = async (_: unknown, n: number) => {
+        const auth =
+          path === 'gateway'
+            ? { authorization: `Bearer ${serviceKeys[n % serviceKeys.length] ?? ''}` }
+            : target.auth;
         while (performance.now() < until) {
           const t0 = performance.now();
           try {
             const answer = await target.pool.request({
               method,
               path: target.path,
-              headers: { 'content-type': 'application/json', ...target.auth },
+              headers: { 'content-type': 'application/json', ...auth },
               body: method === 'POST' ? BODY : null,
             });
-            await answer.body.dump();
+            if (counted && answer.statusCode === 200) {
+              // what the replica told this caller, to compare with what the gateway metered
+              const usage = ((await answer.body.json()) as { usage: Record<string, number> }).usage;
+              reported.requests++;
+              reported.prompt += usage['prompt_tokens'] ?? 0;
+              reported.completion += usage['completion_tokens'] ?? 0;
+            } else await answer.body.dump();
             if (answer.statusCode !== 200) errors++;
             else latencies.push(performance.now() - t0);
           } catch {
@@ -177,6 +199,21 @@ spec:
     console.log(
       `healthz ${healthz.requestsPerSecond.toFixed(0).padStart(6)} req/s  p50 ${healthz.p50Ms.toFixed(2)} ms  (the server's cheapest route, for scale)`,
     );
+    // every gateway request's tokens, as metered (flushed every second) against as reported
+    await sleep(1500);
+    const metered = (await call('GET', '/v1/services/chat', key))['tokens'] as {
+      requests: number;
+      promptTokens: number;
+      completionTokens: number;
+    };
+    const tokensExact =
+      metered.requests === reported.requests &&
+      metered.promptTokens === reported.prompt &&
+      metered.completionTokens === reported.completion;
+    console.log(
+      `tokens metered ${metered.promptTokens}+${metered.completionTokens} in ${metered.requests} requests; ` +
+        `reported to the callers ${reported.prompt}+${reported.completion} in ${reported.requests}: ${tokensExact ? 'equal' : 'DIFFERENT'}`,
+    );
     const mean = (path: string, pick: (r: Round) => number) => {
       const of = rounds.filter((r) => r.path === path).map(pick);
       return of.reduce((a, b) => a + b, 0) / of.length;
@@ -207,6 +244,9 @@ spec:
       addedP50Ms: Number((gateway.p50 - direct.p50).toFixed(3)),
       addedP99Ms: Number((gateway.p99 - direct.p99).toFixed(3)),
       serverHealthzRequestsPerSecond: Math.round(healthz.requestsPerSecond),
+      meteredRequests: metered.requests,
+      reportedRequests: reported.requests,
+      tokensExact,
       errors: rounds.reduce((n, r) => n + r.errors, 0),
       targets: { throughputRatio: 0.8, addedP50Ms: 0.5, addedP99Ms: 2 },
     };
