@@ -35,8 +35,8 @@ export function installConsoleFiles(app: FastifyInstance, dir = CONSOLE_DIR): Co
       // own answers (a too-long id is the router's 414, an unknown path the API's 404)
       wildcard: false,
       cacheControl: false,
-      setHeaders: (reply, path) => {
-        void reply.header(
+      setHeaders: (response, path) => {
+        response.setHeader(
           'cache-control',
           path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
         );
