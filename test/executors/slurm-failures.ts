@@ -6,7 +6,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, createOwner, startTestFactory } from '../server/factory-fixture.js';
-import { makeSlurmWorkDir, slurmCatalog, slurmCommand, slurmJob, type TestSlurm } from './slurm-subject.js';
+import {
+  makeSlurmWorkDir,
+  skipSlurmSuite,
+  slurmCatalog,
+  slurmCommand,
+  slurmJob,
+  type TestSlurm,
+} from './slurm-subject.js';
 
 const SCRIPTS = resolve(import.meta.dirname, '../../scripts/slurm');
 
@@ -55,10 +62,7 @@ export function describeSlurmFailures(kind: SlurmKind): void {
   const skip = whyNot(kind);
   if (skip && process.env.USINE_SLURM_REQUIRED === '1') throw new Error(`USINE_SLURM_REQUIRED=1 but ${skip}`);
   if (skip) {
-    console.warn(`\n*** SKIPPING the Slurm ${kind.label} failure tests: ${skip}\n`);
-    describe.skip(`Slurm ${kind.label} failures (skipped: ${skip})`, () => {
-      it('needs Slurm', () => undefined);
-    });
+    skipSlurmSuite(`the Slurm ${kind.label} failure tests`, skip);
     return;
   }
   describe(`Usine when Slurm ${kind.label} fails`, () => {

@@ -9,6 +9,7 @@ import {
   makeSlurmWorkDir,
   slurmCatalog,
   slurmCommand,
+  skipSlurmSuite,
   slurmJob,
   type TestSlurm,
 } from './slurm-subject.js';
@@ -43,12 +44,8 @@ function countSlurmJobs(slurm: TestSlurm, jobId: string): number {
   return names.split('\n').filter((name) => name === `usine-${jobId}`).length;
 }
 
-if (typeof clusters === 'string') {
-  console.warn(`\n*** SKIPPING the Usine-on-Slurm restart test: ${clusters}\n`);
-  describe.skip(`usine on slurm (skipped: ${clusters})`, () => {
-    it('needs a slurmrestd', () => undefined);
-  });
-} else {
+if (typeof clusters === 'string') skipSlurmSuite('the Usine-on-Slurm restart test', clusters);
+else {
   describe.each(clusters.map((slurm) => [slurm.label, slurm] as const))(
     'usine on a real Slurm %s',
     (_, slurm) => {

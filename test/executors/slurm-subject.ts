@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, it } from 'vitest';
 import { SlurmExecutor, type SlurmExecutorOptions } from '../../src/executors/slurm/slurm-executor.js';
 import type { ContractSubject } from './executor-contract.js';
 
@@ -36,6 +37,17 @@ async function isAnswering(url: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/**
+ * A Slurm suite that cannot run here: a banner, and one skipped test that says why. Never in CI:
+ * there `USINE_SLURM_REQUIRED=1` turns the reason into a failure before this is reached.
+ */
+export function skipSlurmSuite(what: string, why: string): void {
+  console.warn(`\n*** SKIPPING ${what}: ${why}\n`);
+  describe.skip(`${what} (skipped: ${why})`, () => {
+    it('needs Slurm', () => undefined);
+  });
 }
 
 /** The test Slurms, or the reason the Slurm tests are skipped. */
