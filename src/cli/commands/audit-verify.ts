@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { AuditCheckpointView, AuditEntryView, AuditVerificationView } from '../../api/schemas.js';
+import type { AuditEntryView, AuditVerificationView } from '../../api/schemas.js';
 import { readAuditPublicKey } from '../../app/audit/audit-keys.js';
 import { nativeSha256 } from '../../app/audit/native-sha256.js';
 import type { AuditEntry } from '../../domain/audit/chain.js';
@@ -11,6 +11,7 @@ import {
 import { parseCheckpointLines } from '../../domain/audit/checkpoint-lines.js';
 import { listErasedEntries } from '../../domain/audit/erasure.js';
 import { verifyTenantEntries } from '../../domain/audit/tenant-proof.js';
+import { readTenantCheckpoint } from '../../sdk/read-tenant-checkpoint.js';
 import type { UsineClient } from '../../sdk/usine-client.js';
 import { CliExit, ExitCode } from '../io.js';
 
@@ -96,17 +97,6 @@ async function verifyOwnEntries(
 
 function readEntry(view: AuditEntryView): AuditEntry {
   return view;
-}
-
-function readTenantCheckpoint(view: AuditCheckpointView): SignedTenantCheckpoint {
-  return {
-    tenantId: view.tenantId ?? '',
-    count: view.count,
-    head: view.headHash,
-    at: view.at,
-    keyId: view.keyId,
-    signature: view.signature,
-  };
 }
 
 function readPublicKeyFile(path: string): string {

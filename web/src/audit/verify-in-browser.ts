@@ -1,13 +1,12 @@
-import type { AuditCheckpointView } from '../../../src/api/schemas.js';
 import { verifyChain, type ChainVerification } from '../../../src/domain/audit/chain.js';
 import {
   encodeCheckpoint,
   encodeTenantCheckpoint,
   isCheckpointSigned,
   type SignedCheckpoint,
-  type SignedTenantCheckpoint,
 } from '../../../src/domain/audit/checkpoint.js';
 import { verifyTenantEntries } from '../../../src/domain/audit/tenant-proof.js';
+import { readTenantCheckpoint } from '../../../src/sdk/read-tenant-checkpoint.js';
 import type { UsineClient } from '../../../src/sdk/usine-client.js';
 
 export interface BrowserVerification extends ChainVerification {
@@ -90,17 +89,6 @@ async function readAll<T>(
     if (!answer.nextCursor) return all;
     cursor = answer.nextCursor;
   }
-}
-
-function readTenantCheckpoint(view: AuditCheckpointView): SignedTenantCheckpoint {
-  return {
-    tenantId: view.tenantId ?? '',
-    count: view.count,
-    head: view.headHash,
-    at: view.at,
-    keyId: view.keyId,
-    signature: view.signature,
-  };
 }
 
 function readPem(pem: string): ArrayBuffer {
