@@ -15,6 +15,7 @@ import type { RateLimits } from './rate-limits.js';
 import { ANONYMOUS, type RouteSpec } from './route-spec.js';
 import type { JobNotifier } from './job-notifier.js';
 import type { ServerMetrics } from './metrics.js';
+import { readUsageMetrics } from '../app/metering/usage-metrics.js';
 import { BudgetGate } from '../gateway/budget-gate.js';
 import { registerGatewayRoutes, type GatewayLimits } from '../gateway/gateway-routes.js';
 import type { ServiceGateway } from '../gateway/service-gateway.js';
@@ -139,9 +140,8 @@ export function buildServer(options: ServerOptions): { app: FastifyInstance; rou
       metrics.gpusAllocated.set({ site: site.name }, site.gpusAllocated);
       metrics.gpusFree.set({ site: site.name }, site.gpusFree);
     }
-    const counts = await ctx.store.transaction((tx) => tx.countJobsByStatus());
-    metrics.jobs.reset();
-    for (const [state, n] of Object.entries(counts)) metrics.jobs.set({ state }, n ?? 0);
+    metrics.setJobCounts(await ctx.store.transaction((tx) => tx.countJobsByStatus()));
+    metrics.setUsage(await readUsageMetrics(ctx));
   };
   const isReady = () => ctx.store.transaction(async (tx) => (await tx.countApiKeys()) >= 0);
   routes.push(

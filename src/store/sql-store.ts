@@ -123,6 +123,7 @@ import {
   isUsageCorrected,
   selectUsage,
   sumUsage,
+  sumUsageByPlace,
   selectJobsById,
 } from './usage-queries.js';
 
@@ -281,6 +282,7 @@ function bindStoreTx(sql: SqlClient, mac: AuditMac): StoreTx {
       selectForeignAudit(sql, keyId, tenantId, kind, afterPosition, limit),
     listUsage: (tenantId, range) => selectUsage(sql, tenantId, range),
     sumUsage: (tenantId, range) => sumUsage(sql, tenantId, range),
+    sumUsageByPlace: () => sumUsageByPlace(sql),
     lastUsageOfJob: (jobId) => selectLastUsageOfJob(sql, jobId),
     lockUsageRecord: (key) => lockUsageRecord(sql, key),
     isUsageCorrected: (key) => isUsageCorrected(sql, key),

@@ -1,4 +1,4 @@
-import type { LastUsage, UsageRange, UsageTotal } from '../app/ports/metering-store.js';
+import type { LastUsage, PlaceUsageTotal, UsageRange, UsageTotal } from '../app/ports/metering-store.js';
 import {
   milliGpuMs,
   USAGE_OFFERINGS,
@@ -126,6 +126,27 @@ export async function sumUsage(sql: SqlClient, tenantId: string, range: UsageRan
       currency: String(row['currency']),
     },
     quantity: BigInt(String(row['quantity'])),
+  }));
+}
+
+/** The whole ledger summed per tenant, site, GPU model and price (the metrics' counters). */
+export async function sumUsageByPlace(sql: SqlClient): Promise<PlaceUsageTotal[]> {
+  const rows = await sql.query(
+    `SELECT t.name AS tenant, u.site, u.gpu_model, u.price_per_gpu_hour::text AS price, u.currency,
+            sum(u.milli_gpu_ms)::text AS quantity, sum(u.energy_wh)::text AS energy_wh
+       FROM usage_records u JOIN tenants t ON t.id = u.tenant_id
+      GROUP BY t.name, u.site, u.gpu_model, u.price_per_gpu_hour, u.currency`,
+  );
+  return rows.map((row) => ({
+    tenant: String(row['tenant']),
+    site: String(row['site']),
+    gpuModel: String(row['gpu_model']),
+    pricePerGpuHour: {
+      amount: decimalOf(row['price'], 'price_per_gpu_hour'),
+      currency: String(row['currency']),
+    },
+    quantity: BigInt(String(row['quantity'])),
+    energyWh: decimalOf(row['energy_wh'], 'energy_wh'),
   }));
 }
 

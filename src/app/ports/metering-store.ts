@@ -2,6 +2,7 @@ import type { Budget } from '../../domain/metering/budget.js';
 import type { BillingSettings } from '../../domain/metering/invoice.js';
 import type { Month } from '../../domain/metering/month.js';
 import type { UsageRecord } from '../../domain/metering/usage-record.js';
+import type { Decimal } from '../../domain/money/decimal.js';
 import type { Money } from '../../domain/money/money.js';
 import type { JobRecord } from './records.js';
 
@@ -16,6 +17,18 @@ export interface UsageTotal {
   readonly project: string;
   readonly pricePerGpuHour: Money;
   readonly quantity: bigint;
+}
+
+/** Every tenant's usage at one site, GPU model and price, from the first record on. */
+export interface PlaceUsageTotal {
+  /** The tenant's name. */
+  readonly tenant: string;
+  readonly site: string;
+  readonly gpuModel: string;
+  readonly pricePerGpuHour: Money;
+  /** milli-GPU × ms, compensating records included. */
+  readonly quantity: bigint;
+  readonly energyWh: Decimal;
 }
 
 /**
@@ -43,6 +56,8 @@ export interface MeteringStoreTx {
    * budgets need, exact (cost is linear in quantity at one price), in a few rows.
    */
   sumUsage(tenantId: string, range: UsageRange): Promise<UsageTotal[]>;
+  /** The whole ledger, every tenant's, summed per tenant, site, GPU model and price (metrics). */
+  sumUsageByPlace(): Promise<PlaceUsageTotal[]>;
   lastUsageOfJob(jobId: string): Promise<LastUsage | undefined>;
   /** The record of this key, locked until the transaction ends (a correction reads it). */
   lockUsageRecord(key: string): Promise<UsageRecord | undefined>;

@@ -4,6 +4,7 @@ import { Problem } from '../../api/schemas.js';
 import { UsineError } from '../../app/errors.js';
 import type { RouteSpec } from '../route-spec.js';
 import type { ServerMetrics } from '../metrics.js';
+import { OPENMETRICS_CONTENT_TYPE, prefersOpenMetrics, writeOpenMetrics } from '../openmetrics-text.js';
 
 /** Health, readiness, metrics and the API description: no API key needed (metrics may want its own). */
 export function listOperationRoutes(
@@ -57,7 +58,11 @@ export function listOperationRoutes(
       tag: 'operations',
       auth: false,
       responses: {
-        200: { description: 'Prometheus text format', contentType: 'text/plain' },
+        200: {
+          description:
+            'The Prometheus text format, or OpenMetrics 1.0 when `Accept` prefers `application/openmetrics-text`',
+          contentType: 'text/plain',
+        },
         401: { description: 'The metrics key is configured and was not sent', schema: Problem },
       },
       handle: async (request, reply) => {
@@ -68,6 +73,11 @@ export function listOperationRoutes(
           );
         }
         await refreshGauges();
+        void reply.header('vary', 'accept');
+        if (prefersOpenMetrics(request.headers.accept)) {
+          reply.header('content-type', OPENMETRICS_CONTENT_TYPE);
+          return writeOpenMetrics(metrics.registry);
+        }
         reply.header('content-type', metrics.registry.contentType);
         return metrics.registry.metrics();
       },
