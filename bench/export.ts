@@ -69,6 +69,7 @@ function jobOf(i: number): ExportedJob {
     updatedAt: end,
     startedAt: at,
     finishedAt: end,
+    prunedAt: null,
     idempotencyKey: `run-${i}`,
     requestHash: '0'.repeat(64),
   };

@@ -77,6 +77,10 @@ export const Job = Type.Object({
   updatedAt: Instant,
   startedAt: NullableInstant,
   finishedAt: NullableInstant,
+  prunedAt: Type.Union([Instant, Type.Null()], {
+    description:
+      'When retention took the job’s events and logs (the job, its usage and its audit entries stay); null: all kept.',
+  }),
   spec: WorkloadDocument,
 });
 

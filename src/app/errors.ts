@@ -13,6 +13,7 @@ export const ERROR_CODES = {
   USINE_REQUEST_TIMEOUT: { status: 408, title: 'The request took too long to arrive' },
   USINE_CONFLICT: { status: 409, title: 'The resource is not in a state that allows this' },
   USINE_KEY_LIMIT: { status: 409, title: 'The tenant holds as many keys as it may' },
+  USINE_JOB_PRUNED: { status: 410, title: 'Retention took this job’s events and logs' },
   USINE_PAYLOAD_TOO_LARGE: { status: 413, title: 'The request body is too large' },
   USINE_URI_TOO_LONG: { status: 414, title: 'A path parameter is too long' },
   USINE_UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported content type' },

@@ -21,6 +21,7 @@ export function toJobView(job: JobRecord) {
     updatedAt: job.updatedAt,
     startedAt: job.startedAt,
     finishedAt: job.finishedAt,
+    prunedAt: job.prunedAt,
     spec: job.document,
   };
 }

@@ -25,6 +25,7 @@ import { JobNotifier } from './job-notifier.js';
 import { ServerMetrics } from './metrics.js';
 import { createRandomIds } from './random-ids.js';
 import { ReconcilerLoop } from './reconciler-loop.js';
+import { RetentionLoop, type RetentionSettings } from './retention-loop.js';
 import { logJobMove } from './log-job-move.js';
 import { failReplica } from '../app/services/fail-replica.js';
 import { ServiceGateway } from '../gateway/service-gateway.js';
@@ -56,6 +57,8 @@ export interface FactoryOptions {
   readonly audit?: AuditOptions;
   /** Agents' heartbeat and grace period; default DEFAULT_FLEET_SETTINGS. */
   readonly fleet?: FleetSettings;
+  /** Prune finished jobs' events and logs past this age (absent: keep everything). */
+  readonly retention?: RetentionSettings;
   /** Per-key call rate and budget refresh of the gateway (default: see GatewayLimits). */
   readonly gatewayLimits?: GatewayLimits;
   /** Run an agent in this process for each `local` site (default true; false: agents run elsewhere). */
@@ -192,6 +195,8 @@ async function startOnStore(
   wiring.loop = loop;
   loop.start();
   gateway.start();
+  const retention = options.retention && new RetentionLoop(ctx, options.retention, app.log);
+  retention?.start();
   return {
     url,
     adminKey,
@@ -199,6 +204,7 @@ async function startOnStore(
     idleSites,
     notices,
     async close() {
+      await retention?.stop();
       await loop.stop();
       await gateway.stop();
       for (const agent of agents) await agent.stop();

@@ -117,17 +117,19 @@ export async function insertImportedJobs(sql: SqlClient, jobs: readonly Exported
     updated_at: j.updatedAt,
     started_at: j.startedAt,
     finished_at: j.finishedAt,
+    pruned_at: j.prunedAt,
   }));
   const inserted = await sql.query(
     `INSERT INTO jobs (id, tenant_id, project, name, kind, labels, document, status, reason, placement, site,
                        allocation, handle, exit_code, idempotency_key, request_hash, created_at, updated_at,
-                       started_at, finished_at)
+                       started_at, finished_at, pruned_at)
      SELECT id, tenant_id, project, name, kind, labels, document, status, reason, placement, site, allocation,
-            handle, exit_code, idempotency_key, request_hash, created_at, updated_at, started_at, finished_at
+            handle, exit_code, idempotency_key, request_hash, created_at, updated_at, started_at, finished_at,
+            pruned_at
        FROM jsonb_to_recordset($1::jsonb) AS j(id text, tenant_id text, project text, name text, kind text,
             labels jsonb, document jsonb, status text, reason text, placement jsonb, site text, allocation jsonb,
             handle text, exit_code integer, idempotency_key text, request_hash text, created_at timestamptz,
-            updated_at timestamptz, started_at timestamptz, finished_at timestamptz)
+            updated_at timestamptz, started_at timestamptz, finished_at timestamptz, pruned_at timestamptz)
       ORDER BY id
      ON CONFLICT DO NOTHING
      RETURNING id`,

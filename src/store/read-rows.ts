@@ -57,6 +57,7 @@ export function readJob(row: Row): JobRecord {
     updatedAt: instant(row, 'updated_at'),
     startedAt: nullableInstant(row, 'started_at'),
     finishedAt: nullableInstant(row, 'finished_at'),
+    prunedAt: nullableInstant(row, 'pruned_at'),
   };
 }
 

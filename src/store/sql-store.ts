@@ -49,6 +49,7 @@ import {
   updateLaunchEnv,
   updateServiceDocument,
 } from './erasure-queries.js';
+import { pruneFinishedJobs } from './retention-queries.js';
 import { insertJobEvent, selectJobEvents } from './job-event-queries.js';
 import { selectModelJobs, selectUsageOfJobs } from './report-queries.js';
 import {
@@ -172,6 +173,10 @@ export function createSqlStore(db: SqlDatabase, options: SqlStoreOptions = {}): 
       return sealed;
     },
     commitJob: (job) => jobCommits.submit(job),
+    reclaimPruned: async () => {
+      await db.reclaim('job_events');
+      await db.reclaim('launch_logs');
+    },
     close: () => db.close(),
   };
 }
@@ -266,6 +271,7 @@ function bindStoreTx(sql: SqlClient, mac: AuditMac): StoreTx {
     eraseJobs: (jobs) => updateErasedJobs(sql, jobs),
     eraseLaunchEnv: (jobIds) => updateLaunchEnv(sql, jobIds),
     deleteJobLogs: (jobIds) => deleteJobLogs(sql, jobIds),
+    pruneFinishedJobs: (before, limit, at) => pruneFinishedJobs(sql, before, limit, at),
     listTenantServiceDocuments: (tenantId) => selectTenantServiceDocuments(sql, tenantId),
     eraseServiceDocument: (serviceId, revision, document) =>
       updateServiceDocument(sql, serviceId, revision, document),

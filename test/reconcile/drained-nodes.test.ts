@@ -57,6 +57,7 @@ spec:
     updatedAt: '2026-11-27T08:00:00.000Z',
     startedAt: null,
     finishedAt: null,
+    prunedAt: null,
     ...fields,
   };
 }

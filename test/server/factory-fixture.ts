@@ -7,6 +7,7 @@ import type { FleetSettings } from '../../src/app/fleet/fleet-settings.js';
 import { readDocuments } from '../../src/app/read-documents.js';
 import type { RateLimits } from '../../src/server/rate-limits.js';
 import type { AuditOptions } from '../../src/server/start-audit.js';
+import type { RetentionSettings } from '../../src/server/retention-loop.js';
 import type { EdgeLimits } from '../../src/server/edge-options.js';
 import type { GatewayLimits } from '../../src/gateway/gateway-routes.js';
 import { startFactory, type RunningFactory } from '../../src/server/start-factory.js';
@@ -65,6 +66,7 @@ export async function startTestFactory(
     consoleDir?: string;
     /** A fixed port (default: any free one). */
     port?: number;
+    retention?: RetentionSettings;
     /** Where the server logs (default: nowhere). */
     logger?: { level: string; stream: NodeJS.WritableStream };
   } = {},
@@ -89,6 +91,7 @@ export async function startTestFactory(
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.metricsKey ? { metricsKey: options.metricsKey } : {}),
     ...(options.gatewayLimits ? { gatewayLimits: options.gatewayLimits } : {}),
+    ...(options.retention ? { retention: options.retention } : {}),
     ...(options.consoleDir ? { consoleDir: options.consoleDir } : {}),
   });
   const adminKey = factory.adminKey ?? readFileSync(join(dataDir, 'admin.key'), 'utf8').trim();

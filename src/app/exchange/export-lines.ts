@@ -40,6 +40,7 @@ export function toJobLine(job: ExportedJob): Row {
     updatedAt: job.updatedAt,
     startedAt: job.startedAt,
     finishedAt: job.finishedAt,
+    prunedAt: job.prunedAt,
     idempotencyKey: job.idempotencyKey,
     requestHash: job.requestHash,
   };
@@ -73,6 +74,8 @@ export function fromJobLine(row: Row, tenantId: string, document: unknown): Expo
     updatedAt: instant(row, 'updatedAt'),
     startedAt: nullableInstant(row, 'startedAt'),
     finishedAt: nullableInstant(row, 'finishedAt'),
+    // absent in exports made before retention existed
+    prunedAt: nullableInstant(row, 'prunedAt'),
     idempotencyKey: str(row, 'idempotencyKey'),
     requestHash: str(row, 'requestHash'),
   };

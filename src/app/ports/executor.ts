@@ -121,5 +121,10 @@ export interface Executor {
   logs(handle: string, options: { offset: number; follow: boolean }): AsyncIterable<string>;
   /** After a restart: the handles this backend still knows, so lost jobs can be told apart. */
   reconcile(): Promise<string[]>;
+  /**
+   * Drops what this backend keeps of a finished job (retention took its history); a backend
+   * that keeps nothing, or whose files live on other hosts, has none.
+   */
+  forget?(handle: string): Promise<void>;
   close(): Promise<void>;
 }

@@ -81,6 +81,8 @@ export interface JobRecord {
   readonly updatedAt: string;
   readonly startedAt: string | null;
   readonly finishedAt: string | null;
+  /** When retention took its events and logs (docs/adr/0012-retention.md); null: all kept. */
+  readonly prunedAt: string | null;
 }
 
 export interface JobEventRecord {

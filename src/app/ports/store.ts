@@ -6,6 +6,7 @@ import type { AuditFilter, AuditStoreTx } from './audit-store.js';
 import type { ErasureStoreTx } from './erasure-store.js';
 import type { ExchangeStoreTx } from './exchange-store.js';
 import type { ReportStoreTx } from './report-store.js';
+import type { RetentionStoreTx } from './retention-store.js';
 import type { FleetStoreTx } from './fleet-store.js';
 import type { MeteringStoreTx } from './metering-store.js';
 import type { ServiceStoreTx } from './service-store.js';
@@ -40,6 +41,8 @@ export interface Store {
    * has committed; a call that fails does not fail the others of its batch.
    */
   commitJob(job: NewJob): Promise<CreateJobResult>;
+  /** Gives back the space of the rows retention deleted (PGlite has no autovacuum; PostgreSQL: nothing to do). */
+  reclaimPruned(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -111,7 +114,8 @@ export interface StoreTx
     ExchangeStoreTx,
     ServiceStoreTx,
     ReportStoreTx,
-    ErasureStoreTx {
+    ErasureStoreTx,
+    RetentionStoreTx {
   // tenants and keys
   createTenant(tenant: TenantRecord): Promise<void>;
   getTenant(id: string): Promise<TenantRecord | undefined>;

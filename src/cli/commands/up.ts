@@ -6,6 +6,8 @@ import { CliExit, ExitCode, type CliIo } from '../io.js';
 import { loadDocuments } from '../load-documents.js';
 import { readAccessLimits } from '../read-access-limits.js';
 import { readAuditSettings } from '../read-audit-settings.js';
+import { readRetentionSettings } from '../read-retention-settings.js';
+import { formatDuration } from '../../domain/time/duration.js';
 import type { SetExit } from './index.js';
 
 export const VERSION = '0.1.0';
@@ -46,6 +48,10 @@ export function registerUp(program: Command, io: CliIo, setExit: SetExit): void 
       '--audit-witness <file>',
       'where signed audit checkpoints are appended, outside the data dir (USINE_AUDIT_WITNESS; default <data dir>.audit-witness.jsonl)',
     )
+    .option(
+      '--retention <duration>',
+      'prune the events and logs of jobs ended longer ago than this, e.g. 30d (USINE_RETENTION; default: keep all)',
+    )
     .addHelpText('after', '\nExample:\n  usine up --port 7777 --catalog examples/federation.yaml')
     .action(
       async (options: {
@@ -56,6 +62,7 @@ export function registerUp(program: Command, io: CliIo, setExit: SetExit): void 
         timeScale: string;
         logLevel: string;
         auditWitness?: string;
+        retention?: string;
       }) => {
         const port = Number(options.port);
         const timeScale = Number(options.timeScale);
@@ -73,9 +80,11 @@ export function registerUp(program: Command, io: CliIo, setExit: SetExit): void 
         const access = readAccessLimits(io.env);
         const dataDir = resolve(io.cwd, options.dataDir);
         const audit = readAuditSettings(io.env, io.cwd, dataDir, options.auditWitness);
+        const retention = readRetentionSettings(io.env, options.retention);
         const problems = [
           ...access.problems,
           ...audit.problems,
+          ...retention.problems,
           ...(['USINE_REQUEST_TIMEOUT', 'USINE_HEARTBEAT'] as const).flatMap((name) =>
             io.env[name] !== undefined && !(Number(io.env[name]) > 0 && Number(io.env[name]) <= 3600)
               ? [`${name}=${io.env[name]}: must be a number of seconds from 0 to 3600`]
@@ -106,6 +115,7 @@ export function registerUp(program: Command, io: CliIo, setExit: SetExit): void 
           logger: { level: options.logLevel, stream: process.stderr },
           ...access.limits,
           audit: audit.audit,
+          ...(retention.retention ? { retention: retention.retention } : {}),
           version: VERSION,
           limits,
           ...(io.env['USINE_METRICS_KEY'] ? { metricsKey: io.env['USINE_METRICS_KEY'] } : {}),
@@ -129,6 +139,10 @@ export function registerUp(program: Command, io: CliIo, setExit: SetExit): void 
         io.stdout(`Usine ${VERSION} is up at ${factory.url}\n`);
         io.stdout(`  store:   ${store}\n  catalog: ${options.catalog} (${catalog.sites.length} sites)\n`);
         io.stdout(`  audit:   checkpoints witnessed in ${audit.audit.witnessFile}\n`);
+        if (retention.retention)
+          io.stdout(
+            `  retention: events and logs of jobs ended over ${formatDuration(retention.retention.retentionSeconds)} ago are pruned\n`,
+          );
         if (factory.idleSites.length > 0)
           io.stdout(`  no backend here yet for: ${factory.idleSites.join(', ')}\n`);
         for (const notice of factory.notices) io.stdout(`  note:    ${notice}\n`);

@@ -1,4 +1,4 @@
-import { mkdir, readdir } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Clock } from '../../app/ports/clock.js';
@@ -215,6 +215,15 @@ export class SimulatedExecutor implements Executor {
       if ((await this.status(record.handle)).state === 'running') running.push(record.handle);
     }
     return running.sort();
+  }
+
+  /** Retention took the job's history: its record goes too (memory and file), so neither grows without end. */
+  async forget(handle: string): Promise<void> {
+    const run = parseSimulatedHandle(handle);
+    if (run === undefined) return;
+    this.records.delete(run.jobId);
+    const file = this.recordFile(run.jobId);
+    if (file !== undefined) await rm(file, { force: true });
   }
 
   /** Stops the stand-ins of this process too: a simulated replica lives in the server. */

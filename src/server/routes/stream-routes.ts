@@ -3,6 +3,7 @@ import Type from 'typebox';
 import type { AppContext } from '../../app/context.js';
 import { UsineError } from '../../app/errors.js';
 import { getJob } from '../../app/jobs/query-jobs.js';
+import { requireHistory } from '../../app/retention/require-history.js';
 import { isFinished } from '../../domain/jobs/lifecycle.js';
 import { Problem } from '../../api/schemas.js';
 import type { JobNotifier } from '../job-notifier.js';
@@ -16,6 +17,7 @@ const problems = {
   400: { description: 'Bad Last-Event-ID or query', schema: Problem },
   401: { description: 'No valid API key', schema: Problem },
   404: { description: 'No such job', schema: Problem },
+  410: { description: 'Retention took the job’s history', schema: Problem },
 };
 
 export function listStreamRoutes(
@@ -48,6 +50,7 @@ export function listStreamRoutes(
         const query = request.query as { follow?: boolean; offset?: number };
         const follow = query.follow === true;
         let job = await getJob(ctx, principal, id);
+        requireHistory(job, 'logs');
         const abort = abortOnClose(request, reply, closing);
         // a quiet log is no dead client: the stream ends when the job does or the client goes
         request.raw.socket.setTimeout(0);
@@ -80,7 +83,7 @@ export function listStreamRoutes(
       handle: async (request, reply, principal) => {
         const id = (request.params as { id: string }).id;
         let after = readLastEventId(request.headers['last-event-id']);
-        await getJob(ctx, principal, id);
+        requireHistory(await getJob(ctx, principal, id), 'events');
         const abort = abortOnClose(request, reply, closing);
         request.raw.socket.setTimeout(0);
         reply.hijack();

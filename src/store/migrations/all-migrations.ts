@@ -13,6 +13,7 @@ import { migration0012 } from './0012-energy-measured.js';
 import { migration0013 } from './0013-service-tokens.js';
 import { migration0014 } from './0014-erasure.js';
 import { migration0015 } from './0015-service-keys.js';
+import { migration0016 } from './0016-retention.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in the order they apply; ids are 1, 2, 3… without gaps. */
@@ -32,4 +33,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0013,
   migration0014,
   migration0015,
+  migration0016,
 ];
